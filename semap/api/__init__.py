@@ -1,0 +1,1 @@
+"""The HTTP service (FastAPI). Nothing else in SeMap imports from here."""

@@ -1,0 +1,45 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+
+import semap
+from semap.api import routes_boundaries, routes_meta
+from semap.api.errors import install_error_handlers
+from semap.settings import ApiSettings, StoreSettings, load
+from semap.store import Store, open_store
+
+
+def create_app(store: Store | None = None, api_settings: ApiSettings | None = None) -> FastAPI:
+    """Build the app. Without ``store`` it opens the configured store on startup and closes it on shutdown."""
+    api_settings = api_settings or load(ApiSettings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = store is None
+        app.state.store = store if store is not None else open_store(load(StoreSettings))
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="SeMap API",
+        version=semap.__version__,
+        description="Seoul's social-economy organizations and shared resources, as GeoJSON and tables.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if api_settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=api_settings.cors_origins, allow_methods=["GET"])
+    app.include_router(routes_meta.router)
+    app.include_router(routes_boundaries.router)
+    return app

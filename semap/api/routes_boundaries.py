@@ -1,0 +1,42 @@
+"""Administrative boundaries: districts (both code schemes) and dongs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from semap.api.deps import get_store
+from semap.api.responses import GeoJSONResponse
+from semap.store import Store
+
+router = APIRouter(prefix="/api/v1", tags=["boundaries"])
+
+FEATURE_COLLECTION_EXAMPLE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "id": "11110",
+            "properties": {"adm_code": "11110", "kostat_code": "11010", "name_ko": "종로구", "name_en": "Jongno-gu"},
+            "geometry": {
+                "type": "MultiPolygon",
+                "coordinates": [[[[126.97, 37.63], [126.98, 37.63], [126.97, 37.63]]]],
+            },
+        }
+    ],
+}
+
+
+@router.get(
+    "/districts",
+    summary="Seoul's 25 districts as GeoJSON",
+    description=(
+        "Polygons in EPSG:4326 with `adm_code` (행정표준코드, e.g. 종로구 11110), `kostat_code` "
+        "(KOSTAT 2013 census code, e.g. 종로구 11010), `name_ko` and `name_en`."
+    ),
+    response_class=GeoJSONResponse,
+    responses={200: {"content": {"application/geo+json": {"example": FEATURE_COLLECTION_EXAMPLE}}}},
+)
+def districts(store: Annotated[Store, Depends(get_store)]) -> GeoJSONResponse:
+    return GeoJSONResponse(store.districts_geojson())

@@ -1,0 +1,17 @@
+"""Health and metadata."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from semap.api.deps import get_store
+from semap.store import Store
+
+router = APIRouter()
+
+
+@router.get("/healthz", tags=["meta"], summary="Liveness and store status")
+def healthz(store: Annotated[Store, Depends(get_store)]) -> dict[str, object]:
+    return {"status": "ok", "backend": store.backend, "districts": store.count("districts")}

@@ -1,0 +1,1 @@
+"""The `semap` command line (typer)."""

@@ -1,0 +1,62 @@
+"""`semap`: build the store, serve the API and map, export data."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from semap.cli.context import geodata_settings, opened_store
+from semap.cli.export import export_app
+from semap.cli.geodata import geodata_app
+from semap.errors import SemapError
+
+app = typer.Typer(
+    help="SeMap: the open map service for Seoul's social economy.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(geodata_app, name="geodata")
+app.add_typer(export_app, name="export")
+
+
+@app.command()
+def build() -> None:
+    """Fetch verified sources and load them into the store (PostGIS or the embedded DuckDB file)."""
+    from semap.pipeline.build import build as run_build
+
+    store = opened_store()
+    try:
+        summary = run_build(store, geodata_settings())
+    finally:
+        store.close()
+    for line in summary.lines():
+        typer.echo(line)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="interface to listen on (default SEMAP_HOST or 127.0.0.1)"),
+    port: int = typer.Option(None, help="port (default SEMAP_PORT or 8000)"),
+) -> None:
+    """Serve the API and the map pages."""
+    import uvicorn
+
+    from semap.api.app import create_app
+    from semap.settings import ApiSettings, load
+
+    api = load(ApiSettings)
+    uvicorn.run(create_app(), host=host or api.host, port=port or api.port)
+
+
+def main() -> None:
+    """Entry point: SeMap's own errors become one clear line and exit status 1, not a traceback."""
+    try:
+        app()
+    except SemapError as exc:
+        typer.secho(f"semap: error: {exc}", err=True, fg=typer.colors.RED)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

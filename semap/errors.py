@@ -1,0 +1,39 @@
+"""One tree of SeMap errors. The API maps these to HTTP statuses in one place (semap.api.errors)."""
+
+from __future__ import annotations
+
+
+class SemapError(Exception):
+    """Base of every error SeMap raises on purpose; its message is meant for a person."""
+
+
+class ConfigError(SemapError):
+    """A setting is missing or malformed."""
+
+
+class StoreUnavailable(SemapError):
+    """The configured database cannot be reached or is not usable (e.g. no PostGIS extension)."""
+
+
+class StoreNotBuilt(SemapError):
+    """The store holds no data yet: run `semap build`."""
+
+
+class GeodataError(SemapError):
+    """A source file could not be fetched, verified or read."""
+
+
+class ChecksumMismatch(GeodataError):
+    """A source file's sha256 differs from the manifest."""
+
+
+class NotFound(SemapError):
+    """A requested object does not exist."""
+
+
+class InvalidParameter(SemapError):
+    """A request parameter is out of range or malformed."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter

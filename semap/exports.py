@@ -1,0 +1,30 @@
+"""Exports in the formats GIS tools and spreadsheets open: GeoJSON (RFC 7946) and CSV (UTF-8 with BOM for Excel)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from enum import StrEnum
+
+from semap.store.base import Store
+
+
+class ExportFormat(StrEnum):
+    geojson = "geojson"
+    csv = "csv"
+
+
+def rows_to_csv(rows: list[dict[str, object]]) -> bytes:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    # The BOM makes Korean Excel read UTF-8 instead of CP949.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_districts(store: Store, fmt: ExportFormat) -> bytes:
+    if fmt is ExportFormat.geojson:
+        return store.districts_geojson()
+    return rows_to_csv(store.district_rows())

@@ -1,0 +1,1 @@
+"""Source files: manifests, fetching with checksum verification, and readers."""

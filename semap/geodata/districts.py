@@ -1,0 +1,62 @@
+"""Seoul's 25 districts in both code schemes: 행정표준코드 (adm_code) and the KOSTAT census code (kostat_code).
+
+Five 5-digit codes are valid in both schemes and name different districts (11110 is 종로구 as an adm_code and
+노원구 as a KOSTAT code), so a code alone is ambiguous: every lookup here names its scheme.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from semap.errors import GeodataError, NotFound
+from semap.settings import REPO_GEODATA_DIR
+
+CROSSWALK_PATH = REPO_GEODATA_DIR / "districts.csv"
+
+
+@dataclass(frozen=True)
+class District:
+    adm_code: str
+    kostat_code: str
+    name_ko: str
+    name_en: str
+
+
+@cache
+def load_crosswalk(path: Path = CROSSWALK_PATH) -> tuple[District, ...]:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError as exc:
+        raise GeodataError(f"{path}: cannot read the district crosswalk: {exc}") from None
+    districts = tuple(District(r["adm_code"], r["kostat_code"], r["name_ko"], r["name_en"]) for r in rows)
+    if len(districts) != 25:
+        raise GeodataError(f"{path}: expected 25 districts, found {len(districts)}")
+    return districts
+
+
+def by_adm_code(code: str) -> District:
+    for d in load_crosswalk():
+        if d.adm_code == code:
+            return d
+    raise NotFound(f"no district has the 행정표준코드 (adm_code) {code!r}")
+
+
+def by_kostat_code(code: str) -> District:
+    for d in load_crosswalk():
+        if d.kostat_code == code:
+            return d
+    raise NotFound(f"no district has the KOSTAT census code {code!r}")
+
+
+def by_name(name: str) -> District:
+    """Korean name (종로구, 종로) or English name (Jongno-gu, jongno), case and spacing ignored."""
+    key = name.strip().lower().replace(" ", "")
+    for d in load_crosswalk():
+        names = {d.name_ko, d.name_ko.removesuffix("구"), d.name_en.lower(), d.name_en.lower().removesuffix("-gu")}
+        if key in names:
+            return d
+    raise NotFound(f"no Seoul district is called {name!r}")

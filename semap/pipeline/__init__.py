@@ -1,0 +1,1 @@
+"""The build pipeline: sources -> validated, geocoded records -> the store."""

@@ -1,0 +1,87 @@
+"""Settings per concern, read from the environment (prefix ``SEMAP_``) with pydantic-settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from semap.errors import ConfigError
+
+REPO_GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+
+
+class StoreSettings(BaseSettings):
+    """Where SeMap keeps its data: PostGIS when a URL is given, else an embedded DuckDB file."""
+
+    model_config = SettingsConfigDict(env_prefix="SEMAP_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="postgresql+psycopg://user@host:port/db for PostGIS; unset for the embedded DuckDB store",
+    )
+    data_dir: Path = Field(default=Path("data"), description="downloads, the embedded store and reports")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, url: str | None) -> str | None:
+        if not url:
+            return None
+        if url.startswith(("postgresql+psycopg://", "postgresql://", "postgres://", "duckdb:///")):
+            return url
+        raise ValueError(
+            f"SEMAP_DATABASE_URL={url!r} is not supported: use postgresql+psycopg://user@host:port/db "
+            "for PostGIS, duckdb:///path/file.duckdb, or leave it unset for the embedded store"
+        )
+
+    @property
+    def embedded_path(self) -> Path:
+        if self.database_url and self.database_url.startswith("duckdb:///"):
+            return Path(self.database_url.removeprefix("duckdb:///"))
+        return self.data_dir / "semap.duckdb"
+
+    @property
+    def is_postgis(self) -> bool:
+        return bool(self.database_url) and not self.database_url.startswith("duckdb:///")
+
+
+class GeodataSettings(BaseSettings):
+    """Where source files come from and where the committed manifests live."""
+
+    model_config = SettingsConfigDict(env_prefix="SEMAP_", extra="ignore")
+
+    geodata_mirror: Path | None = Field(
+        default=None, description="a local folder holding source files (<source dir>/<file>) instead of downloading"
+    )
+    geodata_dir: Path = Field(default=REPO_GEODATA_DIR, description="the repo's manifests and small data")
+    data_dir: Path = Path("data")
+    download_timeout_s: float = 60.0
+
+    @property
+    def download_dir(self) -> Path:
+        return self.data_dir / "sources"
+
+
+class ApiSettings(BaseSettings):
+    """How the HTTP service listens and whom it lets in."""
+
+    model_config = SettingsConfigDict(env_prefix="SEMAP_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cors_origins: list[str] = Field(default_factory=list)
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+
+
+def load(cls: type[SettingsT]) -> SettingsT:
+    """Instantiate settings, turning a validation failure into one clear line."""
+    try:
+        return cls()
+    except ValueError as exc:  # pydantic.ValidationError is a ValueError
+        errors = getattr(exc, "errors", lambda: [])()
+        message = "; ".join(str(e.get("msg", e)) for e in errors) or str(exc)
+        raise ConfigError(message.removeprefix("Value error, ")) from None

@@ -1,0 +1,142 @@
+"""The store contract both backends honour, with the SQL they share.
+
+Queries are written once in the SQL both PostGIS and DuckDB-spatial understand, with ``:name`` parameters;
+each backend supplies execution, transactions and the few expressions that differ (see ``Dialect``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from semap.errors import StoreNotBuilt
+from semap.geodata.boundaries import Boundaries
+from semap.store.geojson import feature_collection
+
+DISTRICT_PROPERTIES = ("adm_code", "kostat_code", "name_ko", "name_en")
+DONG_PROPERTIES = ("kostat_code", "name_ko", "name_en", "district_adm_code", "district_kostat_code")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    geom_from_wkb: str  # SQL turning the parameter :wkb into a geometry in EPSG:4326
+    point: str  # SQL for the point (:lon, :lat) in EPSG:4326
+
+
+class Transaction(ABC):
+    """Statements run inside one store transaction."""
+
+    @abstractmethod
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> None: ...
+
+    @abstractmethod
+    def executemany(self, sql: str, rows: Sequence[dict[str, Any]]) -> None: ...
+
+
+class Store(ABC):
+    backend: str
+    dialect: Dialect
+
+    # --- what each backend provides -------------------------------------------------------------------
+    @abstractmethod
+    def migrate(self) -> None:
+        """Bring the schema to the current version (idempotent)."""
+
+    @abstractmethod
+    def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]: ...
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """All or nothing: on any exception nothing of the block is visible to readers."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def describe(self) -> str:
+        """Where the store lives, for logs and error messages (no secrets)."""
+
+    # --- the shared contract --------------------------------------------------------------------------
+    def replace_boundaries(self, boundaries: Boundaries) -> None:
+        """Swap in districts and dongs in one transaction; the previous data stay until it commits."""
+        districts = [
+            {**{k: row[k] for k in DISTRICT_PROPERTIES}, "wkb": row["geometry"].wkb}
+            for row in boundaries.districts.to_dict("records")
+        ]
+        dongs = [
+            {**{k: row[k] for k in DONG_PROPERTIES}, "wkb": row["geometry"].wkb}
+            for row in boundaries.dongs.to_dict("records")
+        ]
+        geom = self.dialect.geom_from_wkb
+        with self.transaction() as tx:
+            tx.execute("DELETE FROM dongs")
+            tx.execute("DELETE FROM districts")
+            tx.executemany(
+                "INSERT INTO districts (adm_code, kostat_code, name_ko, name_en, geom) "
+                f"VALUES (:adm_code, :kostat_code, :name_ko, :name_en, {geom})",
+                districts,
+            )
+            tx.executemany(
+                "INSERT INTO dongs (kostat_code, name_ko, name_en, district_adm_code, district_kostat_code, geom) "
+                f"VALUES (:kostat_code, :name_ko, :name_en, :district_adm_code, :district_kostat_code, {geom})",
+                dongs,
+            )
+            self._set_meta(tx, {"boundaries_vintage": boundaries.vintage})
+
+    def _set_meta(self, tx: Transaction, values: dict[str, str]) -> None:
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        for key, value in {**values, "loaded_at": stamp}.items():
+            tx.execute("DELETE FROM dataset_meta WHERE key = :key", {"key": key})
+            tx.execute("INSERT INTO dataset_meta (key, value) VALUES (:key, :value)", {"key": key, "value": value})
+
+    def meta(self) -> dict[str, str]:
+        return dict(self.fetch("SELECT key, value FROM dataset_meta ORDER BY key"))  # type: ignore[arg-type]
+
+    def count(self, table: str) -> int:
+        if table not in {"districts", "dongs"}:
+            raise ValueError(f"unknown table {table!r}")
+        return int(self.fetch(f"SELECT count(*) FROM {table}")[0][0])
+
+    def _require_built(self) -> None:
+        if self.count("districts") == 0:
+            raise StoreNotBuilt(f"the store at {self.describe()} holds no districts yet: run `semap build`")
+
+    def districts_geojson(self) -> bytes:
+        """The 25 districts as an RFC 7946 FeatureCollection; geometry JSON comes from the database."""
+        self._require_built()
+        rows = self.fetch(
+            "SELECT adm_code, kostat_code, name_ko, name_en, ST_AsGeoJSON(geom) FROM districts ORDER BY adm_code"
+        )
+        return feature_collection(DISTRICT_PROPERTIES, rows, id_field="adm_code")
+
+    def district_rows(self) -> list[dict[str, Any]]:
+        """Districts as flat rows with their centroid (lon, lat), for tables."""
+        self._require_built()
+        rows = self.fetch(
+            "SELECT adm_code, kostat_code, name_ko, name_en, ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom)) "
+            "FROM districts ORDER BY adm_code"
+        )
+        names = (*DISTRICT_PROPERTIES, "centroid_lon", "centroid_lat")
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def dongs_geojson(self, district_adm_code: str | None = None) -> bytes:
+        self._require_built()
+        where = "WHERE district_adm_code = :district" if district_adm_code else ""
+        rows = self.fetch(
+            f"SELECT {', '.join(DONG_PROPERTIES)}, ST_AsGeoJSON(geom) FROM dongs {where} ORDER BY kostat_code",
+            {"district": district_adm_code} if district_adm_code else None,
+        )
+        return feature_collection(DONG_PROPERTIES, rows, id_field="kostat_code")
+
+    def locate(self, lon: float, lat: float) -> tuple[str, str] | None:
+        """(district adm_code, dong kostat_code) of the dong containing the point, or None outside Seoul."""
+        rows = self.fetch(
+            "SELECT district_adm_code, kostat_code FROM dongs "
+            f"WHERE ST_Intersects(geom, {self.dialect.point}) ORDER BY kostat_code LIMIT 1",
+            {"lon": lon, "lat": lat},
+        )
+        return (rows[0][0], rows[0][1]) if rows else None

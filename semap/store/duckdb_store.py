@@ -1,0 +1,111 @@
+"""The embedded store: a DuckDB file with the spatial extension loaded from its pip wheel (no network)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from semap.errors import StoreUnavailable
+from semap.store.base import Dialect, Store, Transaction
+
+# DuckDB files are rebuilt by `semap build`, not migrated in place: a file with another schema version is
+# recreated on migrate(). PostGIS, the production store, is migrated with Alembic.
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS dataset_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS districts (
+    adm_code VARCHAR PRIMARY KEY, kostat_code VARCHAR NOT NULL UNIQUE,
+    name_ko VARCHAR NOT NULL, name_en VARCHAR NOT NULL, geom GEOMETRY NOT NULL);
+CREATE TABLE IF NOT EXISTS dongs (
+    kostat_code VARCHAR PRIMARY KEY, name_ko VARCHAR NOT NULL, name_en VARCHAR NOT NULL,
+    district_adm_code VARCHAR NOT NULL, district_kostat_code VARCHAR NOT NULL, geom GEOMETRY NOT NULL);
+CREATE INDEX IF NOT EXISTS districts_geom_idx ON districts USING RTREE (geom);
+CREATE INDEX IF NOT EXISTS dongs_geom_idx ON dongs USING RTREE (geom);
+"""
+
+_NAMED_PARAM = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def spatial_extension_path() -> Path:
+    """The spatial extension binary shipped by the duckdb-extension-spatial wheel for this duckdb version."""
+    root = resources.files("duckdb_extension_spatial") / "extensions" / f"v{duckdb.__version__}"
+    path = Path(str(root)) / "spatial.duckdb_extension"
+    if not path.is_file():
+        raise StoreUnavailable(
+            f"the DuckDB spatial extension for duckdb {duckdb.__version__} is not installed at {path}: "
+            "install the matching duckdb-extension-spatial wheel"
+        )
+    return path
+
+
+def _to_duckdb(sql: str) -> str:
+    return _NAMED_PARAM.sub(r"$\1", sql)
+
+
+class _DuckTransaction(Transaction):
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> None:
+        self._cursor.execute(_to_duckdb(sql), params or {})
+
+    def executemany(self, sql: str, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            self._cursor.executemany(_to_duckdb(sql), list(rows))
+
+
+class DuckDBStore(Store):
+    backend = "duckdb"
+    dialect = Dialect(geom_from_wkb="ST_GeomFromWKB(:wkb)", point="ST_Point(:lon, :lat)")
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        self.path = path
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        try:
+            self._con = duckdb.connect(str(path), read_only=read_only, config=config)
+            self._con.execute(f"LOAD '{spatial_extension_path()}'")
+        except duckdb.Error as exc:
+            raise StoreUnavailable(f"cannot open the embedded store {path}: {exc}") from None
+        self._write_lock = threading.Lock()
+
+    def describe(self) -> str:
+        return f"duckdb:{self.path}"
+
+    def migrate(self) -> None:
+        cursor = self._con.cursor()
+        cursor.execute("CREATE TABLE IF NOT EXISTS dataset_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+        found = cursor.execute("SELECT value FROM dataset_meta WHERE key = 'schema_version'").fetchall()
+        if found and found[0][0] != SCHEMA_VERSION:
+            for table in ("dongs", "districts", "dataset_meta"):
+                cursor.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
+        cursor.execute(SCHEMA)
+        cursor.execute("INSERT OR REPLACE INTO dataset_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+    def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        # A cursor per call: DuckDB connections are not shared across threads, cursors are cheap.
+        return self._con.cursor().execute(_to_duckdb(sql), params or {}).fetchall()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self._write_lock:
+            cursor = self._con.cursor()
+            cursor.execute("BEGIN TRANSACTION")
+            try:
+                yield _DuckTransaction(cursor)
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+
+    def close(self) -> None:
+        self._con.close()

@@ -1,0 +1,22 @@
+"""Open the store the settings name: PostGIS for a postgresql URL, else the embedded DuckDB file."""
+
+from __future__ import annotations
+
+from semap.settings import StoreSettings
+from semap.store.base import Store
+
+
+def open_store(settings: StoreSettings, migrate: bool = True) -> Store:
+    store: Store
+    if settings.is_postgis:
+        from semap.store.postgis_store import PostGISStore
+
+        assert settings.database_url is not None
+        store = PostGISStore(settings.database_url)
+    else:
+        from semap.store.duckdb_store import DuckDBStore
+
+        store = DuckDBStore(settings.embedded_path)
+    if migrate:
+        store.migrate()
+    return store

@@ -1,0 +1,83 @@
+"""The production store: PostGIS through SQLAlchemy 2 + GeoAlchemy2, schema migrated with Alembic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+
+from semap.errors import ConfigError, StoreUnavailable
+from semap.store.base import Dialect, Store, Transaction
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def normalize_url(url: str) -> str:
+    """Accept postgresql:// and postgres:// too; SeMap always talks psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+class _PgTransaction(Transaction):
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> None:
+        self._connection.execute(text(sql), params or {})
+
+    def executemany(self, sql: str, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            self._connection.execute(text(sql), list(rows))
+
+
+class PostGISStore(Store):
+    backend = "postgis"
+    dialect = Dialect(geom_from_wkb="ST_GeomFromWKB(:wkb, 4326)", point="ST_SetSRID(ST_Point(:lon, :lat), 4326)")
+
+    def __init__(self, url: str) -> None:
+        try:
+            self._url = make_url(normalize_url(url))
+        except ArgumentError as exc:
+            raise ConfigError(f"SEMAP_DATABASE_URL is not a valid database URL: {exc}") from None
+        self.engine = create_engine(self._url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except (DBAPIError, SQLAlchemyError) as exc:
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            raise StoreUnavailable(f"cannot connect to PostGIS at {self.describe()}: {reason}") from None
+
+    def describe(self) -> str:
+        return self._url.render_as_string(hide_password=True).replace("+psycopg", "")
+
+    def migrate(self) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        try:
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except DBAPIError as exc:
+            reason = str(exc.orig).strip().splitlines()[0]
+            raise StoreUnavailable(f"cannot migrate the PostGIS schema at {self.describe()}: {reason}") from None
+
+    def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        with self.engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql), params or {})]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self.engine.begin() as connection:
+            yield _PgTransaction(connection)
+
+    def close(self) -> None:
+        self.engine.dispose()

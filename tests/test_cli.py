@@ -1,0 +1,106 @@
+"""The `semap` command as a user runs it: a real process, real settings from the environment."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import orjson
+import pytest
+
+from tests.conftest import BACKENDS
+from tests.test_boundaries import NGII_KOREAN_1985, UTM_K
+
+HERE = Path(__file__).resolve().parent
+
+
+def semap(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    result = subprocess.run([sys.executable, "-m", "semap.cli.main", *args], env=env, capture_output=True, timeout=300)
+    if check and result.returncode != 0:
+        raise AssertionError(f"semap {' '.join(args)} failed: {result.stderr.decode()}")
+    return result
+
+
+@pytest.fixture(params=BACKENDS)
+def cli_env(request: pytest.FixtureRequest, tmp_path: Path, mirror: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMAP_")}
+    env.update(SEMAP_DATA_DIR=str(tmp_path / "data"), SEMAP_GEODATA_MIRROR=str(mirror))
+    if request.param == "postgis":
+        env["SEMAP_DATABASE_URL"] = request.getfixturevalue("postgis_database_factory")()
+    return env
+
+
+def test_help_lists_the_commands() -> None:
+    out = semap("--help", env=dict(os.environ)).stdout.decode()
+    for command in ("build", "serve", "geodata", "export"):
+        assert command in out
+
+
+def test_build_then_export_districts(cli_env: dict[str, str], mirror: Path) -> None:
+    built = semap("build", env=cli_env).stdout.decode()
+    assert "25 districts, 423 dongs" in built
+
+    geojson = orjson.loads(semap("export", "districts", env=cli_env).stdout)
+    assert len(geojson["features"]) == 25
+    exported = gpd.GeoDataFrame.from_features(geojson["features"], crs=4326).set_index("kostat_code")
+
+    # Centroids within ~100 m (median) of a reference built from the raw file with NGII's datum parameters.
+    raw = gpd.read_file(mirror / "kostat-2013" / "seoul_municipalities.shp", encoding="cp949")
+    reference = raw.set_crs(NGII_KOREAN_1985, allow_override=True).set_index("code").loc[exported.index]
+    offsets = exported.to_crs(UTM_K).centroid.distance(reference.to_crs(UTM_K).centroid)
+    assert offsets.median() < 100
+    assert (exported["name_ko"] == reference["name"]).all()
+
+    csv_bytes = semap("export", "districts", "--format", "csv", env=cli_env).stdout
+    assert csv_bytes.startswith("\ufeff".encode())  # BOM: Korean Excel opens it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
+    assert len(rows) == 25
+    assert {"adm_code": "11110", "kostat_code": "11010", "name_ko": "종로구"}.items() <= rows[0].items()
+
+
+def test_export_to_file(cli_env: dict[str, str], tmp_path: Path) -> None:
+    semap("build", env=cli_env)
+    target = tmp_path / "districts.geojson"
+    semap("export", "districts", "-o", str(target), env=cli_env)
+    assert len(orjson.loads(target.read_bytes())["features"]) == 25
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://root@localhost/semap", "is not supported"),
+        (
+            "postgresql+psycopg://nobody@127.0.0.1:1/semap",
+            "cannot connect to PostGIS at postgresql://nobody@127.0.0.1:1",
+        ),
+    ],
+)
+def test_bad_database_url_is_one_clear_line(url: str, expected: str, tmp_path: Path) -> None:
+    env = {**os.environ, "SEMAP_DATABASE_URL": url, "SEMAP_DATA_DIR": str(tmp_path)}
+    result = semap("build", env=env, check=False)
+    stderr = result.stderr.decode().strip()
+    assert result.returncode == 1
+    assert expected in stderr
+    assert len(stderr.splitlines()) == 1 and "Traceback" not in stderr
+
+
+def test_export_before_build_says_what_to_do(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMAP_")}
+    env["SEMAP_DATA_DIR"] = str(tmp_path)
+    result = semap("export", "districts", env=env, check=False)
+    assert result.returncode == 1
+    assert "run `semap build`" in result.stderr.decode()
+
+
+def test_missing_source_without_mirror_fails_clearly(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMAP_")}
+    env.update(SEMAP_DATA_DIR=str(tmp_path), SEMAP_GEODATA_MIRROR=str(tmp_path / "empty"), SEMAP_DOWNLOAD_TIMEOUT_S="2")
+    result = semap("geodata", "fetch", env=env, check=False)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1
+    assert "seoul_municipalities.shp: download from https://" in stderr

@@ -1,0 +1,92 @@
+"""The store contract, run against both backends (DuckDB-spatial and PostGIS)."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+from shapely.geometry import Polygon
+
+from semap.errors import StoreNotBuilt
+from semap.geodata.boundaries import Boundaries
+from semap.pipeline.build import build
+from semap.store import Store
+
+CITY_HALL = (126.9779, 37.5663)  # 서울특별시청, 중구 태평로1가
+LOTTE_WORLD_TOWER = (127.1025, 37.5126)  # 송파구 신천동
+INCHEON_AIRPORT = (126.4407, 37.4602)  # outside Seoul
+
+
+def test_districts_round_trip(built_store: Store) -> None:
+    collection = orjson.loads(built_store.districts_geojson())
+    assert collection["type"] == "FeatureCollection"
+    features = collection["features"]
+    assert len(features) == 25
+    jongno = next(f for f in features if f["properties"]["adm_code"] == "11110")
+    assert jongno["properties"] == {
+        "adm_code": "11110",
+        "kostat_code": "11010",
+        "name_ko": "종로구",
+        "name_en": "Jongno-gu",
+    }
+    assert jongno["geometry"]["type"] == "MultiPolygon"
+    lon, lat = jongno["geometry"]["coordinates"][0][0][0]
+    assert 126.9 < lon < 127.1 and 37.5 < lat < 37.7
+
+
+def test_locate_points(built_store: Store) -> None:
+    city_hall = built_store.locate(*CITY_HALL)
+    assert city_hall is not None and city_hall[0] == "11140"  # 중구 in 행정표준코드
+    tower = built_store.locate(*LOTTE_WORLD_TOWER)
+    assert tower is not None and tower[0] == "11710"
+    assert built_store.locate(*INCHEON_AIRPORT) is None
+
+
+def test_dongs_filtered_by_district(built_store: Store) -> None:
+    dongs = orjson.loads(built_store.dongs_geojson("11110"))["features"]
+    assert {f["properties"]["district_adm_code"] for f in dongs} == {"11110"}
+    assert "사직동" in {f["properties"]["name_ko"] for f in dongs}
+    assert built_store.count("dongs") == 423
+
+
+def test_spatial_indexes_exist(built_store: Store) -> None:
+    if built_store.backend == "postgis":
+        rows = built_store.fetch(
+            "SELECT tablename FROM pg_indexes "
+            "WHERE indexdef ILIKE '%USING gist%' AND tablename IN ('districts', 'dongs')"
+        )
+    else:
+        rows = built_store.fetch("SELECT table_name FROM duckdb_indexes() WHERE sql ILIKE '%USING RTREE%'")
+    assert {r[0] for r in rows} == {"districts", "dongs"}
+
+
+def test_empty_store_says_build_first(empty_store: Store) -> None:
+    with pytest.raises(StoreNotBuilt, match="semap build"):
+        empty_store.districts_geojson()
+
+
+def test_build_is_repeatable(empty_store: Store, geodata_settings) -> None:
+    build(empty_store, geodata_settings)
+    first = empty_store.districts_geojson()
+    build(empty_store, geodata_settings)
+    assert empty_store.districts_geojson() == first
+    assert empty_store.count("districts") == 25
+
+
+def test_failed_load_leaves_previous_data(empty_store: Store, geodata_settings, mirror) -> None:
+    build(empty_store, geodata_settings)
+    before = empty_store.districts_geojson()
+    from semap.geodata.boundaries import read_boundaries
+    from semap.pipeline.sources import BOUNDARIES_SOURCE, manifest
+
+    source = manifest(geodata_settings)[BOUNDARIES_SOURCE]
+    good = read_boundaries(mirror / source.dir, source)
+    # A duplicate district code fails the insert halfway through the swap.
+    broken_districts = good.districts.copy()
+    broken_districts.loc[3, "adm_code"] = broken_districts.loc[2, "adm_code"]
+    broken_districts.loc[0, "geometry"] = Polygon([(0, 0), (1, 0), (1, 1)])
+    broken = Boundaries(districts=broken_districts, dongs=good.dongs, vintage="broken")
+    with pytest.raises(Exception):  # noqa: B017 - each backend raises its own integrity error
+        empty_store.replace_boundaries(broken)
+    assert empty_store.districts_geojson() == before
+    assert empty_store.count("dongs") == 423
+    assert empty_store.meta()["boundaries_vintage"] == "2013"
