@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from semap.cli.address import address_app
 from semap.cli.context import geodata_settings, opened_store
 from semap.cli.export import export_app
 from semap.cli.geodata import geodata_app
@@ -18,6 +19,7 @@ app = typer.Typer(
 )
 app.add_typer(geodata_app, name="geodata")
 app.add_typer(export_app, name="export")
+app.add_typer(address_app, name="address")
 
 
 @app.command()

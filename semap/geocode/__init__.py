@@ -1,0 +1,1 @@
+"""Address normalization and geocoding: one interface, small provider adapters, wrappers for cache and rate."""
