@@ -8,6 +8,7 @@ import typer
 
 from semap.cli.address import address_app
 from semap.cli.context import geodata_settings, opened_store
+from semap.cli.demo import demo_app
 from semap.cli.export import export_app
 from semap.cli.geodata import geodata_app
 from semap.errors import SemapError
@@ -20,6 +21,7 @@ app = typer.Typer(
 app.add_typer(geodata_app, name="geodata")
 app.add_typer(export_app, name="export")
 app.add_typer(address_app, name="address")
+app.add_typer(demo_app, name="demo")
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""Registries: declared source formats, reading, validation with rejects, and cross-registry deduplication."""
