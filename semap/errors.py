@@ -37,3 +37,27 @@ class InvalidParameter(SemapError):
     def __init__(self, parameter: str, message: str) -> None:
         super().__init__(f"{parameter}: {message}")
         self.parameter = parameter
+
+
+class GeocoderError(SemapError):
+    """A geocoding provider failed (not: found nothing, which is a None result)."""
+
+
+class GeocoderAuthenticationFailed(GeocoderError):
+    """The provider refused the API key (HTTP 401/403 or its own error code)."""
+
+
+class GeocoderQuotaExceeded(GeocoderError):
+    """The provider's rate limit or quota is exhausted (HTTP 429 or its own error code)."""
+
+
+class GeocoderTimedOut(GeocoderError):
+    """The provider did not answer in time."""
+
+
+class GeocoderUnavailable(GeocoderError):
+    """The provider could not be reached or answered with a server error."""
+
+
+class GeocoderParseError(GeocoderError):
+    """The provider's answer was not what its API documents (malformed JSON, missing fields)."""

@@ -6,6 +6,9 @@ import csv
 import io
 from enum import StrEnum
 
+import orjson
+import pandas as pd
+
 from semap.store.base import Store
 
 
@@ -28,3 +31,21 @@ def export_districts(store: Store, fmt: ExportFormat) -> bytes:
     if fmt is ExportFormat.geojson:
         return store.districts_geojson()
     return rows_to_csv(store.district_rows())
+
+
+class TableFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+def table_bytes(table: pd.DataFrame, fmt: TableFormat) -> bytes:
+    """A statistics table as CSV (UTF-8 with BOM), JSON (a list of row objects) or an XLSX workbook."""
+    flat = table.reset_index()
+    if fmt is TableFormat.csv:
+        return flat.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    if fmt is TableFormat.json:
+        return orjson.dumps(flat.to_dict(orient="records"), option=orjson.OPT_SERIALIZE_NUMPY)
+    buffer = io.BytesIO()
+    flat.to_excel(buffer, index=False, sheet_name="semap")
+    return buffer.getvalue()

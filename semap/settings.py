@@ -58,10 +58,17 @@ class GeodataSettings(BaseSettings):
     geodata_dir: Path = Field(default=REPO_GEODATA_DIR, description="the repo's manifests and small data")
     data_dir: Path = Path("data")
     download_timeout_s: float = 60.0
+    registries: Path = Field(
+        default=REPO_GEODATA_DIR / "demo" / "registries.toml", description="manifest of the registries to ingest"
+    )
 
     @property
     def download_dir(self) -> Path:
         return self.data_dir / "sources"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
 
 
 class ApiSettings(BaseSettings):
@@ -85,3 +92,24 @@ def load(cls: type[SettingsT]) -> SettingsT:
         errors = getattr(exc, "errors", lambda: [])()
         message = "; ".join(str(e.get("msg", e)) for e in errors) or str(exc)
         raise ConfigError(message.removeprefix("Value error, ")) from None
+
+
+class GeocodeSettings(BaseSettings):
+    """Which geocoders run, in order, and their keys. Online providers are off unless named here."""
+
+    model_config = SettingsConfigDict(env_prefix="SEMAP_", extra="ignore")
+
+    geocoders: str = Field(default="offline", description="comma-separated: offline, kakao, vworld, nominatim")
+    kakao_api_key: str | None = None
+    kakao_url: str = "https://dapi.kakao.com"
+    vworld_api_key: str | None = None
+    vworld_url: str = "https://api.vworld.kr"
+    nominatim_url: str = "https://nominatim.openstreetmap.org"
+    nominatim_user_agent: str = "semap (https://github.com/semap)"
+    geocode_timeout_s: float = 10.0
+    geocode_min_interval_s: float = 0.1
+    nominatim_min_interval_s: float = 1.0
+
+    @property
+    def names(self) -> list[str]:
+        return [n.strip() for n in self.geocoders.split(",") if n.strip()]

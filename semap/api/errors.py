@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from semap.errors import (
     ConfigError,
+    GeocoderError,
     InvalidParameter,
     NotFound,
     SemapError,
@@ -20,6 +21,7 @@ STATUS_BY_ERROR: dict[type[SemapError], int] = {
     StoreNotBuilt: 503,
     StoreUnavailable: 503,
     ConfigError: 500,
+    GeocoderError: 502,
 }
 
 

@@ -11,6 +11,7 @@ from semap.cli.context import geodata_settings, opened_store
 from semap.cli.demo import demo_app
 from semap.cli.export import export_app
 from semap.cli.geodata import geodata_app
+from semap.cli.stats import stats_app
 from semap.errors import SemapError
 
 app = typer.Typer(
@@ -22,16 +23,18 @@ app.add_typer(geodata_app, name="geodata")
 app.add_typer(export_app, name="export")
 app.add_typer(address_app, name="address")
 app.add_typer(demo_app, name="demo")
+app.add_typer(stats_app, name="stats")
 
 
 @app.command()
 def build() -> None:
     """Fetch verified sources and load them into the store (PostGIS or the embedded DuckDB file)."""
     from semap.pipeline.build import build as run_build
+    from semap.settings import GeocodeSettings, load
 
     store = opened_store()
     try:
-        summary = run_build(store, geodata_settings())
+        summary = run_build(store, geodata_settings(), load(GeocodeSettings), progress=True)
     finally:
         store.close()
     for line in summary.lines():

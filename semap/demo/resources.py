@@ -6,7 +6,7 @@ import random
 from collections.abc import Sequence
 
 from semap.demo.model import DemoOrg, DemoResource
-from semap.demo.places import Placer
+from semap.demo.places import LOT_LINKS, Placer
 from semap.demo.roads import ROADS
 from semap.geocode.address import AddressError, normalize
 
@@ -72,4 +72,6 @@ def make_resources(facts, orgs: Sequence[DemoOrg], placer: Placer, rng: random.R
             continue  # a facility without an address (relocating) is placed by the pipeline's fallback
         if parsed.road:
             placer.place(parsed.district, parsed.road, parsed.main, parsed.sub)
+        elif (parsed.district, parsed.lot_dong, parsed.main, parsed.sub) in LOT_LINKS:
+            placer.place(*LOT_LINKS[(parsed.district, parsed.lot_dong, parsed.main, parsed.sub)])
     return resources

@@ -52,7 +52,10 @@ def write_social_enterprises(path: Path, orgs: Sequence[DemoOrg], rng: random.Ra
     header = ["연번", "기업명", "인증구분", "사업자등록번호", "소재지", "자치구", "업종", "사업내용", "전화번호"]
     sheet.append([*header, "홈페이지", "이메일", "인증(지정)일", "영업상태"])
     rows = _rows_for(orgs, "사회적기업", rng)
+    districts = sorted({o.district for o in orgs if o.district})
     for number, (org, subtype, date, primary) in enumerate(rows, start=1):
+        # Some registries label an organization with its supervising center's district, not its own.
+        label = rng.choice(districts) if org.district and rng.random() < 0.01 else org.district or "경기도"
         name = org.name if primary else name_variant(rng, org.name)
         subtype_written = {"인증": "인증", "서울형(예비)": "서울형예비", "지역형(예비)": "지역형예비"}[subtype]
         sheet.append(
@@ -62,7 +65,7 @@ def write_social_enterprises(path: Path, orgs: Sequence[DemoOrg], rng: random.Ra
                 subtype_written,
                 org.business_number,
                 _address(org, rng),
-                org.district or "경기도",
+                label,
                 org.industry_text,
                 org.description,
                 org.phone,
@@ -300,6 +303,7 @@ def write_all(out: Path, orgs, resources, placer: Placer, rng: random.Random, fi
         ("facilities_2021.csv", "shared-facility-list"),
     ]
     manifest = "# The demo registry's files and the declared format each is read with (geodata/formats/).\n"
+    manifest += 'as_of = "2013-12-31"  # when the registries\' information was last confirmed\n'
     manifest += "".join(f'\n[[registry]]\nfile = "registries/{f}"\nformat = "{fmt}"\n' for f, fmt in listing)
     manifest += '\n[addressdb]\nfiles = ["addressdb/entrc_seoul.txt", "addressdb/entrc_gyunggi.txt"]\n'
     manifest += 'lots = ["addressdb/jibun_rnaddrkor_seoul.txt"]\n'

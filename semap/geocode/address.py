@@ -100,7 +100,7 @@ def _district_names() -> dict[str, str]:
 
 def _take_district(text: str) -> tuple[str | None, str]:
     names = _district_names()
-    match = re.match(r"^([가-힣]+?구)(?=\s|[가-힣0-9]*?(?:로|길)|$)", text)
+    match = re.match(r"^([가-힣]+?구)(?=\s|[가-힣0-9 ]*?(?:로|길)|$)", text)
     if match and match.group(1) in names:
         return match.group(1), text[match.end() :].strip()
     token = text.split(" ", 1)

@@ -29,6 +29,13 @@ class AddressDbFiles:
     lots: list[Path]
 
 
+@dataclass(frozen=True)
+class RegistryManifest:
+    registries: list[RegistryEntry]
+    addressdb: AddressDbFiles
+    as_of: str
+
+
 @dataclass
 class FileReport:
     file: str
@@ -64,16 +71,17 @@ class IngestResult:
         }
 
 
-def read_manifest(path: Path) -> tuple[list[RegistryEntry], AddressDbFiles]:
+def read_manifest(path: Path) -> RegistryManifest:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise GeodataError(f"{path}: cannot read the registry manifest: {exc}") from None
     entries = [RegistryEntry(path.parent / r["file"], r["format"]) for r in raw.get("registry", [])]
     db = raw.get("addressdb", {})
-    return entries, AddressDbFiles(
+    files = AddressDbFiles(
         [path.parent / f for f in db.get("files", [])], [path.parent / f for f in db.get("lots", [])]
     )
+    return RegistryManifest(entries, files, str(raw.get("as_of", "")))
 
 
 def _read_one(entry: RegistryEntry, result: IngestResult, records: list[OrgRecord]) -> None:

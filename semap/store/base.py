@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import pandas as pd
+
 from semap.errors import StoreNotBuilt
 from semap.geodata.boundaries import Boundaries
 from semap.store.geojson import feature_collection
@@ -35,6 +37,10 @@ class Transaction(ABC):
 
     @abstractmethod
     def executemany(self, sql: str, rows: Sequence[dict[str, Any]]) -> None: ...
+
+    @abstractmethod
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> None:
+        """Bulk insert; columns ``lon``/``lat``, when present, become the row's point geometry."""
 
 
 class Store(ABC):
@@ -85,9 +91,9 @@ class Store(ABC):
                 f"VALUES (:kostat_code, :name_ko, :name_en, :district_adm_code, :district_kostat_code, {geom})",
                 dongs,
             )
-            self._set_meta(tx, {"boundaries_vintage": boundaries.vintage})
+            self.set_meta(tx, {"boundaries_vintage": boundaries.vintage})
 
-    def _set_meta(self, tx: Transaction, values: dict[str, str]) -> None:
+    def set_meta(self, tx: Transaction, values: dict[str, str]) -> None:
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         for key, value in {**values, "loaded_at": stamp}.items():
             tx.execute("DELETE FROM dataset_meta WHERE key = :key", {"key": key})

@@ -11,15 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from semap.errors import StoreUnavailable
 from semap.store.base import Dialect, Store, Transaction
+from semap.store.schema import LOOKUP_INDEXES, TABLES, create_table_sql
 
 # DuckDB files are rebuilt by `semap build`, not migrated in place: a file with another schema version is
 # recreated on migrate(). PostGIS, the production store, is migrated with Alembic.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
-SCHEMA = """
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS dataset_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS districts (
     adm_code VARCHAR PRIMARY KEY, kostat_code VARCHAR NOT NULL UNIQUE,
@@ -30,6 +33,12 @@ CREATE TABLE IF NOT EXISTS dongs (
 CREATE INDEX IF NOT EXISTS districts_geom_idx ON districts USING RTREE (geom);
 CREATE INDEX IF NOT EXISTS dongs_geom_idx ON dongs USING RTREE (geom);
 """
+    + "".join(f"{create_table_sql(t, 'GEOMETRY')};\n" for t in TABLES)
+    + "".join(
+        f"CREATE INDEX IF NOT EXISTS {t}_geom_idx ON {t} USING RTREE (geom);\n" for t, spec in TABLES.items() if spec[2]
+    )
+    + "".join(f"CREATE INDEX IF NOT EXISTS {n} ON {t} ({c});\n" for n, t, c in LOOKUP_INDEXES)
+)
 
 _NAMED_PARAM = re.compile(r"(?<![:\w]):(\w+)")
 
@@ -61,6 +70,20 @@ class _DuckTransaction(Transaction):
         if rows:
             self._cursor.executemany(_to_duckdb(sql), list(rows))
 
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> None:
+        if frame.empty:
+            return
+        columns = [c for c in frame.columns if c not in ("lon", "lat")]
+        select = ", ".join(columns)
+        if "lon" in frame.columns:
+            columns.append("geom")
+            select += ", CASE WHEN lon IS NULL THEN NULL ELSE ST_Point(lon, lat) END"
+        self._cursor.register("_frame", frame)
+        try:
+            self._cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM _frame")
+        finally:
+            self._cursor.unregister("_frame")
+
 
 class DuckDBStore(Store):
     backend = "duckdb"
@@ -86,7 +109,7 @@ class DuckDBStore(Store):
         cursor.execute("CREATE TABLE IF NOT EXISTS dataset_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
         found = cursor.execute("SELECT value FROM dataset_meta WHERE key = 'schema_version'").fetchall()
         if found and found[0][0] != SCHEMA_VERSION:
-            for table in ("dongs", "districts", "dataset_meta"):
+            for table in (*TABLES, "dongs", "districts", "dataset_meta"):
                 cursor.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
         cursor.execute(SCHEMA)
         cursor.execute("INSERT OR REPLACE INTO dataset_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, create_engine, text
@@ -16,6 +17,13 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from semap.errors import ConfigError, StoreUnavailable
 from semap.store.base import Dialect, Store, Transaction
 
+_SQL_TYPES = {
+    "int64": "BIGINT",
+    "Int64": "BIGINT",
+    "float64": "DOUBLE PRECISION",
+    "bool": "BOOLEAN",
+    "boolean": "BOOLEAN",
+}
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -37,6 +45,26 @@ class _PgTransaction(Transaction):
     def executemany(self, sql: str, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
             self._connection.execute(text(sql), list(rows))
+
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> None:
+        """COPY into a temporary table, then one INSERT … SELECT that builds the geometries."""
+        if frame.empty:
+            return
+        staging = f"_stage_{table}"
+        types = {c: _SQL_TYPES.get(str(frame[c].dtype), "TEXT") for c in frame.columns}
+        self._connection.execute(text(f"DROP TABLE IF EXISTS {staging}"))
+        ddl = ", ".join(f"{c} {t}" for c, t in types.items())
+        self._connection.execute(text(f"CREATE TEMP TABLE {staging} ({ddl}) ON COMMIT DROP"))
+        cursor = self._connection.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {staging} ({', '.join(frame.columns)}) FROM STDIN") as copy:
+            for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None):
+                copy.write_row(row)
+        columns = [c for c in frame.columns if c not in ("lon", "lat")]
+        select = ", ".join(columns)
+        if "lon" in frame.columns:
+            columns.append("geom")
+            select += ", ST_SetSRID(ST_Point(lon, lat), 4326)"
+        self._connection.execute(text(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM {staging}"))
 
 
 class PostGISStore(Store):

@@ -1,0 +1,60 @@
+"""Try geocoders in order, then fall back to the dong or district, each result labelled with how it was placed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from semap.errors import GeocoderError
+from semap.geocode.address import ParsedAddress
+from semap.geocode.types import Geocoder, Location
+from semap.store.base import Store
+
+DONG_CENTER = (
+    "SELECT ST_X(ST_PointOnSurface(d.geom)), ST_Y(ST_PointOnSurface(d.geom)), d.name_ko FROM dongs d "
+    "JOIN districts g ON g.adm_code = d.district_adm_code WHERE g.name_ko = :district AND "
+    "(d.name_ko = :dong OR d.name_ko LIKE :prefix) ORDER BY d.kostat_code LIMIT 1"
+)
+DISTRICT_CENTER = (
+    "SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)), name_ko FROM districts "
+    "WHERE adm_code = :adm_code"
+)
+
+
+@dataclass
+class ChainResult:
+    location: Location | None
+    errors: list[str] = field(default_factory=list)  # provider failures on the way, for the report
+
+
+class GeocoderChain:
+    def __init__(self, geocoders: Sequence[Geocoder], store: Store) -> None:
+        self.geocoders = list(geocoders)
+        self._store = store
+
+    def geocode(self, address: ParsedAddress | None, district_adm_code: str | None) -> ChainResult:
+        """``district_adm_code`` is the district the record names (address or registry column), for fallbacks."""
+        errors = []
+        if address is not None:
+            for geocoder in self.geocoders:
+                try:
+                    found = geocoder.geocode(address)
+                except GeocoderError as exc:
+                    errors.append(str(exc))
+                    continue
+                if found is not None:
+                    return ChainResult(found, errors)
+        return ChainResult(self._fallback(address, district_adm_code), errors)
+
+    def _fallback(self, address: ParsedAddress | None, district_adm_code: str | None) -> Location | None:
+        dong = address and (address.lot_dong or address.dong_hint)
+        if address and address.district and dong:
+            stem = dong.removesuffix("동")
+            rows = self._store.fetch(DONG_CENTER, {"district": address.district, "dong": dong, "prefix": f"{stem}%"})
+            if rows:
+                return Location(rows[0][0], rows[0][1], "dong", 0.2, "fallback", f"{address.district} {rows[0][2]}")
+        if district_adm_code:
+            rows = self._store.fetch(DISTRICT_CENTER, {"adm_code": district_adm_code})
+            if rows:
+                return Location(rows[0][0], rows[0][1], "district", 0.05, "fallback", rows[0][2])
+        return None

@@ -1,0 +1,79 @@
+"""Place every organization and resource: a person's pin first, then the geocoder chain and its fallbacks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tqdm import tqdm
+
+from semap.errors import NotFound
+from semap.geocode.address import ParsedAddress
+from semap.geocode.chain import GeocoderChain
+from semap.geocode.types import Location
+from semap.geodata.districts import by_name
+from semap.registry.model import Organization, Resource
+from semap.store.base import Store
+
+
+@dataclass(frozen=True)
+class Placement:
+    record_id: str
+    kind: str  # "organization" or "resource"
+    name: str
+    address_raw: str | None
+    address: ParsedAddress | None
+    district_written: str | None  # adm_code the record names: the registry's district column, else its address
+    location: Location | None
+    errors: tuple[str, ...] = ()
+
+    @property
+    def match_type(self) -> str:
+        return self.location.match_type if self.location else "none"
+
+
+@dataclass
+class Placements:
+    by_id: dict[str, Placement] = field(default_factory=dict)
+
+    def breakdown(self, kind: str) -> Counter:
+        return Counter(p.match_type for p in self.by_id.values() if p.kind == kind)
+
+
+def manual_pins(store: Store) -> dict[str, Location]:
+    rows = store.fetch("SELECT record_id, lon, lat, note FROM manual_overrides")
+    return {r[0]: Location(float(r[1]), float(r[2]), "manual", 1.0, "manual", r[3]) for r in rows}
+
+
+def written_district(address: ParsedAddress | None, fallback: str | None) -> str | None:
+    if address and address.district:
+        try:
+            return by_name(address.district).adm_code
+        except NotFound:
+            return fallback
+    return fallback
+
+
+def place_all(
+    organizations: list[Organization], resources: list[Resource], chain: GeocoderChain, store: Store, progress: bool
+) -> Placements:
+    pins = manual_pins(store)
+    placements = Placements()
+    todo = [("organization", o.id, o.name, o.address_raw, o.address, o.district_written) for o in organizations]
+    todo += [("resource", r.id, r.name, r.address_raw, r.address, r.district_written) for r in resources]
+    for kind, record_id, name, raw, address, written_column in tqdm(todo, desc="geocoding", disable=not progress):
+        # For placing, the address's district is the better witness; the registry's column may name a
+        # supervising center's district. Both are kept: the column is what the mismatch flag checks.
+        written = written_district(address, written_column)
+        if record_id in pins:
+            location, errors = pins[record_id], []
+        elif address is not None and not address.in_seoul and written is None:
+            result = chain.geocode(address, None)  # outside Seoul: no Seoul fallback may claim it
+            location, errors = result.location, result.errors
+        else:
+            result = chain.geocode(address, written)
+            location, errors = result.location, result.errors
+        placements.by_id[record_id] = Placement(
+            record_id, kind, name, raw, address, written_column or written, location, tuple(errors)
+        )
+    return placements

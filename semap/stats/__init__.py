@@ -1,0 +1,1 @@
+"""Statistics for researchers: pure functions over record tables."""

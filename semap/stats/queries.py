@@ -1,0 +1,42 @@
+"""Read the record tables the statistics need from the store (same SQL on both backends)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from semap.store.base import Store
+
+ORGANIZATIONS_BY_AREA = """
+SELECT o.id, o.type, o.subtype, o.designations, o.industry, o.category, o.in_seoul,
+       COALESCE(d.name_ko, o.sido, '미상') AS district, COALESCE(g.name_ko, d.name_ko, o.sido, '미상') AS dong,
+       d.adm_code IS NOT NULL AS located_in_seoul
+FROM organizations o
+LEFT JOIN districts d ON d.adm_code = o.district_adm_code
+LEFT JOIN dongs g ON g.kostat_code = o.dong_code
+ORDER BY o.id
+"""
+
+
+def organizations_by_area(store: Store, level: str = "district") -> pd.DataFrame:
+    """One row per organization with the area the pipeline assigned it (point-in-polygon), or its 시도 outside."""
+    store_rows = store.fetch(ORGANIZATIONS_BY_AREA)
+    columns = [
+        "id",
+        "type",
+        "subtype",
+        "designations",
+        "industry",
+        "category",
+        "in_seoul",
+        "district",
+        "dong",
+        "located",
+    ]
+    frame = pd.DataFrame(store_rows, columns=columns)
+    if level == "dong":
+        inside = frame["located"].astype(bool)
+        frame["area"] = frame["dong"].where(~inside, frame["district"] + " " + frame["dong"])
+    else:
+        frame["area"] = frame["district"]
+    frame["in_seoul"] = frame["located"].astype(bool)
+    return frame
