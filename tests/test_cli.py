@@ -44,6 +44,13 @@ def test_help_lists_the_commands() -> None:
 def test_build_then_export_districts(cli_env: dict[str, str], mirror: Path) -> None:
     built = semap("build", env=cli_env).stdout.decode()
     assert "25 districts, 423 dongs" in built
+    assert "geocoding organizations: building 1871" in built
+    assert "organizations 1871" in built and "rejected 2" in built
+    assert (Path(cli_env["SEMAP_DATA_DIR"]) / "reports" / "rejects.csv").is_file()
+
+    counts = semap("stats", "counts", "--format", "csv", env=cli_env).stdout.decode("utf-8-sig")
+    published = (mirror.parent / "facts" / "district_type_counts_2013.csv").read_text(encoding="utf-8")
+    assert counts.strip().splitlines() == published.strip().splitlines()
 
     geojson = orjson.loads(semap("export", "districts", env=cli_env).stdout)
     assert len(geojson["features"]) == 25
@@ -63,11 +70,16 @@ def test_build_then_export_districts(cli_env: dict[str, str], mirror: Path) -> N
     assert {"adm_code": "11110", "kostat_code": "11010", "name_ko": "종로구"}.items() <= rows[0].items()
 
 
-def test_export_to_file(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_export_to_file_and_pin(cli_env: dict[str, str], tmp_path: Path) -> None:
     semap("build", env=cli_env)
     target = tmp_path / "districts.geojson"
     semap("export", "districts", "-o", str(target), env=cli_env)
     assert len(orjson.loads(target.read_bytes())["features"]) == 25
+
+    swapped = semap("pin", "org-doesnotexist", "126.98", "37.57", env=cli_env, check=False)
+    assert swapped.returncode == 1 and "no organization or resource has the id" in swapped.stderr.decode()
+    wrong_order = semap("pin", "org-doesnotexist", "37.57", "126.98", env=cli_env, check=False)
+    assert "outside Seoul's area" in wrong_order.stderr.decode()
 
 
 @pytest.mark.parametrize(

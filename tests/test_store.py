@@ -50,10 +50,7 @@ def test_dongs_filtered_by_district(built_store: Store) -> None:
 
 def test_spatial_indexes_exist(built_store: Store) -> None:
     if built_store.backend == "postgis":
-        rows = built_store.fetch(
-            "SELECT tablename FROM pg_indexes "
-            "WHERE indexdef ILIKE '%USING gist%'"
-        )
+        rows = built_store.fetch("SELECT tablename FROM pg_indexes WHERE indexdef ILIKE '%USING gist%'")
     else:
         rows = built_store.fetch("SELECT table_name FROM duckdb_indexes() WHERE sql ILIKE '%USING RTREE%'")
     assert {r[0] for r in rows} == {"districts", "dongs", "organizations", "resources", "address_points"}

@@ -42,6 +42,37 @@ def build() -> None:
 
 
 @app.command()
+def pin(
+    record_id: str = typer.Argument(..., help="organization or resource id (org-…, res-…)"),
+    lon: float = typer.Argument(..., help="longitude, EPSG:4326"),
+    lat: float = typer.Argument(..., help="latitude, EPSG:4326"),
+    note: str = typer.Option("", help="why, for the next person"),
+) -> None:
+    """Pin a record to a location by hand; the pin wins over every geocoder and survives rebuilds
+    (it takes effect at the next `semap build`)."""
+    from semap.pipeline.pins import set_pin
+
+    store = opened_store()
+    try:
+        set_pin(store, record_id, lon, lat, note)
+    finally:
+        store.close()
+    typer.echo(f"pinned {record_id} at {lon}, {lat}; run `semap build` to apply")
+
+
+@app.command()
+def unpin(record_id: str = typer.Argument(..., help="organization or resource id")) -> None:
+    """Remove a manual pin (the geocoders decide again at the next build)."""
+    from semap.pipeline.pins import remove_pin
+
+    store = opened_store()
+    try:
+        remove_pin(store, record_id)
+    finally:
+        store.close()
+
+
+@app.command()
 def serve(
     host: str = typer.Option(None, help="interface to listen on (default SEMAP_HOST or 127.0.0.1)"),
     port: int = typer.Option(None, help="port (default SEMAP_PORT or 8000)"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from geopy import exc as geopy_errors
+from geopy.adapters import URLLibAdapter
 from geopy.geocoders import Nominatim as GeopyNominatim
 
 from semap.errors import (
@@ -34,8 +35,14 @@ class Nominatim:
 
     def __init__(self, user_agent: str, base_url: str = "https://nominatim.openstreetmap.org", timeout_s: float = 10.0):
         url = urlparse(base_url)
+        # URLLibAdapter: no hidden retries inside geopy (they turn timeouts into "unavailable"); SeMap's
+        # Retried wrapper does the retrying.
         self._geocoder = GeopyNominatim(
-            user_agent=user_agent, domain=url.netloc + url.path.rstrip("/"), scheme=url.scheme, timeout=timeout_s
+            user_agent=user_agent,
+            domain=url.netloc + url.path.rstrip("/"),
+            scheme=url.scheme,
+            timeout=timeout_s,
+            adapter_factory=URLLibAdapter,
         )
 
     def geocode(self, address: ParsedAddress) -> Location | None:

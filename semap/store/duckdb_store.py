@@ -59,16 +59,24 @@ def _to_duckdb(sql: str) -> str:
     return _NAMED_PARAM.sub(r"$\1", sql)
 
 
+def _used(sql: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    """DuckDB rejects parameters a statement does not use (PostGIS ignores them): pass only the used ones."""
+    if not params:
+        return {}
+    names = set(_NAMED_PARAM.findall(sql))
+    return {k: v for k, v in params.items() if k in names}
+
+
 class _DuckTransaction(Transaction):
     def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
         self._cursor = cursor
 
     def execute(self, sql: str, params: dict[str, Any] | None = None) -> None:
-        self._cursor.execute(_to_duckdb(sql), params or {})
+        self._cursor.execute(_to_duckdb(sql), _used(sql, params))
 
     def executemany(self, sql: str, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
-            self._cursor.executemany(_to_duckdb(sql), list(rows))
+            self._cursor.executemany(_to_duckdb(sql), [_used(sql, row) for row in rows])
 
     def insert_frame(self, table: str, frame: pd.DataFrame) -> None:
         if frame.empty:
@@ -116,7 +124,7 @@ class DuckDBStore(Store):
 
     def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         # A cursor per call: DuckDB connections are not shared across threads, cursors are cheap.
-        return self._con.cursor().execute(_to_duckdb(sql), params or {}).fetchall()
+        return self._con.cursor().execute(_to_duckdb(sql), _used(sql, params)).fetchall()
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
