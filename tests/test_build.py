@@ -39,6 +39,17 @@ def test_every_organization_at_its_building_in_the_district_its_address_names(bu
             assert district is None and parsed.sido == "경기도"
 
 
+def test_every_resource_with_an_address_lies_in_the_district_it_names(built_store: Store) -> None:
+    rows = built_store.fetch(
+        "SELECT address_normalized, district_adm_code, match_type, manual_override FROM resources "
+        "WHERE address_normalized IS NOT NULL"
+    )
+    assert len(rows) == 554  # one facility has no address
+    for address, district, match_type, manual in rows:
+        assert district == by_name(normalize(address).district).adm_code, address
+        assert match_type in ("building", "lot") and manual is False
+
+
 def test_designations_overlap_and_types_follow_precedence(built_store: Store) -> None:
     rows = built_store.fetch("SELECT type, designations FROM organizations")
     multi = [(t, json.loads(d)) for t, d in rows if len(json.loads(d)) > 1]

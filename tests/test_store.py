@@ -87,3 +87,15 @@ def test_failed_load_leaves_previous_data(empty_store: Store, geodata_settings, 
     assert empty_store.districts_geojson() == before
     assert empty_store.count("dongs") == 423
     assert empty_store.meta()["boundaries_vintage"] == "2013"
+
+
+def test_both_backends_have_the_declared_record_columns(empty_store: Store) -> None:
+    """The PostGIS migrations and the DuckDB schema both match semap.store.schema, so the stores stay alike."""
+    from semap.store.schema import TABLES
+
+    for table, (columns, _key, has_point) in TABLES.items():
+        rows = empty_store.fetch(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = :table", {"table": table}
+        )
+        expected = {name for name, _ in columns} | ({"geom"} if has_point else set())
+        assert {r[0] for r in rows} == expected, table

@@ -37,6 +37,7 @@ def _placement_columns(p: Placement) -> dict[str, object]:
         "match_type": p.match_type,
         "confidence": loc.confidence if loc else 0.0,
         "district_mismatch": False,
+        "manual_override": p.match_type == "manual",
         "lon": loc.lon if loc else None,
         "lat": loc.lat if loc else None,
     }

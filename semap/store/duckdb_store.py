@@ -19,7 +19,7 @@ from semap.store.schema import LOOKUP_INDEXES, TABLES, create_table_sql
 
 # DuckDB files are rebuilt by `semap build`, not migrated in place: a file with another schema version is
 # recreated on migrate(). PostGIS, the production store, is migrated with Alembic.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 SCHEMA = (
     """

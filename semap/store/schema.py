@@ -35,6 +35,7 @@ ORGANIZATION_COLUMNS = (
     ("match_type", "TEXT"),
     ("confidence", "DOUBLE PRECISION"),
     ("district_mismatch", "BOOLEAN"),
+    ("manual_override", "BOOLEAN"),
 )
 RESOURCE_COLUMNS = (
     ("id", "TEXT"),
@@ -60,6 +61,7 @@ RESOURCE_COLUMNS = (
     ("match_type", "TEXT"),
     ("confidence", "DOUBLE PRECISION"),
     ("district_mismatch", "BOOLEAN"),
+    ("manual_override", "BOOLEAN"),
 )
 ADDRESS_POINT_COLUMNS = (
     ("sigungu_code", "TEXT"),
