@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -10,42 +9,52 @@ import typer
 from semap.cli.context import opened_store
 from semap.cli.export import write_output
 from semap.exports import TableFormat, table_bytes
-from semap.stats.counts import crosstab, published_type_table
-from semap.stats.queries import organizations_by_area
+from semap.stats.tables import CountBy, Level, LqBy, ResourcesBy, counts_table, lq_table, resources_table
 
 stats_app = typer.Typer(help="Statistics tables (counts, location quotients).", no_args_is_help=True)
+FORMAT = typer.Option(TableFormat.csv, "--format", "-f", help="csv (UTF-8 with BOM), json or xlsx")
+OUTPUT = typer.Option(None, "--output", "-o", help="file to write (default: stdout)")
 
 
-class CountBy(StrEnum):
-    type = "type"
-    subtype = "subtype"
-    designation = "designation"
-    industry = "industry"
-    category = "category"
-
-
-class Level(StrEnum):
-    district = "district"
-    dong = "dong"
+def _emit(make, fmt: TableFormat, output: Path | None, index: bool = True) -> None:
+    store = opened_store()
+    try:
+        table = make(store)
+    finally:
+        store.close()
+    write_output(table_bytes(table if index else table.set_index(table.columns[0]), fmt), output)
 
 
 @stats_app.command("counts")
 def counts(
     by: CountBy = typer.Option(CountBy.type, help="what to count by"),
     level: Level = typer.Option(Level.district, help="district or dong"),
-    fmt: TableFormat = typer.Option(TableFormat.csv, "--format", "-f"),
-    output: Path | None = typer.Option(None, "--output", "-o", help="file to write (default: stdout)"),
+    fmt: TableFormat = FORMAT,
+    output: Path | None = OUTPUT,
 ) -> None:
     """Organizations per district (or dong) by type — in the published 2013 layout — subtype, designation,
-    industry or SeMap category. Each organization counts once, except in the designation table (once per
-    designation it holds)."""
-    store = opened_store()
-    try:
-        orgs = organizations_by_area(store, level.value)
-    finally:
-        store.close()
-    label = "district_ko" if level is Level.district else "dong_ko"
-    table = published_type_table(orgs) if by is CountBy.type else crosstab(orgs, by.value, label)
-    if by is CountBy.type and level is Level.dong:
-        table.index.name = label
-    write_output(table_bytes(table, fmt), output)
+    industry or SeMap category. Each organization counts once ("중복 제외"), except in the designation table,
+    which counts it once per designation it holds."""
+    _emit(lambda store: counts_table(store, by, level), fmt, output)
+
+
+@stats_app.command("lq")
+def lq(
+    by: LqBy = typer.Option(LqBy.industry, help="industry (the 2013 research scheme), category or type"),
+    level: Level = typer.Option(Level.district, help="district or dong"),
+    fmt: TableFormat = FORMAT,
+    output: Path | None = OUTPUT,
+) -> None:
+    """Location quotients with n_ij, n_i, n_j, N, expected, exact confidence interval, p- and BH q-value,
+    adjusted-residual z, small-count flag and suppression code; reference area Seoul."""
+    _emit(lambda store: lq_table(store, by, level), fmt, output, index=False)
+
+
+@stats_app.command("resources")
+def resources(
+    by: ResourcesBy = typer.Option(ResourcesBy.district, help="per district or per owning organization"),
+    fmt: TableFormat = FORMAT,
+    output: Path | None = OUTPUT,
+) -> None:
+    """Shared resources by category, per district or per owning organization."""
+    _emit(lambda store: resources_table(store, by), fmt, output)

@@ -40,3 +40,18 @@ def organizations_by_area(store: Store, level: str = "district") -> pd.DataFrame
         frame["area"] = frame["district"]
     frame["in_seoul"] = frame["located"].astype(bool)
     return frame
+
+
+RESOURCES_BY_AREA = """
+SELECT r.id, r.category, COALESCE(d.name_ko, '미상') AS district_ko,
+       COALESCE(o.name, r.owner_name, '미상') AS owner, r.owner_org_id
+FROM resources r
+LEFT JOIN districts d ON d.adm_code = r.district_adm_code
+LEFT JOIN organizations o ON o.id = r.owner_org_id
+ORDER BY r.id
+"""
+
+
+def resources_by_area(store: Store) -> pd.DataFrame:
+    columns = ["id", "category", "district_ko", "owner", "owner_org_id"]
+    return pd.DataFrame(store.fetch(RESOURCES_BY_AREA), columns=columns)

@@ -1,0 +1,79 @@
+"""The statistics tables SeMap serves (CLI and API): the store's records through the pure functions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import pandas as pd
+
+from semap.errors import StoreNotBuilt
+from semap.stats.counts import crosstab, published_type_table
+from semap.stats.lq import location_quotients
+from semap.stats.queries import organizations_by_area, resources_by_area
+from semap.store.base import Store
+
+
+class CountBy(StrEnum):
+    type = "type"
+    subtype = "subtype"
+    designation = "designation"
+    industry = "industry"
+    category = "category"
+
+
+class LqBy(StrEnum):
+    industry = "industry"
+    category = "category"
+    type = "type"
+
+
+class Level(StrEnum):
+    district = "district"
+    dong = "dong"
+
+
+class ResourcesBy(StrEnum):
+    district = "district"
+    organization = "organization"
+
+
+def _organizations(store: Store, level: Level) -> pd.DataFrame:
+    orgs = organizations_by_area(store, level.value)
+    if orgs.empty:
+        raise StoreNotBuilt(f"the store at {store.describe()} holds no organizations yet: run `semap build`")
+    return orgs
+
+
+def _label(level: Level) -> str:
+    return "district_ko" if level is Level.district else "dong_ko"
+
+
+def counts_table(store: Store, by: CountBy, level: Level) -> pd.DataFrame:
+    """By type: the published 2013 layout. Otherwise area × category counts with a total column."""
+    orgs = _organizations(store, level)
+    if by is CountBy.type:
+        table = published_type_table(orgs)
+        table.index.name = _label(level)
+        return table
+    return crosstab(orgs, by.value, _label(level))
+
+
+def lq_table(store: Store, by: LqBy, level: Level) -> pd.DataFrame:
+    """Long-format LQ table over Seoul (organizations located outside Seoul are not in the reference area)."""
+    orgs = _organizations(store, level)
+    inside = orgs[orgs["in_seoul"]]
+    counts = crosstab(inside, by.value, _label(level)).drop(columns="total")
+    counts = counts.loc[:, counts.sum(axis=0) > 0]  # a category nobody holds has no LQ
+    as_of = store.meta().get("registries_as_of", "")
+    table = location_quotients(counts, as_of=as_of)
+    return table.rename(columns={"district": _label(level), "industry": by.value})
+
+
+def resources_table(store: Store, by: ResourcesBy) -> pd.DataFrame:
+    """Shared resources per district × category, or per owning organization × category."""
+    frame = resources_by_area(store)
+    key = "district_ko" if by is ResourcesBy.district else "owner"
+    table = pd.crosstab(frame[key], frame["category"])
+    table.columns.name = None
+    table["total"] = table.sum(axis=1)
+    return table.astype(int)
