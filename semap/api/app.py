@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
 import semap
-from semap.api import routes_boundaries, routes_meta
+from semap.api import routes_boundaries, routes_meta, routes_stats
 from semap.api.errors import install_error_handlers
 from semap.settings import ApiSettings, StoreSettings, load
 from semap.store import Store, open_store
@@ -42,4 +42,5 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
         app.add_middleware(CORSMiddleware, allow_origins=api_settings.cors_origins, allow_methods=["GET"])
     app.include_router(routes_meta.router)
     app.include_router(routes_boundaries.router)
+    app.include_router(routes_stats.router)
     return app

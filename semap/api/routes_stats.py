@@ -1,0 +1,83 @@
+"""Statistics for researchers: counts and location quotients as JSON, CSV/XLSX downloads, and district GeoJSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from semap.api.deps import get_store
+from semap.api.responses import GeoJSONResponse
+from semap.api.tables import table_response
+from semap.errors import InvalidParameter
+from semap.exports import TableFormat
+from semap.stats.tables import CountBy, Level, LqBy, ResourcesBy, counts_table, lq_table, resources_table
+from semap.store import Store
+
+router = APIRouter(prefix="/api/v1/stats", tags=["statistics"])
+StoreDep = Annotated[Store, Depends(get_store)]
+FormatQuery = Annotated[TableFormat, Query(description="json rows, or a csv (UTF-8 with BOM) / xlsx download")]
+
+
+@router.get("/counts", summary="Organizations per district or dong by type, designation, industry or category")
+def counts(
+    store: StoreDep,
+    by: Annotated[CountBy, Query(description="type gives the published 2013 layout")] = CountBy.type,
+    level: Level = Level.district,
+    format: FormatQuery = TableFormat.json,
+) -> Response:
+    return table_response(counts_table(store, by, level), format, "counts", by.value, level.value)
+
+
+@router.get("/lq", summary="Location quotients with confidence intervals, p- and q-values (reference: Seoul)")
+def lq(
+    store: StoreDep,
+    by: LqBy = LqBy.industry,
+    level: Level = Level.district,
+    format: FormatQuery = TableFormat.json,
+) -> Response:
+    table = lq_table(store, by, level).set_index("district_ko" if level is Level.district else "dong_ko")
+    return table_response(table, format, "lq", by.value, level.value)
+
+
+@router.get("/resources", summary="Shared resources by category, per district or per owning organization")
+def resources(store: StoreDep, by: ResourcesBy = ResourcesBy.district, format: FormatQuery = TableFormat.json):
+    return table_response(resources_table(store, by), format, "resources", by.value)
+
+
+def _with_properties(store: Store, properties: dict[str, dict[str, object]]) -> bytes:
+    collection = orjson.loads(store.districts_geojson())
+    for feature in collection["features"]:
+        feature["properties"].update(properties.get(feature["properties"]["name_ko"], {}))
+    return orjson.dumps(collection, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+@router.get(
+    "/counts.geojson",
+    summary="District polygons carrying the counts (for a choropleth)",
+    response_class=GeoJSONResponse,
+)
+def counts_geojson(store: StoreDep, by: CountBy = CountBy.type) -> GeoJSONResponse:
+    table = counts_table(store, by, Level.district)
+    return GeoJSONResponse(_with_properties(store, table.to_dict(orient="index")))
+
+
+@router.get(
+    "/lq.geojson",
+    summary="District polygons carrying the LQ row of one industry or category (for a choropleth)",
+    response_class=GeoJSONResponse,
+)
+def lq_geojson(
+    store: StoreDep,
+    value: Annotated[str, Query(description="the industry (e.g. 교육) or category to map", max_length=40)],
+    by: LqBy = LqBy.industry,
+) -> GeoJSONResponse:
+    table = lq_table(store, by, Level.district)
+    known = sorted(table[by.value].unique())
+    if value not in known:
+        raise InvalidParameter("value", f"{value!r} is not a {by.value} in the table; allowed: {', '.join(known)}")
+    rows = table[table[by.value] == value].drop(columns=[by.value]).set_index("district_ko")
+    rows = rows.astype(object).where(rows.notna(), None)
+    return GeoJSONResponse(_with_properties(store, rows.to_dict(orient="index")))

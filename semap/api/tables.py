@@ -1,0 +1,31 @@
+"""Tables over HTTP: JSON rows, or a CSV/XLSX download with a file name that says what it is."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from fastapi.responses import Response
+
+from semap.exports import TableFormat, table_bytes
+
+MEDIA_TYPES = {
+    TableFormat.json: "application/json",
+    TableFormat.csv: "text/csv; charset=utf-8",
+    TableFormat.xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def download_name(*parts: str, extension: str) -> str:
+    stem = "-".join(["semap", *[p for p in parts if p], date.today().isoformat()])
+    return f"{stem}.{extension}"
+
+
+def table_response(table: pd.DataFrame, fmt: TableFormat, *name_parts: str) -> Response:
+    headers = {}
+    if fmt is not TableFormat.json:
+        from urllib.parse import quote
+
+        name = download_name(*name_parts, extension=fmt.value)
+        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return Response(table_bytes(table, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
