@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from enum import StrEnum
 
 import orjson
 import pandas as pd
 
+from semap.features.filters import FeatureFilter, resolve_district
+from semap.features.layers import LAYERS, LayerName
+from semap.features.queries import all_features, table_rows
 from semap.store.base import Store
 
 
@@ -49,3 +53,14 @@ def table_bytes(table: pd.DataFrame, fmt: TableFormat) -> bytes:
     buffer = io.BytesIO()
     flat.to_excel(buffer, index=False, sheet_name="semap")
     return buffer.getvalue()
+
+
+def feature_export(store: Store, layer_name: str, flt: FeatureFilter, fmt: ExportFormat) -> tuple[bytes, str]:
+    """Exactly the features a filter selects, with a file name saying what and when:
+    semap-resources-송파구-2026-11-21.geojson."""
+    layer = LAYERS[LayerName(layer_name)]
+    district = resolve_district(flt.district).name_ko if flt.district else ""
+    name = "-".join(p for p in ("semap", layer.name, district, date.today().isoformat()) if p) + f".{fmt.value}"
+    if fmt is ExportFormat.geojson:
+        return all_features(store, layer, flt), name
+    return rows_to_csv(table_rows(store, layer, flt)), name

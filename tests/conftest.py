@@ -107,16 +107,33 @@ def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stor
     store.close()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def built_settings(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, geodata_settings: GeodataSettings
-) -> StoreSettings:
+_BUILT: dict[str, StoreSettings] = {}
+
+
+def built_settings_for(backend: str, request: pytest.FixtureRequest) -> StoreSettings:
     """Settings of a store built once per session per backend; tests must not modify it."""
-    settings = _store_settings(request.param, request, tmp_path_factory.mktemp(f"built-{request.param}"))
-    store = open_store(settings)
-    build(store, geodata_settings)
-    store.close()
-    return settings
+    if backend not in _BUILT:
+        factory = request.getfixturevalue("tmp_path_factory")
+        settings = _store_settings(backend, request, factory.mktemp(f"built-{backend}"))
+        store = open_store(settings)
+        build(store, request.getfixturevalue("geodata_settings"))
+        store.close()
+        _BUILT[backend] = settings
+    return _BUILT[backend]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def built_settings(request: pytest.FixtureRequest) -> StoreSettings:
+    return built_settings_for(request.param, request)
+
+
+@pytest.fixture(scope="session")
+def built_pair(request: pytest.FixtureRequest) -> Iterator[dict[str, Store]]:
+    """Both backends, built from the same inputs, open at once (to compare their answers)."""
+    stores = {backend: open_store(built_settings_for(backend, request)) for backend in ("duckdb", "postgis")}
+    yield stores
+    for store in stores.values():
+        store.close()
 
 
 @pytest.fixture(scope="session")

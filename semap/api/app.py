@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
 import semap
-from semap.api import routes_boundaries, routes_meta, routes_stats
+from semap.api import routes_boundaries, routes_export, routes_features, routes_meta, routes_stats, routes_tiles
 from semap.api.errors import install_error_handlers
 from semap.settings import ApiSettings, StoreSettings, load
 from semap.store import Store, open_store
@@ -43,4 +43,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_meta.router)
     app.include_router(routes_boundaries.router)
     app.include_router(routes_stats.router)
+    app.include_router(routes_features.router)
+    app.include_router(routes_tiles.router)
+    app.include_router(routes_export.router)
     return app

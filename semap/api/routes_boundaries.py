@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from semap.api.deps import get_store
 from semap.api.responses import GeoJSONResponse
+from semap.features.filters import resolve_district
 from semap.store import Store
 
 router = APIRouter(prefix="/api/v1", tags=["boundaries"])
@@ -40,3 +41,16 @@ FEATURE_COLLECTION_EXAMPLE = {
 )
 def districts(store: Annotated[Store, Depends(get_store)]) -> GeoJSONResponse:
     return GeoJSONResponse(store.districts_geojson())
+
+
+@router.get(
+    "/dongs",
+    summary="Seoul's 423 dongs as GeoJSON, optionally of one district",
+    response_class=GeoJSONResponse,
+)
+def dongs(
+    store: Annotated[Store, Depends(get_store)],
+    district: Annotated[str | None, Query(max_length=200, description="name or code (see /organizations)")] = None,
+) -> GeoJSONResponse:
+    adm_code = resolve_district(district).adm_code if district else None
+    return GeoJSONResponse(store.dongs_geojson(adm_code))

@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
@@ -46,8 +47,8 @@ def read_entrances(paths: Iterable[Path]) -> pd.DataFrame:
             "sub": frame["sub"].replace("", "0").astype(int),
             "building_name": frame["building_name"],
             "admin_dong": frame["admin_dong"],
-            "lon": lon,
-            "lat": lat,
+            "lon": np.round(lon, 7),  # about 1 cm, as every SeMap coordinate
+            "lat": np.round(lat, 7),
         }
     )
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
+import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -25,8 +27,15 @@ class Boundaries:
     vintage: str
 
 
+COORDINATE_DECIMALS = 7  # about 1 cm: both stores then print identical GeoJSON
+
+
 def _multi(geom: BaseGeometry) -> MultiPolygon:
     return MultiPolygon([geom]) if isinstance(geom, Polygon) else geom
+
+
+def _rounded(geom: BaseGeometry) -> BaseGeometry:
+    return shapely.transform(geom, lambda xy: np.round(xy, COORDINATE_DECIMALS))
 
 
 def read_layer(path: Path, source: Source) -> gpd.GeoDataFrame:
@@ -39,7 +48,7 @@ def read_layer(path: Path, source: Source) -> gpd.GeoDataFrame:
     except Exception as exc:  # pyogrio raises several unrelated types for unreadable files
         raise GeodataError(f"{path}: cannot read as a shapefile: {exc}") from None
     frame = frame.set_crs(source.crs, allow_override=True).to_crs(4326)
-    frame["geometry"] = frame.geometry.map(_multi)
+    frame["geometry"] = frame.geometry.map(_multi).map(_rounded)
     return frame
 
 

@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 import pandas as pd
 
+from semap.geodata.boundaries import COORDINATE_DECIMALS
 from semap.pipeline.locate import Placement, Placements
 from semap.registry.model import Organization, Resource
 from semap.store.base import Store
@@ -38,8 +39,8 @@ def _placement_columns(p: Placement) -> dict[str, object]:
         "confidence": loc.confidence if loc else 0.0,
         "district_mismatch": False,
         "manual_override": p.match_type == "manual",
-        "lon": loc.lon if loc else None,
-        "lat": loc.lat if loc else None,
+        "lon": round(loc.lon, COORDINATE_DECIMALS) if loc else None,
+        "lat": round(loc.lat, COORDINATE_DECIMALS) if loc else None,
     }
 
 

@@ -27,6 +27,8 @@ DONG_PROPERTIES = ("kostat_code", "name_ko", "name_en", "district_adm_code", "di
 class Dialect:
     geom_from_wkb: str  # SQL turning the parameter :wkb into a geometry in EPSG:4326
     point: str  # SQL for the point (:lon, :lat) in EPSG:4326
+    envelope: str  # SQL for the box (:minx, :miny, :maxx, :maxy) in EPSG:4326
+    mvt: str  # vector tile of {columns} FROM {source} WHERE {where} at (:z, :x, :y), layer {layer}
 
 
 class Transaction(ABC):

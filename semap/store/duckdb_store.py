@@ -40,6 +40,19 @@ CREATE INDEX IF NOT EXISTS dongs_geom_idx ON dongs USING RTREE (geom);
     + "".join(f"CREATE INDEX IF NOT EXISTS {n} ON {t} ({c});\n" for n, t, c in LOOKUP_INDEXES)
 )
 
+# always_xy: EPSG:4326 is latitude-first by definition; SeMap's geometries are lon/lat.
+MVT = """
+WITH tile AS (SELECT ST_TileEnvelope(:z, :x, :y) AS envelope),
+mvtgeom AS (
+    SELECT ST_AsMVTGeom(ST_Transform(t.geom, 'EPSG:4326', 'EPSG:3857', true), ST_Extent(tile.envelope), 4096, 64, true)
+           AS geom, {columns}
+    FROM {source}, tile
+    WHERE t.geom IS NOT NULL
+      AND ST_Intersects(t.geom, ST_Transform(tile.envelope, 'EPSG:3857', 'EPSG:4326', true)) AND {where}
+)
+SELECT ST_AsMVT(m, '{layer}', 4096, 'geom') FROM mvtgeom m HAVING count(*) > 0
+"""
+
 _NAMED_PARAM = re.compile(r"(?<![:\w]):(\w+)")
 
 
@@ -95,7 +108,12 @@ class _DuckTransaction(Transaction):
 
 class DuckDBStore(Store):
     backend = "duckdb"
-    dialect = Dialect(geom_from_wkb="ST_GeomFromWKB(:wkb)", point="ST_Point(:lon, :lat)")
+    dialect = Dialect(
+        geom_from_wkb="ST_GeomFromWKB(:wkb)",
+        point="ST_Point(:lon, :lat)",
+        envelope="ST_MakeEnvelope(:minx, :miny, :maxx, :maxy)",
+        mvt=MVT,
+    )
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path

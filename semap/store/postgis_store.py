@@ -24,6 +24,15 @@ _SQL_TYPES = {
     "bool": "BOOLEAN",
     "boolean": "BOOLEAN",
 }
+MVT = """
+WITH tile AS (SELECT ST_TileEnvelope(:z, :x, :y) AS envelope),
+mvtgeom AS (
+    SELECT ST_AsMVTGeom(ST_Transform(t.geom, 3857), tile.envelope, 4096, 64, true) AS geom, {columns}
+    FROM {source}, tile
+    WHERE t.geom IS NOT NULL AND ST_Intersects(t.geom, ST_Transform(tile.envelope, 4326)) AND {where}
+)
+SELECT ST_AsMVT(mvtgeom.*, '{layer}', 4096, 'geom') FROM mvtgeom HAVING count(*) > 0
+"""
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -69,7 +78,12 @@ class _PgTransaction(Transaction):
 
 class PostGISStore(Store):
     backend = "postgis"
-    dialect = Dialect(geom_from_wkb="ST_GeomFromWKB(:wkb, 4326)", point="ST_SetSRID(ST_Point(:lon, :lat), 4326)")
+    dialect = Dialect(
+        geom_from_wkb="ST_GeomFromWKB(:wkb, 4326)",
+        point="ST_SetSRID(ST_Point(:lon, :lat), 4326)",
+        envelope="ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)",
+        mvt=MVT,
+    )
 
     def __init__(self, url: str) -> None:
         try:

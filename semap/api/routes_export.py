@@ -1,0 +1,34 @@
+"""Downloads for district coordinators: exactly what a filter selects, as GeoJSON (RFC 7946) or CSV for Excel."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from semap.api.caching import cached
+from semap.api.deps import get_store
+from semap.api.params import feature_filter
+from semap.exports import ExportFormat, feature_export
+from semap.features.filters import FeatureFilter
+from semap.features.layers import LayerName
+from semap.store import Store
+
+router = APIRouter(prefix="/api/v1/export", tags=["exports"])
+MEDIA = {ExportFormat.geojson: "application/geo+json", ExportFormat.csv: "text/csv; charset=utf-8"}
+
+
+@router.get("/{layer}.{fmt}", summary="Download the filtered organizations or resources (GeoJSON or CSV)")
+def export(
+    layer: LayerName,
+    fmt: ExportFormat,
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    flt: Annotated[FeatureFilter, Depends(feature_filter)],
+) -> Response:
+    body, name = feature_export(store, layer.value, flt, fmt)
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return cached(request, body, MEDIA[fmt], {"Content-Disposition": disposition})

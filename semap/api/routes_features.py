@@ -1,0 +1,69 @@
+"""Organizations and shared resources as GeoJSON, with the filter grammar and paging."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from semap.api.deps import get_store
+from semap.api.params import feature_filter
+from semap.api.responses import GeoJSONResponse
+from semap.features.filters import FeatureFilter
+from semap.features.layers import LAYERS, LayerName
+from semap.features.queries import MAX_LIMIT, collection, one
+from semap.store import Store
+
+router = APIRouter(prefix="/api/v1", tags=["features"])
+StoreDep = Annotated[Store, Depends(get_store)]
+FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]
+
+
+def _links(request: Request, page: dict, limit: int, offset: int) -> list[dict[str, str]]:
+    links = [{"rel": "self", "href": str(request.url), "type": "application/geo+json"}]
+    if offset + page["numberReturned"] < page["numberMatched"]:
+        links.append({"rel": "next", "href": str(request.url.include_query_params(offset=offset + limit))})
+    if offset > 0:
+        links.append({"rel": "prev", "href": str(request.url.include_query_params(offset=max(0, offset - limit)))})
+    return links
+
+
+def _list(layer: LayerName):
+    def handler(
+        request: Request,
+        store: StoreDep,
+        flt: FilterDep,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size, at most {MAX_LIMIT}")] = 100,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    ) -> GeoJSONResponse:
+        page = collection(store, LAYERS[layer], flt, limit, offset)
+        page["links"] = _links(request, page, limit, offset)
+        return GeoJSONResponse(orjson.dumps(page))
+
+    return handler
+
+
+def _item(layer: LayerName):
+    def handler(store: StoreDep, feature_id: Annotated[str, Path(max_length=64)]) -> GeoJSONResponse:
+        return GeoJSONResponse(one(store, LAYERS[layer], feature_id))
+
+    return handler
+
+
+for _layer in LayerName:
+    router.add_api_route(
+        f"/{_layer.value}",
+        _list(_layer),
+        methods=["GET"],
+        summary=f"{_layer.value.capitalize()} as a GeoJSON FeatureCollection (filters, paging)",
+        response_class=GeoJSONResponse,
+        description="Personal contact fields are not included. numberMatched is the total for the filter.",
+    )
+    router.add_api_route(
+        f"/{_layer.value}/{{feature_id}}",
+        _item(_layer),
+        methods=["GET"],
+        summary=f"One of the {_layer.value} as a GeoJSON Feature",
+        response_class=GeoJSONResponse,
+    )

@@ -1,0 +1,38 @@
+"""GeoJSON and vector tiles for both layers, honouring the filters; TileJSON per layer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse, Response
+
+from semap.api.caching import cached
+from semap.api.deps import get_store
+from semap.api.params import feature_filter
+from semap.features.filters import FeatureFilter
+from semap.features.layers import LAYERS, LayerName
+from semap.features.tiles import MAX_ZOOM, geojson_tile, mvt_tile, tilejson
+from semap.store import Store
+
+router = APIRouter(prefix="/tiles", tags=["tiles"])
+StoreDep = Annotated[Store, Depends(get_store)]
+FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]
+Z = Annotated[int, Path(ge=0, le=MAX_ZOOM, description=f"zoom, 0 to {MAX_ZOOM}")]
+XY = Annotated[int, Path(ge=0, le=2**MAX_ZOOM - 1)]
+
+
+@router.get("/{layer}.json", summary="TileJSON 3.0 for a layer (filters carry over into the tile URLs)")
+def tilejson_document(layer: LayerName, request: Request) -> JSONResponse:
+    base = str(request.base_url).rstrip("/")
+    return JSONResponse(tilejson(LAYERS[layer], base, request.url.query))
+
+
+@router.get("/{layer}/{z}/{x}/{y}.mvt", summary="A Mapbox Vector Tile made by the database (ST_AsMVT)")
+def mvt(layer: LayerName, z: Z, x: XY, y: XY, request: Request, store: StoreDep, flt: FilterDep) -> Response:
+    return cached(request, mvt_tile(store, LAYERS[layer], flt, z, x, y), "application/vnd.mapbox-vector-tile")
+
+
+@router.get("/{layer}/{z}/{x}/{y}.geojson", summary="A GeoJSON tile: the features inside the tile's bounds")
+def geojson(layer: LayerName, z: Z, x: XY, y: XY, request: Request, store: StoreDep, flt: FilterDep) -> Response:
+    return cached(request, geojson_tile(store, LAYERS[layer], flt, z, x, y), "application/geo+json")

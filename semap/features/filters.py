@@ -1,0 +1,167 @@
+"""One filter grammar for the map, the lists, the exports and the stats: parse, validate, turn into SQL.
+
+Every value reaches SQL as a bound parameter; validation is for helpful 4xx messages, not for safety.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from semap.errors import InvalidParameter, NotFound
+from semap.features.layers import Layer
+from semap.geodata.districts import District, by_adm_code, by_kostat_code, by_name, load_crosswalk
+from semap.registry.model import INDUSTRIES, ORG_TYPES, RESOURCE_CATEGORIES, SEMAP_CATEGORIES
+
+SUSPICIOUS = re.compile(r";|--|/\*|\*/|[\x00-\x1f\x7f]")
+MAX_TEXT = 100
+STATUSES = ("operating", "closed")
+
+
+@dataclass(frozen=True)
+class FeatureFilter:
+    district: str | None = None
+    dong: str | None = None
+    type: str | None = None
+    subtype: str | None = None
+    designation: str | None = None
+    industry: str | None = None
+    category: str | None = None
+    status: str | None = None
+    q: str | None = None
+    bbox: str | None = None
+    verified_since: str | None = None
+    given: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @classmethod
+    def of(cls, **values: str | None) -> FeatureFilter:
+        present = {k: v for k, v in values.items() if v not in (None, "")}
+        return cls(**present, given=frozenset(present))
+
+    def as_params(self) -> dict[str, str]:
+        """The filter as query parameters (for links: 'download what I see')."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "given" and getattr(self, f.name)}
+
+
+def _text(name: str, value: str) -> str:
+    value = value.strip()
+    if len(value) > MAX_TEXT:
+        raise InvalidParameter(name, f"at most {MAX_TEXT} characters")
+    if SUSPICIOUS.search(value):
+        raise InvalidParameter(name, "may not contain ';', '--', '/*', '*/' or control characters")
+    return value
+
+
+def resolve_district(value: str) -> District:
+    """A district by name (강남구, 강남, Gangnam-gu) or code: adm:11680, kostat:11230, or a bare code valid in
+    only one scheme. Five bare codes are valid in both and name different districts: those must say which."""
+    value = _text("district", value)
+    if ":" in value:
+        scheme, code = value.split(":", 1)
+        lookups = {"adm": by_adm_code, "kostat": by_kostat_code}
+        if scheme not in lookups:
+            raise InvalidParameter(
+                "district", "code scheme must be adm: (행정표준코드) or kostat: (KOSTAT census code)"
+            )
+        try:
+            return lookups[scheme](code)
+        except NotFound as exc:
+            raise InvalidParameter("district", str(exc)) from None
+    if value.isdigit():
+        matches = [d for d in load_crosswalk() if value in (d.adm_code, d.kostat_code)]
+        if len(matches) == 2:
+            a, k = matches if matches[0].adm_code == value else matches[::-1]
+            raise InvalidParameter(
+                "district",
+                f"{value} is 행정표준코드 of {a.name_ko} and KOSTAT code of {k.name_ko}; "
+                f"write adm:{value} or kostat:{value}",
+            )
+        if matches:
+            return matches[0]
+        raise InvalidParameter("district", f"no district has the code {value}")
+    try:
+        return by_name(value)
+    except NotFound:
+        names = ", ".join(d.name_ko for d in load_crosswalk()[:3])
+        raise InvalidParameter("district", f"no Seoul district is called {value!r} (e.g. {names}, or a code)") from None
+
+
+def parse_bbox(value: str) -> tuple[float, float, float, float]:
+    parts = value.split(",")
+    try:
+        minx, miny, maxx, maxy = (float(p) for p in parts)
+    except ValueError:
+        raise InvalidParameter("bbox", "four numbers: minx,miny,maxx,maxy in EPSG:4326 (lon/lat)") from None
+    if not all(abs(v) != float("inf") and v == v for v in (minx, miny, maxx, maxy)):
+        raise InvalidParameter("bbox", "coordinates must be finite numbers")
+    if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
+        raise InvalidParameter("bbox", "longitudes must lie in [-180, 180] and latitudes in [-90, 90]")
+    if minx >= maxx or miny >= maxy:
+        raise InvalidParameter("bbox", "minx must be below maxx and miny below maxy (minx,miny,maxx,maxy)")
+    return minx, miny, maxx, maxy
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    value = _text(name, value)
+    if value not in allowed:
+        raise InvalidParameter(name, f"{value!r} is not one of: {', '.join(allowed)}")
+    return value
+
+
+def where_clause(flt: FeatureFilter, layer: Layer, envelope_sql: str, alias: str = "t") -> tuple[str, dict]:
+    """SQL conditions (joined by AND, or 'TRUE') and their parameters, for ``layer``."""
+    unknown = sorted(flt.given - layer.filters)
+    if unknown:
+        raise InvalidParameter(
+            unknown[0], f"is not a filter of {layer.name}; filters: {', '.join(sorted(layer.filters))}"
+        )
+    conditions, params = [], {}
+    if flt.district:
+        conditions.append(f"{alias}.district_adm_code = :district")
+        params["district"] = resolve_district(flt.district).adm_code
+    if flt.dong:
+        dong = _text("dong", flt.dong)
+        conditions.append(
+            f"{alias}.dong_code IN (SELECT kostat_code FROM dongs WHERE kostat_code = :dong OR name_ko = :dong)"
+        )
+        params["dong"] = dong
+    if flt.type:
+        conditions.append(f"{alias}.type = :type")
+        params["type"] = _choice("type", flt.type, ORG_TYPES)
+    if flt.subtype:
+        conditions.append(f"{alias}.subtype = :subtype")
+        params["subtype"] = _text("subtype", flt.subtype)
+    if flt.designation:
+        # designations is JSON text written by SeMap: [{"type": "…", "subtype": "…", …}]
+        kind, _, sub = _text("designation", flt.designation).partition("/")
+        _choice("designation", kind, ORG_TYPES)
+        needle = f'"type": "{kind}", "subtype": "{sub}"' if sub else f'"type": "{kind}"'
+        conditions.append(f"strpos({alias}.designations, :designation) > 0")
+        params["designation"] = needle
+    if flt.industry:
+        conditions.append(f"{alias}.industry = :industry")
+        params["industry"] = _choice("industry", flt.industry, INDUSTRIES)
+    if flt.category:
+        allowed = SEMAP_CATEGORIES if layer.name == "organizations" else RESOURCE_CATEGORIES
+        conditions.append(f"{alias}.category = :category")
+        params["category"] = _choice("category", flt.category, allowed)
+    if flt.status:
+        conditions.append(f"{alias}.status = :status")
+        params["status"] = _choice("status", flt.status, STATUSES)
+    if flt.q:
+        text = _text("q", flt.q).lower()
+        searched = ("name", "description", "address_raw")
+        conditions.append("(" + " OR ".join(f"strpos(lower({alias}.{c}), :q) > 0" for c in searched) + ")")
+        params["q"] = text
+    if flt.bbox:
+        minx, miny, maxx, maxy = parse_bbox(flt.bbox)
+        conditions.append(f"ST_Intersects({alias}.geom, {envelope_sql})")
+        params.update(minx=minx, miny=miny, maxx=maxx, maxy=maxy)
+    if flt.verified_since:
+        try:
+            params["verified_since"] = date.fromisoformat(_text("verified_since", flt.verified_since)).isoformat()
+        except ValueError:
+            raise InvalidParameter("verified_since", "a date as YYYY-MM-DD") from None
+        conditions.append(f"{alias}.verified_at >= :verified_since")
+    return (" AND ".join(conditions) or "TRUE"), params

@@ -1,0 +1,83 @@
+"""Features from the store as GeoJSON bytes (geometry JSON written by the database) and as export rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from semap.errors import InvalidParameter, NotFound
+from semap.features.filters import FeatureFilter, where_clause
+from semap.features.layers import Layer, from_clause, select_list
+from semap.store.base import Store
+
+MAX_LIMIT = 1000
+# RFC 7946 recommends no more precision than needed: 7 decimals is about 1 cm.
+GEOJSON_PRECISION = 7
+
+
+def _feature(layer: Layer, row: tuple[Any, ...]) -> dict[str, Any]:
+    properties = dict(zip(layer.properties, row[:-1], strict=True))
+    for name in layer.json_properties:
+        if properties.get(name) is not None:
+            properties[name] = orjson.Fragment(properties[name])
+    geometry = row[-1]
+    return {
+        "type": "Feature",
+        "id": properties["id"],
+        "geometry": orjson.Fragment(geometry) if geometry is not None else None,
+        "properties": properties,
+    }
+
+
+def _rows(store: Store, layer: Layer, where: str, params: dict, tail: str = "") -> list[tuple[Any, ...]]:
+    sql = (
+        f"SELECT {select_list(layer)}, ST_AsGeoJSON(t.geom) FROM {from_clause(layer)} "
+        f"WHERE {where} ORDER BY t.id {tail}"
+    )
+    return store.fetch(sql, params)
+
+
+def count(store: Store, layer: Layer, flt: FeatureFilter) -> int:
+    where, params = where_clause(flt, layer, store.dialect.envelope)
+    return int(store.fetch(f"SELECT count(*) FROM {layer.table} t WHERE {where}", params)[0][0])
+
+
+def collection(store: Store, layer: Layer, flt: FeatureFilter, limit: int, offset: int) -> dict[str, Any]:
+    """A page of features with paging counts (numberMatched / numberReturned, as OGC API Features has them)."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidParameter("limit", f"between 1 and {MAX_LIMIT}")
+    if offset < 0:
+        raise InvalidParameter("offset", "0 or more")
+    where, params = where_clause(flt, layer, store.dialect.envelope)
+    rows = _rows(store, layer, where, {**params, "limit": limit, "offset": offset}, "LIMIT :limit OFFSET :offset")
+    return {
+        "type": "FeatureCollection",
+        "numberMatched": count(store, layer, flt),
+        "numberReturned": len(rows),
+        "features": [_feature(layer, row) for row in rows],
+    }
+
+
+def all_features(store: Store, layer: Layer, flt: FeatureFilter) -> bytes:
+    """Every feature the filter selects, as one RFC 7946 FeatureCollection (for exports)."""
+    where, params = where_clause(flt, layer, store.dialect.envelope)
+    features = [_feature(layer, row) for row in _rows(store, layer, where, params)]
+    return orjson.dumps({"type": "FeatureCollection", "features": features})
+
+
+def one(store: Store, layer: Layer, feature_id: str) -> bytes:
+    rows = _rows(store, layer, "t.id = :id", {"id": feature_id[:64]})
+    if not rows:
+        raise NotFound(f"no {layer.name[:-1]} has the id {feature_id[:64]!r}")
+    return orjson.dumps(_feature(layer, rows[0]))
+
+
+def table_rows(store: Store, layer: Layer, flt: FeatureFilter) -> list[dict[str, Any]]:
+    """Flat rows for CSV: the public columns plus lon/lat."""
+    where, params = where_clause(flt, layer, store.dialect.envelope)
+    sql = (
+        f"SELECT {select_list(layer)}, ST_X(t.geom), ST_Y(t.geom) FROM {from_clause(layer)} WHERE {where} ORDER BY t.id"
+    )
+    names = (*layer.properties, "lon", "lat")
+    return [dict(zip(names, row, strict=True)) for row in store.fetch(sql, params)]

@@ -1,0 +1,65 @@
+"""Tiles for both layers: GeoJSON tiles and Mapbox Vector Tiles made by the database, TileJSON documents.
+
+Tile math (bounds, validity) comes from morecantile's WebMercatorQuad.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import morecantile
+import orjson
+
+from semap.errors import InvalidParameter
+from semap.features.filters import FeatureFilter, where_clause
+from semap.features.layers import Layer, from_clause
+from semap.features.queries import _feature, _rows
+from semap.store.base import Store
+
+TMS = morecantile.tms.get("WebMercatorQuad")
+MAX_ZOOM = 22
+SEOUL_BOUNDS = (126.76, 37.42, 127.19, 37.71)
+
+
+def check_tile(z: int, x: int, y: int) -> morecantile.Tile:
+    if not 0 <= z <= MAX_ZOOM:
+        raise InvalidParameter("z", f"zoom must be between 0 and {MAX_ZOOM}")
+    tile = morecantile.Tile(x, y, z)
+    if not TMS.is_valid(tile):
+        raise InvalidParameter("x/y", f"at zoom {z} x and y must be between 0 and {2**z - 1}")
+    return tile
+
+
+def geojson_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int, y: int) -> bytes:
+    bounds = TMS.bounds(check_tile(z, x, y))
+    where, params = where_clause(flt, layer, store.dialect.envelope)
+    box = {"tminx": bounds.left, "tminy": bounds.bottom, "tmaxx": bounds.right, "tmaxy": bounds.top}
+    envelope = store.dialect.envelope.replace(":minx", ":tminx").replace(":miny", ":tminy")
+    envelope = envelope.replace(":maxx", ":tmaxx").replace(":maxy", ":tmaxy")
+    rows = _rows(store, layer, f"{where} AND ST_Intersects(t.geom, {envelope})", {**params, **box})
+    return orjson.dumps({"type": "FeatureCollection", "features": [_feature(layer, r) for r in rows]})
+
+
+def mvt_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int, y: int) -> bytes:
+    check_tile(z, x, y)
+    where, params = where_clause(flt, layer, store.dialect.envelope)
+    columns = ", ".join(f"t.{c}" for c in layer.tile_properties)
+    sql = store.dialect.mvt.format(columns=columns, source=from_clause(layer), where=where, layer=layer.name)
+    rows = store.fetch(sql, {**params, "z": z, "x": x, "y": y})
+    data = rows[0][0] if rows else None
+    return bytes(data) if data else b""
+
+
+def tilejson(layer: Layer, base_url: str, query: str) -> dict[str, Any]:
+    suffix = f"?{query}" if query else ""
+    return {
+        "tilejson": "3.0.0",
+        "name": f"semap-{layer.name}",
+        "scheme": "xyz",
+        "tiles": [f"{base_url}/tiles/{layer.name}/{{z}}/{{x}}/{{y}}.mvt{suffix}"],
+        "minzoom": 0,
+        "maxzoom": MAX_ZOOM,
+        "bounds": list(SEOUL_BOUNDS),
+        "center": [126.978, 37.566, 11],
+        "vector_layers": [{"id": layer.name, "fields": {c: "String" for c in layer.tile_properties}}],
+    }
