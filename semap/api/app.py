@@ -36,6 +36,8 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
         description="Seoul's social-economy organizations and shared resources, as GeoJSON and tables.",
         lifespan=lifespan,
     )
+    if store is not None:
+        app.state.store = store  # ready without a lifespan run (ASGI clients that skip it, e.g. fuzzers)
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if api_settings.cors_origins:

@@ -1,9 +1,11 @@
-"""The one place where SeMap errors become HTTP statuses."""
+"""The one place where errors become HTTP statuses, with one body shape for every 4xx/5xx SeMap answers."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from semap.errors import (
     ConfigError,
@@ -25,6 +27,21 @@ STATUS_BY_ERROR: dict[type[SemapError], int] = {
 }
 
 
+class ErrorBody(BaseModel):
+    error: str
+    detail: str
+    parameter: str | None = None
+
+
+# Content given explicitly (not as a model) so routes answering GeoJSON still document errors as JSON.
+_ERROR_CONTENT = {"application/json": {"schema": ErrorBody.model_json_schema()}}
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    404: {"content": _ERROR_CONTENT, "description": "No such object"},
+    422: {"content": _ERROR_CONTENT, "description": "A parameter is malformed or out of range; the detail says what"},
+    503: {"content": _ERROR_CONTENT, "description": "The store is not built or not reachable"},
+}
+
+
 def status_for(exc: SemapError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS_BY_ERROR:
@@ -32,10 +49,20 @@ def status_for(exc: SemapError) -> int:
     return 500
 
 
+def _body(error: str, detail: str, parameter: str | None, status: int) -> JSONResponse:
+    return JSONResponse(ErrorBody(error=error, detail=detail, parameter=parameter).model_dump(), status_code=status)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SemapError)
     async def _semap_error(_: Request, exc: SemapError) -> JSONResponse:
-        body: dict[str, object] = {"error": type(exc).__name__, "detail": str(exc)}
-        if isinstance(exc, InvalidParameter):
-            body["parameter"] = exc.parameter
-        return JSONResponse(body, status_code=status_for(exc))
+        parameter = exc.parameter if isinstance(exc, InvalidParameter) else None
+        return _body(type(exc).__name__, str(exc), parameter, status_for(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body")]
+        parameter = location[-1] if location else None
+        detail = f"{parameter}: {first.get('msg', 'invalid value')}" if parameter else str(first.get("msg", exc))
+        return _body("InvalidParameter", detail, parameter, 422)

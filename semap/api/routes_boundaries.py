@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from semap.api.deps import get_store
-from semap.api.responses import GeoJSONResponse
+from semap.api.errors import ERROR_RESPONSES
+from semap.api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, geojson_doc
 from semap.features.filters import resolve_district
 from semap.store import Store
 
-router = APIRouter(prefix="/api/v1", tags=["boundaries"])
+router = APIRouter(prefix="/api/v1", tags=["boundaries"], responses=ERROR_RESPONSES)
 
 FEATURE_COLLECTION_EXAMPLE = {
     "type": "FeatureCollection",
@@ -37,7 +38,7 @@ FEATURE_COLLECTION_EXAMPLE = {
         "(KOSTAT 2013 census code, e.g. 종로구 11010), `name_ko` and `name_en`."
     ),
     response_class=GeoJSONResponse,
-    responses={200: {"content": {"application/geo+json": {"example": FEATURE_COLLECTION_EXAMPLE}}}},
+    responses=geojson_doc(FEATURE_COLLECTION_SCHEMA, FEATURE_COLLECTION_EXAMPLE),
 )
 def districts(store: Annotated[Store, Depends(get_store)]) -> GeoJSONResponse:
     return GeoJSONResponse(store.districts_geojson())
@@ -47,6 +48,7 @@ def districts(store: Annotated[Store, Depends(get_store)]) -> GeoJSONResponse:
     "/dongs",
     summary="Seoul's 423 dongs as GeoJSON, optionally of one district",
     response_class=GeoJSONResponse,
+    responses=geojson_doc(FEATURE_COLLECTION_SCHEMA),
 )
 def dongs(
     store: Annotated[Store, Depends(get_store)],

@@ -10,17 +10,32 @@ from fastapi.responses import Response
 
 from semap.api.caching import cached
 from semap.api.deps import get_store
+from semap.api.errors import ERROR_RESPONSES
 from semap.api.params import feature_filter
 from semap.exports import ExportFormat, feature_export
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LayerName
 from semap.store import Store
 
-router = APIRouter(prefix="/api/v1/export", tags=["exports"])
+router = APIRouter(prefix="/api/v1/export", tags=["exports"], responses=ERROR_RESPONSES)
 MEDIA = {ExportFormat.geojson: "application/geo+json", ExportFormat.csv: "text/csv; charset=utf-8"}
 
 
-@router.get("/{layer}.{fmt}", summary="Download the filtered organizations or resources (GeoJSON or CSV)")
+EXPORT_DOC: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "A download: GeoJSON (RFC 7946) or CSV (UTF-8 with BOM, opens in Korean Excel)",
+        "content": {"application/geo+json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}},
+    },
+    304: {"description": "Not modified (If-None-Match matched the ETag)"},
+}
+
+
+@router.get(
+    "/{layer}.{fmt}",
+    summary="Download the filtered organizations or resources (GeoJSON or CSV)",
+    response_class=Response,
+    responses=EXPORT_DOC,
+)
 def export(
     layer: LayerName,
     fmt: ExportFormat,

@@ -8,14 +8,15 @@ import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from semap.api.deps import get_store
+from semap.api.errors import ERROR_RESPONSES
 from semap.api.params import feature_filter
-from semap.api.responses import GeoJSONResponse
+from semap.api.responses import FEATURE_COLLECTION_SCHEMA, FEATURE_SCHEMA, GeoJSONResponse, geojson_doc
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS, LayerName
 from semap.features.queries import MAX_LIMIT, collection, one
 from semap.store import Store
 
-router = APIRouter(prefix="/api/v1", tags=["features"])
+router = APIRouter(prefix="/api/v1", tags=["features"], responses=ERROR_RESPONSES)
 StoreDep = Annotated[Store, Depends(get_store)]
 FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]
 
@@ -58,6 +59,7 @@ for _layer in LayerName:
         methods=["GET"],
         summary=f"{_layer.value.capitalize()} as a GeoJSON FeatureCollection (filters, paging)",
         response_class=GeoJSONResponse,
+        responses=geojson_doc(FEATURE_COLLECTION_SCHEMA),
         description="Personal contact fields are not included. numberMatched is the total for the filter.",
     )
     router.add_api_route(
@@ -66,4 +68,5 @@ for _layer in LayerName:
         methods=["GET"],
         summary=f"One of the {_layer.value} as a GeoJSON Feature",
         response_class=GeoJSONResponse,
+        responses=geojson_doc(FEATURE_SCHEMA),
     )

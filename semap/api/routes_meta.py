@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from semap.api.deps import get_store
+from semap.api.errors import ERROR_RESPONSES
 from semap.store import Store
 
-router = APIRouter()
+router = APIRouter(responses=ERROR_RESPONSES)
 
 
 @router.get("/healthz", tags=["meta"], summary="Liveness and store status")

@@ -9,19 +9,24 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from semap.api.deps import get_store
-from semap.api.responses import GeoJSONResponse
-from semap.api.tables import table_response
+from semap.api.errors import ERROR_RESPONSES
+from semap.api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, geojson_doc
+from semap.api.tables import TABLE_DOC, table_response
 from semap.errors import InvalidParameter
 from semap.exports import TableFormat
 from semap.stats.tables import CountBy, Level, LqBy, ResourcesBy, counts_table, lq_table, resources_table
 from semap.store import Store
 
-router = APIRouter(prefix="/api/v1/stats", tags=["statistics"])
+router = APIRouter(prefix="/api/v1/stats", tags=["statistics"], responses=ERROR_RESPONSES)
 StoreDep = Annotated[Store, Depends(get_store)]
 FormatQuery = Annotated[TableFormat, Query(description="json rows, or a csv (UTF-8 with BOM) / xlsx download")]
 
 
-@router.get("/counts", summary="Organizations per district or dong by type, designation, industry or category")
+@router.get(
+    "/counts",
+    responses=TABLE_DOC,
+    summary="Organizations per district or dong by type, designation, industry or category",
+)
 def counts(
     store: StoreDep,
     by: Annotated[CountBy, Query(description="type gives the published 2013 layout")] = CountBy.type,
@@ -31,7 +36,11 @@ def counts(
     return table_response(counts_table(store, by, level), format, "counts", by.value, level.value)
 
 
-@router.get("/lq", summary="Location quotients with confidence intervals, p- and q-values (reference: Seoul)")
+@router.get(
+    "/lq",
+    responses=TABLE_DOC,
+    summary="Location quotients with confidence intervals, p- and q-values (reference: Seoul)",
+)
 def lq(
     store: StoreDep,
     by: LqBy = LqBy.industry,
@@ -42,7 +51,9 @@ def lq(
     return table_response(table, format, "lq", by.value, level.value)
 
 
-@router.get("/resources", summary="Shared resources by category, per district or per owning organization")
+@router.get(
+    "/resources", responses=TABLE_DOC, summary="Shared resources by category, per district or per owning organization"
+)
 def resources(store: StoreDep, by: ResourcesBy = ResourcesBy.district, format: FormatQuery = TableFormat.json):
     return table_response(resources_table(store, by), format, "resources", by.value)
 
@@ -58,6 +69,7 @@ def _with_properties(store: Store, properties: dict[str, dict[str, object]]) -> 
     "/counts.geojson",
     summary="District polygons carrying the counts (for a choropleth)",
     response_class=GeoJSONResponse,
+    responses=geojson_doc(FEATURE_COLLECTION_SCHEMA),
 )
 def counts_geojson(store: StoreDep, by: CountBy = CountBy.type) -> GeoJSONResponse:
     table = counts_table(store, by, Level.district)
@@ -68,6 +80,7 @@ def counts_geojson(store: StoreDep, by: CountBy = CountBy.type) -> GeoJSONRespon
     "/lq.geojson",
     summary="District polygons carrying the LQ row of one industry or category (for a choropleth)",
     response_class=GeoJSONResponse,
+    responses=geojson_doc(FEATURE_COLLECTION_SCHEMA),
 )
 def lq_geojson(
     store: StoreDep,

@@ -9,13 +9,15 @@ from fastapi.responses import JSONResponse, Response
 
 from semap.api.caching import cached
 from semap.api.deps import get_store
+from semap.api.errors import ERROR_RESPONSES
 from semap.api.params import feature_filter
+from semap.api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, geojson_doc
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS, LayerName
 from semap.features.tiles import MAX_ZOOM, geojson_tile, mvt_tile, tilejson
 from semap.store import Store
 
-router = APIRouter(prefix="/tiles", tags=["tiles"])
+router = APIRouter(prefix="/tiles", tags=["tiles"], responses=ERROR_RESPONSES)
 StoreDep = Annotated[Store, Depends(get_store)]
 FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]
 Z = Annotated[int, Path(ge=0, le=MAX_ZOOM, description=f"zoom, 0 to {MAX_ZOOM}")]
@@ -28,11 +30,30 @@ def tilejson_document(layer: LayerName, request: Request) -> JSONResponse:
     return JSONResponse(tilejson(LAYERS[layer], base, request.url.query))
 
 
-@router.get("/{layer}/{z}/{x}/{y}.mvt", summary="A Mapbox Vector Tile made by the database (ST_AsMVT)")
+MVT_DOC: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "A Mapbox Vector Tile (empty body: no feature in the tile)",
+        "content": {"application/vnd.mapbox-vector-tile": {"schema": {"type": "string", "format": "binary"}}},
+    },
+    304: {"description": "Not modified (If-None-Match matched the ETag)"},
+}
+
+
+@router.get(
+    "/{layer}/{z}/{x}/{y}.mvt",
+    summary="A Mapbox Vector Tile made by the database (ST_AsMVT)",
+    response_class=Response,
+    responses=MVT_DOC,
+)
 def mvt(layer: LayerName, z: Z, x: XY, y: XY, request: Request, store: StoreDep, flt: FilterDep) -> Response:
     return cached(request, mvt_tile(store, LAYERS[layer], flt, z, x, y), "application/vnd.mapbox-vector-tile")
 
 
-@router.get("/{layer}/{z}/{x}/{y}.geojson", summary="A GeoJSON tile: the features inside the tile's bounds")
+@router.get(
+    "/{layer}/{z}/{x}/{y}.geojson",
+    summary="A GeoJSON tile: the features inside the tile's bounds",
+    response_class=GeoJSONResponse,
+    responses={**geojson_doc(FEATURE_COLLECTION_SCHEMA), 304: {"description": "Not modified"}},
+)
 def geojson(layer: LayerName, z: Z, x: XY, y: XY, request: Request, store: StoreDep, flt: FilterDep) -> Response:
     return cached(request, geojson_tile(store, LAYERS[layer], flt, z, x, y), "application/geo+json")

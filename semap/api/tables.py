@@ -29,3 +29,15 @@ def table_response(table: pd.DataFrame, fmt: TableFormat, *name_parts: str) -> R
         name = download_name(*name_parts, extension=fmt.value)
         headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return Response(table_bytes(table, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+TABLE_DOC: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "The table: JSON rows, or a CSV (UTF-8 with BOM) or XLSX download",
+        "content": {
+            MEDIA_TYPES[TableFormat.json]: {"schema": {"type": "array", "items": {"type": "object"}}},
+            "text/csv": {"schema": {"type": "string"}},
+            MEDIA_TYPES[TableFormat.xlsx]: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
