@@ -116,3 +116,36 @@ def test_missing_source_without_mirror_fails_clearly(tmp_path: Path) -> None:
     stderr = result.stderr.decode()
     assert result.returncode == 1
     assert "seoul_municipalities.shp: download from https://" in stderr
+
+
+def test_cli_export_equals_the_api_export(cli_env: dict[str, str], tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from semap.api.app import create_app
+    from semap.settings import StoreSettings
+    from semap.store import open_store
+
+    semap("build", env=cli_env)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = semap("export", "resources", "--district", "송파구", "--category", "공간", "-o", str(out), env=cli_env)
+    written = next(out.iterdir())
+    assert written.name.startswith("semap-resources-송파구-") and written.suffix == ".geojson"
+    assert "wrote" in result.stderr.decode()
+    csv_bytes = semap("export", "organizations", "--district", "adm:11710", "-f", "csv", env=cli_env).stdout
+
+    settings = StoreSettings(database_url=cli_env.get("SEMAP_DATABASE_URL"), data_dir=Path(cli_env["SEMAP_DATA_DIR"]))
+    store = open_store(settings)
+    try:
+        with TestClient(create_app(store)) as client:
+            api_geojson = client.get(
+                "/api/v1/export/resources.geojson", params={"district": "송파구", "category": "공간"}
+            )
+            api_csv = client.get("/api/v1/export/organizations.csv", params={"district": "adm:11710"})
+    finally:
+        store.close()
+    assert written.read_bytes() == api_geojson.content
+    assert csv_bytes == api_csv.content
+
+    bad = semap("export", "resources", "--type", "협동조합", env=cli_env, check=False)
+    assert bad.returncode == 1 and "type: is not a filter of resources" in bad.stderr.decode()
