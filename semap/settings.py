@@ -113,3 +113,12 @@ class GeocodeSettings(BaseSettings):
     @property
     def names(self) -> list[str]:
         return [n.strip() for n in self.geocoders.split(",") if n.strip()]
+
+
+class MapSettings(BaseSettings):
+    """The citizen map's base map. Empty SEMAP_BASEMAP_URL: no base map (data layers only, for closed networks)."""
+
+    model_config = SettingsConfigDict(env_prefix="SEMAP_", extra="ignore")
+
+    basemap_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    basemap_attribution: str = "&copy; OpenStreetMap contributors"

@@ -8,9 +8,18 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
 
 import semap
-from semap.api import routes_boundaries, routes_export, routes_features, routes_meta, routes_stats, routes_tiles
+from semap.api import (
+    routes_boundaries,
+    routes_export,
+    routes_features,
+    routes_meta,
+    routes_pages,
+    routes_stats,
+    routes_tiles,
+)
 from semap.api.errors import install_error_handlers
 from semap.settings import ApiSettings, StoreSettings, load
 from semap.store import Store, open_store
@@ -48,4 +57,6 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_features.router)
     app.include_router(routes_tiles.router)
     app.include_router(routes_export.router)
+    app.include_router(routes_pages.router)
+    app.mount("/static", StaticFiles(directory=routes_pages.STATIC_DIR), name="static")
     return app

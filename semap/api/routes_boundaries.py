@@ -40,8 +40,13 @@ FEATURE_COLLECTION_EXAMPLE = {
     response_class=GeoJSONResponse,
     responses=geojson_doc(FEATURE_COLLECTION_SCHEMA, FEATURE_COLLECTION_EXAMPLE),
 )
-def districts(store: Annotated[Store, Depends(get_store)]) -> GeoJSONResponse:
-    return GeoJSONResponse(store.districts_geojson())
+def districts(
+    store: Annotated[Store, Depends(get_store)],
+    simplify: Annotated[
+        float | None, Query(gt=0, le=0.01, description="simplification tolerance in degrees, for maps (e.g. 0.0003)")
+    ] = None,
+) -> GeoJSONResponse:
+    return GeoJSONResponse(store.districts_geojson(simplify))
 
 
 @router.get(

@@ -11,9 +11,11 @@ from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.params import feature_filter
 from semap.api.responses import FEATURE_COLLECTION_SCHEMA, FEATURE_SCHEMA, GeoJSONResponse, geojson_doc
+from semap.features.clusters import clusters
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS, LayerName
 from semap.features.queries import MAX_LIMIT, collection, one
+from semap.features.tiles import MAX_ZOOM
 from semap.store import Store
 
 router = APIRouter(prefix="/api/v1", tags=["features"], responses=ERROR_RESPONSES)
@@ -52,7 +54,26 @@ def _item(layer: LayerName):
     return handler
 
 
+def _clusters(layer: LayerName):
+    def handler(
+        store: StoreDep,
+        flt: FilterDep,
+        zoom: Annotated[int, Query(ge=0, le=MAX_ZOOM, description="map zoom; cells are a quarter tile wide")],
+    ) -> GeoJSONResponse:
+        return GeoJSONResponse(clusters(store, LAYERS[layer], flt, zoom))
+
+    return handler
+
+
 for _layer in LayerName:
+    router.add_api_route(
+        f"/{_layer.value}/clusters",
+        _clusters(_layer),
+        methods=["GET"],
+        summary=f"{_layer.value.capitalize()} counted per grid cell at a zoom (for maps of any size)",
+        response_class=GeoJSONResponse,
+        responses=geojson_doc(FEATURE_COLLECTION_SCHEMA),
+    )
     router.add_api_route(
         f"/{_layer.value}",
         _list(_layer),

@@ -58,8 +58,11 @@ def resources(store: StoreDep, by: ResourcesBy = ResourcesBy.district, format: F
     return table_response(resources_table(store, by), format, "resources", by.value)
 
 
+MAP_TOLERANCE = 0.0003  # degrees, about 30 m: choropleths do not need the 1 MB boundaries
+
+
 def _with_properties(store: Store, properties: dict[str, dict[str, object]]) -> bytes:
-    collection = orjson.loads(store.districts_geojson())
+    collection = orjson.loads(store.districts_geojson(MAP_TOLERANCE))
     for feature in collection["features"]:
         feature["properties"].update(properties.get(feature["properties"]["name_ko"], {}))
     return orjson.dumps(collection, option=orjson.OPT_SERIALIZE_NUMPY)

@@ -113,11 +113,13 @@ class Store(ABC):
         if self.count("districts") == 0:
             raise StoreNotBuilt(f"the store at {self.describe()} holds no districts yet: run `semap build`")
 
-    def districts_geojson(self) -> bytes:
-        """The 25 districts as an RFC 7946 FeatureCollection; geometry JSON comes from the database."""
+    def districts_geojson(self, simplify: float | None = None) -> bytes:
+        """The 25 districts as an RFC 7946 FeatureCollection; geometry JSON comes from the database.
+        ``simplify``: a tolerance in degrees for maps (the full boundaries weigh about 1 MB)."""
         self._require_built()
+        geometry = f"ST_SimplifyPreserveTopology(geom, {float(simplify)})" if simplify else "geom"
         rows = self.fetch(
-            "SELECT adm_code, kostat_code, name_ko, name_en, ST_AsGeoJSON(geom) FROM districts ORDER BY adm_code"
+            f"SELECT adm_code, kostat_code, name_ko, name_en, ST_AsGeoJSON({geometry}) FROM districts ORDER BY adm_code"
         )
         return feature_collection(DISTRICT_PROPERTIES, rows, id_field="adm_code")
 

@@ -1,0 +1,1 @@
+"""Map pages for citizens: Folium (Leaflet) shells whose data layers load from the API by viewport."""

@@ -1,0 +1,355 @@
+/* SeMap citizen map: loads organizations and shared resources from the API for the current view and filters,
+   keeps the state in the URL, and mirrors the map in an accessible list. No per-marker server objects. */
+(function () {
+  "use strict";
+  var MARKER_LIMIT = 2000; // above this many features in view, the map shows server-side clusters
+  var PAGE = 1000;
+  var FILTERS = ["q", "type", "industry", "category", "district"];
+
+  function el(id) { return document.getElementById(id); }
+  function fmt(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
+  function escapeHtml(text) {
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function SeMapView(map, config) {
+    // Clustering needs a maximum zoom; without a base map no tile layer sets one.
+    if (!isFinite(map.getMaxZoom())) map.setMaxZoom(19);
+    this.map = map;
+    this.config = config;
+    this.t = config.text;
+    this.request = 0;
+    this.markersById = {};
+    this.state = { mode: "loading", matched: {}, shown: 0, listed: 0, errors: [] };
+    window.semapState = this.state;
+    this.groups = { organizations: {}, resources: {} };
+    this.clusterLayer = L.layerGroup().addTo(map);
+    this.control = L.control.layers(null, null, { collapsed: true }).addTo(map);
+    this.readUrl();
+    this.buildGroups();
+    this.addBoundaries();
+    this.bindForm();
+    var self = this;
+    map.on("moveend", function () { self.writeUrl(); self.load(); });
+    this.load();
+  }
+
+  SeMapView.prototype.value = function (v) { return (this.config.values[v] || v || ""); };
+
+  SeMapView.prototype.readUrl = function () {
+    var params = new URLSearchParams(window.location.search);
+    this.filters = {};
+    FILTERS.forEach(function (name) { if (params.get(name)) this.filters[name] = params.get(name); }, this);
+    this.choropleth = params.get("choropleth") || "";
+    var at = (params.get("at") || "").split(",").map(Number);
+    if (at.length === 3 && at.every(isFinite)) this.map.setView([at[0], at[1]], at[2]);
+  };
+
+  SeMapView.prototype.writeUrl = function () {
+    var params = new URLSearchParams();
+    params.set("lang", this.config.lang);
+    Object.keys(this.filters).forEach(function (k) { params.set(k, this.filters[k]); }, this);
+    if (this.choropleth) params.set("choropleth", this.choropleth);
+    var c = this.map.getCenter();
+    params.set("at", [c.lat.toFixed(5), c.lng.toFixed(5), this.map.getZoom()].join(","));
+    window.history.replaceState(null, "", "?" + params.toString());
+  };
+
+  SeMapView.prototype.buildGroups = function () {
+    var self = this;
+    function group(layer, key, color, label) {
+      var g = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+      self.groups[layer][key] = g;
+      g.addTo(self.map);
+      var swatch = '<span class="swatch" style="background:' + color + '"></span>';
+      self.control.addOverlay(g, swatch + escapeHtml(label));
+    }
+    this.config.types.forEach(function (t) {
+      group("organizations", t, "#444", self.t.organizations + ": " + self.value(t));
+    });
+    Object.keys(this.config.resourceColors).forEach(function (c) {
+      group("resources", c, self.config.resourceColors[c], self.t.resources + ": " + self.value(c));
+    });
+  };
+
+  SeMapView.prototype.addBoundaries = function () {
+    var self = this;
+    fetch("/api/v1/districts?simplify=0.0003").then(function (r) { return r.json(); }).then(function (data) {
+      var layer = L.geoJSON(data, {
+        style: { color: "#555", weight: 1, fill: false, interactive: false },
+      }).addTo(self.map);
+      self.control.addOverlay(layer, escapeHtml(self.t.boundaries));
+    }).catch(function (e) { self.state.errors.push(String(e)); });
+    this.choroplethLayer = L.layerGroup().addTo(this.map);
+    if (this.choropleth) this.drawChoropleth();
+  };
+
+  SeMapView.prototype.bindForm = function () {
+    var self = this, form = el("semap-filters");
+    FILTERS.forEach(function (name) {
+      var input = form.elements[name];
+      if (input && self.filters[name]) input.value = self.filters[name];
+    });
+    form.elements.choropleth.value = this.choropleth;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.filters = {};
+      FILTERS.forEach(function (name) {
+        var v = (form.elements[name].value || "").trim();
+        if (v) self.filters[name] = v;
+      });
+      self.writeUrl();
+      self.load();
+    });
+    FILTERS.slice(1).forEach(function (name) {
+      form.elements[name].addEventListener("change", function () { form.requestSubmit(); });
+    });
+    form.elements.choropleth.addEventListener("change", function () {
+      self.choropleth = form.elements.choropleth.value;
+      self.writeUrl();
+      self.drawChoropleth();
+    });
+    form.addEventListener("reset", function () {
+      window.setTimeout(function () { form.requestSubmit(); }, 0);
+    });
+  };
+
+  SeMapView.prototype.query = function (layer, extra) {
+    var params = new URLSearchParams();
+    var allowed = layer === "resources" ? ["q", "district"] : FILTERS;
+    Object.keys(this.filters).forEach(function (k) {
+      if (allowed.indexOf(k) >= 0) params.set(k, this.filters[k]);
+    }, this);
+    Object.keys(extra || {}).forEach(function (k) { params.set(k, extra[k]); });
+    return params;
+  };
+
+  SeMapView.prototype.bbox = function () {
+    var b = this.map.getBounds();
+    var clamp = function (v, lo, hi) { return Math.max(lo, Math.min(hi, v)); };
+    return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
+            clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)].map(function (v) { return v.toFixed(6); }).join(",");
+  };
+
+  SeMapView.prototype.fetchLayer = function (layer, bbox) {
+    var self = this;
+    function page(offset, collected) {
+      var url = "/api/v1/" + layer + "?" + self.query(layer, { bbox: bbox, limit: PAGE, offset: offset });
+      return fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(layer + ": HTTP " + r.status);
+        return r.json();
+      }).then(function (body) {
+        collected = collected.concat(body.features);
+        if (body.numberMatched > MARKER_LIMIT) return { matched: body.numberMatched, features: null };
+        if (collected.length < body.numberMatched && body.numberReturned > 0) return page(offset + PAGE, collected);
+        return { matched: body.numberMatched, features: collected };
+      });
+    }
+    return page(0, []);
+  };
+
+  SeMapView.prototype.load = function () {
+    var self = this, ticket = ++this.request, bbox = this.bbox();
+    this.state.mode = "loading";
+    el("semap-count").textContent = this.t.loading;
+    this.updateDownloads(bbox);
+    Promise.all([this.fetchLayer("organizations", bbox), this.fetchLayer("resources", bbox)]).then(function (results) {
+      if (ticket !== self.request) return; // a newer view replaced this one
+      self.clear();
+      var orgs = results[0], resources = results[1];
+      self.state.matched = { organizations: orgs.matched, resources: resources.matched };
+      if (orgs.features === null || resources.features === null) return self.loadClusters(bbox, orgs, resources);
+      self.draw("organizations", orgs.features);
+      self.draw("resources", resources.features);
+      self.state.mode = "markers";
+      self.renderList(orgs.features.concat(resources.features));
+      self.announce();
+    }).catch(function (error) {
+      self.state.errors.push(String(error));
+      el("semap-count").textContent = String(error);
+    });
+  };
+
+  SeMapView.prototype.clear = function () {
+    ["organizations", "resources"].forEach(function (layer) {
+      Object.keys(this.groups[layer]).forEach(function (k) { this.groups[layer][k].clearLayers(); }, this);
+    }, this);
+    this.clusterLayer.clearLayers();
+    this.markersById = {};
+  };
+
+  SeMapView.prototype.color = function (layer, p) {
+    if (layer === "resources") return this.config.resourceColors[p.category] || "#333";
+    return this.config.categoryColors[p.category] || "#969696";
+  };
+
+  SeMapView.prototype.draw = function (layer, features) {
+    var self = this, shown = 0;
+    features.forEach(function (f) {
+      if (!f.geometry) return;
+      var p = f.properties, key = layer === "resources" ? p.category : p.type;
+      var group = self.groups[layer][key];
+      if (!group) return;
+      var c = f.geometry.coordinates;
+      var marker = L.circleMarker([c[1], c[0]], {
+        radius: layer === "resources" ? 5 : 7, color: "#fff", weight: 1, fillOpacity: 0.9,
+        fillColor: self.color(layer, p),
+      });
+      marker.bindPopup(function () { return self.popup(layer, p); });
+      marker.feature = f;
+      group.addLayer(marker);
+      self.markersById[p.id] = { marker: marker, group: group };
+      shown += 1;
+    });
+    this.state.shown = (layer === "organizations" ? 0 : this.state.shown) + shown;
+  };
+
+  SeMapView.prototype.popup = function (layer, p) {
+    var t = this.t, self = this, rows = [];
+    function row(label, value) { if (value) rows.push("<dt>" + escapeHtml(label) + "</dt><dd>" + value + "</dd>"); }
+    if (layer === "organizations") {
+      row(t.type, escapeHtml(this.value(p.type) + (p.subtype ? " (" + this.value(p.subtype) + ")" : "")));
+      row(t.designations, escapeHtml((p.designations || []).map(function (d) {
+        return self.value(d.type) + (d.subtype ? "/" + self.value(d.subtype) : "");
+      }).join(", ")));
+      row(t.industry, escapeHtml(this.value(p.industry)));
+      row(t.category, escapeHtml(this.value(p.category)));
+    } else {
+      row(t.category, escapeHtml(this.value(p.category)));
+      row(t.owner, escapeHtml(p.owner_name));
+      row(t.fee, escapeHtml(p.fee));
+    }
+    row(t.address, escapeHtml(p.address_raw));
+    if (p.website && /^https?:\/\//.test(p.website)) {
+      row(t.website, '<a href="' + escapeHtml(p.website) + '" rel="noopener" target="_blank">' + escapeHtml(p.website) + "</a>");
+    }
+    if (p.status) row(t.status, escapeHtml(this.value(p.status)));
+    row(t.verified, escapeHtml(p.verified_at));
+    var link = layer === "organizations"
+      ? '<p><a href="/organizations/' + encodeURIComponent(p.id) + "?lang=" + this.config.lang + '">' + escapeHtml(t.details) + "</a></p>"
+      : "";
+    return '<div class="semap-popup"><h3>' + escapeHtml(p.name) + "</h3><dl>" + rows.join("") + "</dl>" + link + "</div>";
+  };
+
+  SeMapView.prototype.loadClusters = function (bbox, orgs, resources) {
+    var self = this, zoom = this.map.getZoom();
+    var requests = ["organizations", "resources"].map(function (layer) {
+      var url = "/api/v1/" + layer + "/clusters?" + self.query(layer, { bbox: bbox, zoom: zoom });
+      return fetch(url).then(function (r) { return r.json(); });
+    });
+    Promise.all(requests).then(function (bodies) {
+      var cells = 0;
+      bodies.forEach(function (body, i) {
+        body.features.forEach(function (f) {
+          var n = f.properties.count, c = f.geometry.coordinates;
+          var size = 18 + Math.min(30, Math.round(Math.log(n + 1) * 5));
+          L.marker([c[1], c[0]], {
+            icon: L.divIcon({
+              className: "semap-cell " + (i === 0 ? "org" : "res"),
+              html: "<span>" + n + "</span>", iconSize: [size, size],
+            }),
+            keyboard: false,
+          }).on("click", function () { self.map.setView([c[1], c[0]], Math.min(zoom + 2, 19)); })
+            .addTo(self.clusterLayer);
+          cells += 1;
+        });
+      });
+      self.state.mode = "clusters";
+      self.state.shown = cells;
+      self.renderList(null);
+      self.announce();
+    });
+  };
+
+  SeMapView.prototype.renderList = function (features) {
+    var list = el("semap-results"), self = this;
+    list.innerHTML = "";
+    if (features === null) {
+      var total = (this.state.matched.organizations || 0) + (this.state.matched.resources || 0);
+      list.innerHTML = "<li>" + escapeHtml(fmt(this.t.zoom_in, { n: total })) + "</li>";
+      this.state.listed = 0;
+      return;
+    }
+    var fragment = document.createDocumentFragment();
+    features.forEach(function (f) {
+      var p = f.properties, li = document.createElement("li"), button = document.createElement("button");
+      button.type = "button";
+      button.textContent = p.name;
+      button.setAttribute("data-id", p.id);
+      button.addEventListener("click", function () { self.focus(p.id); });
+      var meta = document.createElement("span");
+      meta.className = "meta";
+      meta.textContent = [self.value(p.type || p.category), p.district_ko].filter(Boolean).join(" · ");
+      li.appendChild(button);
+      li.appendChild(meta);
+      fragment.appendChild(li);
+    });
+    list.appendChild(fragment);
+    this.state.listed = features.length;
+  };
+
+  SeMapView.prototype.focus = function (id) {
+    var entry = this.markersById[id];
+    if (!entry) return;
+    entry.group.zoomToShowLayer(entry.marker, function () { entry.marker.openPopup(); });
+  };
+
+  SeMapView.prototype.announce = function () {
+    el("semap-count").textContent = fmt(this.t.count, {
+      orgs: this.state.matched.organizations || 0, resources: this.state.matched.resources || 0,
+    });
+  };
+
+  SeMapView.prototype.updateDownloads = function (bbox) {
+    var self = this;
+    ["geojson", "csv"].forEach(function (format) {
+      ["organizations", "resources"].forEach(function (layer) {
+        var a = el("download-" + layer + "-" + format);
+        if (a) a.href = "/api/v1/export/" + layer + "." + format + "?" + self.query(layer, { bbox: bbox });
+      });
+    });
+  };
+
+  SeMapView.prototype.drawChoropleth = function () {
+    var self = this, legend = el("semap-choropleth-legend");
+    this.choroplethLayer.clearLayers();
+    legend.innerHTML = "";
+    if (!this.choropleth) return;
+    var lq = this.choropleth.indexOf("lq:") === 0;
+    var url = lq ? "/api/v1/stats/lq.geojson?value=" + encodeURIComponent(this.choropleth.slice(3))
+                 : "/api/v1/stats/counts.geojson";
+    var key = lq ? "lq" : "total";
+    fetch(url).then(function (r) { return r.json(); }).then(function (data) {
+      var values = data.features.map(function (f) { return f.properties[key] || 0; });
+      var max = Math.max.apply(null, values) || 1;
+      var breaks = lq ? [0.5, 0.8, 1.25, 2] : [max * 0.2, max * 0.4, max * 0.6, max * 0.8];
+      var colors = lq ? ["#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#b2182b"]
+                      : ["#fff5eb", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"];
+      function colorFor(v) { for (var i = 0; i < breaks.length; i++) if (v < breaks[i]) return colors[i]; return colors[4]; }
+      L.geoJSON(data, {
+        style: function (f) {
+          return { color: "#666", weight: 1, fillOpacity: 0.55, fillColor: colorFor(f.properties[key] || 0) };
+        },
+        onEachFeature: function (f, layer) {
+          var name = self.config.lang === "en" ? f.properties.name_en : f.properties.name_ko;
+          var v = f.properties[key];
+          layer.bindTooltip(escapeHtml(name) + ": " + (v == null ? "–" : (lq ? Number(v).toFixed(2) : v)));
+        },
+      }).addTo(self.choroplethLayer);
+      self.choroplethLayer.eachLayer(function (l) { l.bringToBack(); });
+      var labels = [];
+      for (var i = 0; i < colors.length; i++) {
+        var from = i === 0 ? 0 : breaks[i - 1], to = i < breaks.length ? breaks[i] : null;
+        var text = (lq ? from.toFixed(2) : Math.round(from)) + (to === null ? "+" : "–" + (lq ? to.toFixed(2) : Math.round(to)));
+        labels.push('<li><span class="swatch" style="background:' + colors[i] + '"></span>' + text + "</li>");
+      }
+      legend.innerHTML = "<p>" + escapeHtml(lq ? self.t.lq + ": " + self.value(self.choropleth.slice(3)) : self.t.counts) + "</p><ul>" + labels.join("") + "</ul>";
+    });
+  };
+
+  window.SeMap = { init: function (map, config) { return new SeMapView(map, config); } };
+})();
