@@ -10,6 +10,16 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
 
+# Browser tests use Debian's Chromium and ChromeDriver (and a CJK font so Korean renders in screenshots).
+missing=""
+command -v chromium >/dev/null || missing="$missing chromium"
+command -v chromedriver >/dev/null || missing="$missing chromium-driver"
+[ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
+if [ -n "$missing" ] && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
+
 if [ -z "${SEMAP_TEST_DATABASE_URL:-}" ]; then
   PGHOST=127.0.0.1 PGPORT=5432 PGUSER="${PGUSER:-postgres}"
   export PGHOST PGPORT PGUSER
@@ -29,6 +39,7 @@ if [ -z "${SEMAP_TEST_DATABASE_URL:-}" ]; then
 fi
 export SEMAP_GEODATA_MIRROR="${SEMAP_GEODATA_MIRROR:-$(cd .. && pwd)/shared/geodata}"
 export SEMAP_REQUIRE_POSTGIS="${SEMAP_REQUIRE_POSTGIS:-1}"
+export SEMAP_REQUIRE_BROWSER="${SEMAP_REQUIRE_BROWSER:-1}"
 
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"

@@ -34,7 +34,12 @@
     this.addBoundaries();
     this.bindForm();
     var self = this;
-    map.on("moveend", function () { self.writeUrl(); self.load(); });
+    map.on("moveend", function () {
+      self.writeUrl();
+      // Zooming to a list item must not rebuild the list under the keyboard user's focus.
+      if (self.keepList) { self.keepList = false; return; }
+      self.load();
+    });
     this.load();
   }
 
@@ -295,7 +300,12 @@
   SeMapView.prototype.focus = function (id) {
     var entry = this.markersById[id];
     if (!entry) return;
-    entry.group.zoomToShowLayer(entry.marker, function () { entry.marker.openPopup(); });
+    var latlng = entry.marker.getLatLng(), f = entry.marker.feature;
+    var layer = this.groups.organizations[f.properties.type] === entry.group ? "organizations" : "resources";
+    this.keepList = true;
+    this.map.setView(latlng, Math.max(this.map.getZoom(), 17), { animate: false });
+    // A standalone popup: clustered circle markers may not be on the map yet at this zoom.
+    L.popup().setLatLng(latlng).setContent(this.popup(layer, f.properties)).openOn(this.map);
   };
 
   SeMapView.prototype.announce = function () {
@@ -317,6 +327,7 @@
   SeMapView.prototype.drawChoropleth = function () {
     var self = this, legend = el("semap-choropleth-legend");
     this.choroplethLayer.clearLayers();
+    this.state.choropleth = 0;
     legend.innerHTML = "";
     if (!this.choropleth) return;
     var lq = this.choropleth.indexOf("lq:") === 0;
@@ -341,6 +352,7 @@
         },
       }).addTo(self.choroplethLayer);
       self.choroplethLayer.eachLayer(function (l) { l.bringToBack(); });
+      self.state.choropleth = data.features.length;
       var labels = [];
       for (var i = 0; i < colors.length; i++) {
         var from = i === 0 ? 0 : breaks[i - 1], to = i < breaks.length ? breaks[i] : null;

@@ -1,0 +1,172 @@
+"""The citizen map in headless Chromium, used as a person would: look, filter, switch language, use the list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from semap.api.app import create_app
+from semap.store import Store, open_store
+from tests.browser import chrome, console_errors, live_server, screenshot, wait_for
+from tests.conftest import built_settings_for
+
+READY = "var s = window.semapState; return s && (s.mode === 'markers' || s.mode === 'clusters') && s;"
+
+
+@pytest.fixture(scope="module")
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    store = open_store(built_settings_for("duckdb", request))
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(store: Store) -> Iterator[str]:
+    # No base map: the tests see only SeMap's own requests (the closed network refuses tile servers).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEMAP_BASEMAP_URL", "")
+        with live_server(create_app(store)) as url:
+            yield url
+
+
+@pytest.fixture
+def browser():
+    driver = chrome()
+    yield driver
+    driver.quit()
+
+
+def test_map_loads_points_and_clusters_without_errors(browser, base_url: str) -> None:
+    browser.get(base_url + "/")
+    state = wait_for(browser, READY)
+    assert state["mode"] == "markers"
+    assert state["matched"] == {"organizations": 1871, "resources": 555}
+    wait_for(browser, "return document.querySelectorAll('.marker-cluster').length > 10")
+    assert browser.find_element(By.ID, "semap-count").text == "조직 1871곳 · 공유자원 555건"
+    assert console_errors(browser) == []
+    screenshot(browser, "map-desktop")
+
+
+def test_a_filter_changes_what_is_shown_and_the_url_keeps_it(browser, base_url: str) -> None:
+    browser.get(base_url + "/")
+    wait_for(browser, READY)
+    Select(browser.find_element(By.NAME, "type")).select_by_value("마을기업")
+    state = wait_for(
+        browser, "var s = window.semapState; return s.mode === 'markers' && s.matched.organizations < 1871 && s;"
+    )
+    assert state["matched"]["organizations"] == 111
+    query = parse_qs(urlparse(browser.current_url).query)
+    assert query["type"] == ["마을기업"]
+    shared = browser.current_url
+    browser.get(shared)  # a shared link opens the same view
+    state = wait_for(browser, READY)
+    assert state["matched"]["organizations"] == 111
+    assert Select(browser.find_element(By.NAME, "type")).first_selected_option.get_attribute("value") == "마을기업"
+    download = browser.find_element(By.ID, "download-organizations-geojson").get_attribute("href")
+    assert "type=%EB%A7%88%EC%9D%84%EA%B8%B0%EC%97%85" in download and "bbox=" in download
+
+
+def test_search_by_name(browser, base_url: str) -> None:
+    browser.get(base_url + "/")
+    wait_for(browser, READY)
+    first = browser.find_element(By.CSS_SELECTOR, "#semap-results button").text
+    box = browser.find_element(By.NAME, "q")
+    box.send_keys(first, Keys.ENTER)
+    state = wait_for(browser, "var s = window.semapState; return s.mode === 'markers' && s.listed < 100 && s;")
+    names = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#semap-results button")]
+    assert first in names and state["listed"] == len(names)
+
+
+def test_language_switch(browser, base_url: str) -> None:
+    browser.get(base_url + "/")
+    wait_for(browser, READY)
+    browser.find_element(By.ID, "semap-lang").click()
+    wait_for(browser, READY)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "SeMap — Seoul social economy map"
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    legend = browser.find_element(By.CSS_SELECTOR, ".legend").text
+    assert "Daily services" in legend and "Talent donation" in legend
+    assert browser.find_element(By.ID, "semap-count").text == "1871 organizations · 555 shared resources"
+    browser.find_element(By.CSS_SELECTOR, "#semap-results button").click()
+    popup = wait_for(browser, "var p = document.querySelector('.semap-popup'); return p && p.innerText;")
+    assert "Type" in popup and "Last verified" in popup and "유형" not in popup
+
+
+def test_list_matches_the_map_and_works_with_the_keyboard(browser, base_url: str) -> None:
+    browser.get(base_url + "/?district=도봉구")
+    state = wait_for(browser, READY)
+    buttons = browser.find_elements(By.CSS_SELECTOR, "#semap-results button")
+    assert len(buttons) == state["listed"] == state["shown"] == 36 + 58
+    ids_on_map = set(browser.execute_script("return Object.keys(window.semapView.markersById)"))
+    assert {b.get_attribute("data-id") for b in buttons} == ids_on_map
+    target = buttons[3]
+    name = target.text
+    target.send_keys(Keys.ENTER)  # a native button: Enter activates it
+    popup = wait_for(browser, "var p = document.querySelector('.semap-popup h3'); return p && p.innerText;")
+    assert popup == name
+    assert browser.switch_to.active_element.get_attribute("data-id") == target.get_attribute("data-id")
+    assert "02-" not in browser.find_element(By.CSS_SELECTOR, ".semap-popup").text  # no personal contacts
+
+
+def test_phone_layout(base_url: str) -> None:
+    driver = chrome(390, 844, phone=True)
+    try:
+        driver.get(base_url + "/")
+        wait_for(driver, READY)
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
+        map_box = driver.find_element(By.CSS_SELECTOR, ".folium-map").rect
+        panel = driver.find_element(By.ID, "semap-panel").rect
+        assert panel["y"] >= map_box["y"] + map_box["height"] - 1  # the list sits below the map
+        assert map_box["height"] > 200
+        screenshot(driver, "map-phone")
+        assert console_errors(driver) == []
+    finally:
+        driver.quit()
+
+
+def test_choropleth_of_an_industry_lq(browser, base_url: str) -> None:
+    browser.get(base_url + "/?choropleth=lq:교육")
+    wait_for(browser, READY)
+    legend = wait_for(browser, "var l = document.getElementById('semap-choropleth-legend'); return l && l.innerText;")
+    assert "입지계수" in legend and "교육" in legend
+    assert wait_for(browser, "return window.semapState.choropleth") == 25
+    screenshot(browser, "map-choropleth")
+
+
+def test_with_an_unreachable_base_map_the_data_still_renders(store: Store) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEMAP_BASEMAP_URL", "http://127.0.0.1:9/{z}/{x}/{y}.png")
+        with live_server(create_app(store)) as url:
+            driver = chrome()
+            try:
+                driver.get(url + "/")
+                state = wait_for(driver, READY)
+                assert state["matched"]["organizations"] == 1871
+                assert console_errors(driver, ignore="127.0.0.1:9/") == []
+            finally:
+                driver.quit()
+
+
+def test_district_and_organization_pages(browser, base_url: str) -> None:
+    browser.get(base_url + "/districts/송파구")
+    wait_for(browser, "return window.semapDetailLoaded === 3")
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "송파구" in text and "공유자원 목록 (206)" in text and "입지계수" in text
+    export = browser.find_element(By.PARTIAL_LINK_TEXT, "공유자원 GEOJSON").get_attribute("href")
+    assert "/api/v1/export/resources.geojson?district=" in export
+    screenshot(browser, "district-page")
+    browser.get(base_url + "/districts/부산진구")
+    assert "no Seoul district" in browser.page_source
+    console_errors(browser)  # the expected 422 of the unknown district; the log is read and emptied
+    browser.get(base_url + "/?district=종로구")
+    wait_for(browser, READY)
+    org = browser.find_element(By.CSS_SELECTOR, "#semap-results button").get_attribute("data-id")
+    browser.get(f"{base_url}/organizations/{org}?lang=en")
+    wait_for(browser, "return window.semapDetailLoaded === 1")
+    assert "Designations" in browser.find_element(By.TAG_NAME, "main").text
+    assert console_errors(browser) == []
