@@ -34,6 +34,10 @@
     this.addBoundaries();
     this.bindForm();
     var self = this;
+    el("semap-results").addEventListener("click", function (event) { // one handler for every list item
+      var button = event.target.closest("button[data-id]");
+      if (button) self.focus(button.getAttribute("data-id"));
+    });
     map.on("moveend", function () {
       self.writeUrl();
       // Zooming to a list item must not rebuild the list under the keyboard user's focus.
@@ -142,19 +146,22 @@
 
   SeMapView.prototype.fetchLayer = function (layer, bbox) {
     var self = this;
-    function page(offset, collected) {
+    function page(offset) {
       var url = "/api/v1/" + layer + "?" + self.query(layer, { bbox: bbox, limit: PAGE, offset: offset });
       return fetch(url).then(function (r) {
         if (!r.ok) throw new Error(layer + ": HTTP " + r.status);
         return r.json();
-      }).then(function (body) {
-        collected = collected.concat(body.features);
-        if (body.numberMatched > MARKER_LIMIT) return { matched: body.numberMatched, features: null };
-        if (collected.length < body.numberMatched && body.numberReturned > 0) return page(offset + PAGE, collected);
-        return { matched: body.numberMatched, features: collected };
       });
     }
-    return page(0, []);
+    return page(0).then(function (first) {
+      if (first.numberMatched > MARKER_LIMIT) return { matched: first.numberMatched, features: null };
+      var rest = [];
+      for (var offset = PAGE; offset < first.numberMatched; offset += PAGE) rest.push(page(offset)); // in parallel
+      return Promise.all(rest).then(function (pages) {
+        var features = pages.reduce(function (all, p) { return all.concat(p.features); }, first.features);
+        return { matched: first.numberMatched, features: features };
+      });
+    });
   };
 
   SeMapView.prototype.load = function () {
@@ -173,6 +180,7 @@
       self.state.mode = "markers";
       self.renderList(orgs.features.concat(resources.features));
       self.announce();
+      self.state.readyMs = performance.now(); // for the benchmark: navigation start to data on the map
     }).catch(function (error) {
       self.state.errors.push(String(error));
       el("semap-count").textContent = String(error);
@@ -193,7 +201,7 @@
   };
 
   SeMapView.prototype.draw = function (layer, features) {
-    var self = this, shown = 0;
+    var self = this, shown = 0, batches = {};
     features.forEach(function (f) {
       if (!f.geometry) return;
       var p = f.properties, key = layer === "resources" ? p.category : p.type;
@@ -206,10 +214,12 @@
       });
       marker.bindPopup(function () { return self.popup(layer, p); });
       marker.feature = f;
-      group.addLayer(marker);
+      (batches[key] = batches[key] || []).push(marker);
       self.markersById[p.id] = { marker: marker, group: group };
       shown += 1;
     });
+    // addLayers clusters a whole batch at once, far faster than adding markers one by one.
+    Object.keys(batches).forEach(function (key) { self.groups[layer][key].addLayers(batches[key]); });
     this.state.shown = (layer === "organizations" ? 0 : this.state.shown) + shown;
   };
 
@@ -267,6 +277,7 @@
       self.state.shown = cells;
       self.renderList(null);
       self.announce();
+      self.state.readyMs = performance.now();
     });
   };
 
@@ -279,21 +290,12 @@
       this.state.listed = 0;
       return;
     }
-    var fragment = document.createDocumentFragment();
-    features.forEach(function (f) {
-      var p = f.properties, li = document.createElement("li"), button = document.createElement("button");
-      button.type = "button";
-      button.textContent = p.name;
-      button.setAttribute("data-id", p.id);
-      button.addEventListener("click", function () { self.focus(p.id); });
-      var meta = document.createElement("span");
-      meta.className = "meta";
-      meta.textContent = [self.value(p.type || p.category), p.district_ko].filter(Boolean).join(" · ");
-      li.appendChild(button);
-      li.appendChild(meta);
-      fragment.appendChild(li);
-    });
-    list.appendChild(fragment);
+    list.innerHTML = features.map(function (f) {
+      var p = f.properties;
+      var meta = [self.value(p.type || p.category), p.district_ko].filter(Boolean).join(" · ");
+      return '<li><button type="button" data-id="' + escapeHtml(p.id) + '">' + escapeHtml(p.name) +
+        '</button><span class="meta">' + escapeHtml(meta) + "</span></li>";
+    }).join("");
     this.state.listed = features.length;
   };
 
