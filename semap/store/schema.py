@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 # (name, portable SQL type). Dates are ISO-8601 text so both backends return identical values.
+# When a record was confirmed, and how well it was placed: the same on organizations and resources.
+RECORD_QA_COLUMNS = (
+    ("updated_at", "TEXT"),
+    ("verified_at", "TEXT"),
+    ("geocoded_address", "TEXT"),
+    ("geocoder", "TEXT"),
+    ("match_type", "TEXT"),
+    ("confidence", "DOUBLE PRECISION"),
+    ("district_mismatch", "BOOLEAN"),
+    ("manual_override", "BOOLEAN"),
+)
 ORGANIZATION_COLUMNS = (
     ("id", "TEXT"),
     ("name", "TEXT"),
@@ -28,14 +39,7 @@ ORGANIZATION_COLUMNS = (
     ("designated_on", "TEXT"),
     ("source", "TEXT"),
     ("names", "TEXT"),
-    ("updated_at", "TEXT"),
-    ("verified_at", "TEXT"),
-    ("geocoded_address", "TEXT"),
-    ("geocoder", "TEXT"),
-    ("match_type", "TEXT"),
-    ("confidence", "DOUBLE PRECISION"),
-    ("district_mismatch", "BOOLEAN"),
-    ("manual_override", "BOOLEAN"),
+    *RECORD_QA_COLUMNS,
 )
 RESOURCE_COLUMNS = (
     ("id", "TEXT"),
@@ -54,14 +58,7 @@ RESOURCE_COLUMNS = (
     ("district_adm_code", "TEXT"),
     ("dong_code", "TEXT"),
     ("source", "TEXT"),
-    ("updated_at", "TEXT"),
-    ("verified_at", "TEXT"),
-    ("geocoded_address", "TEXT"),
-    ("geocoder", "TEXT"),
-    ("match_type", "TEXT"),
-    ("confidence", "DOUBLE PRECISION"),
-    ("district_mismatch", "BOOLEAN"),
-    ("manual_override", "BOOLEAN"),
+    *RECORD_QA_COLUMNS,
 )
 ADDRESS_POINT_COLUMNS = (
     ("sigungu_code", "TEXT"),
