@@ -16,7 +16,7 @@ MAX_LIMIT = 1000
 GEOJSON_PRECISION = 7
 
 
-def _feature(layer: Layer, row: tuple[Any, ...]) -> dict[str, Any]:
+def feature_dict(layer: Layer, row: tuple[Any, ...]) -> dict[str, Any]:
     properties = dict(zip(layer.properties, row[:-1], strict=True))
     for name in layer.json_properties:
         if properties.get(name) is not None:
@@ -30,7 +30,7 @@ def _feature(layer: Layer, row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-def _rows(store: Store, layer: Layer, where: str, params: dict, tail: str = "") -> list[tuple[Any, ...]]:
+def feature_rows(store: Store, layer: Layer, where: str, params: dict, tail: str = "") -> list[tuple[Any, ...]]:
     sql = (
         f"SELECT {select_list(layer)}, ST_AsGeoJSON(t.geom) FROM {from_clause(layer)} "
         f"WHERE {where} ORDER BY t.id {tail}"
@@ -38,8 +38,7 @@ def _rows(store: Store, layer: Layer, where: str, params: dict, tail: str = "") 
     return store.fetch(sql, params)
 
 
-def count(store: Store, layer: Layer, flt: FeatureFilter) -> int:
-    where, params = where_clause(flt, layer, store.dialect.envelope)
+def _count(store: Store, layer: Layer, where: str, params: dict) -> int:
     return int(store.fetch(f"SELECT count(*) FROM {layer.table} t WHERE {where}", params)[0][0])
 
 
@@ -50,27 +49,29 @@ def collection(store: Store, layer: Layer, flt: FeatureFilter, limit: int, offse
     if offset < 0:
         raise InvalidParameter("offset", "0 or more")
     where, params = where_clause(flt, layer, store.dialect.envelope)
-    rows = _rows(store, layer, where, {**params, "limit": limit, "offset": offset}, "LIMIT :limit OFFSET :offset")
+    rows = feature_rows(
+        store, layer, where, {**params, "limit": limit, "offset": offset}, "LIMIT :limit OFFSET :offset"
+    )
     return {
         "type": "FeatureCollection",
-        "numberMatched": count(store, layer, flt),
+        "numberMatched": _count(store, layer, where, params),
         "numberReturned": len(rows),
-        "features": [_feature(layer, row) for row in rows],
+        "features": [feature_dict(layer, row) for row in rows],
     }
 
 
 def all_features(store: Store, layer: Layer, flt: FeatureFilter) -> bytes:
     """Every feature the filter selects, as one RFC 7946 FeatureCollection (for exports)."""
     where, params = where_clause(flt, layer, store.dialect.envelope)
-    features = [_feature(layer, row) for row in _rows(store, layer, where, params)]
+    features = [feature_dict(layer, row) for row in feature_rows(store, layer, where, params)]
     return orjson.dumps({"type": "FeatureCollection", "features": features})
 
 
 def one(store: Store, layer: Layer, feature_id: str) -> bytes:
-    rows = _rows(store, layer, "t.id = :id", {"id": feature_id[:64]})
+    rows = feature_rows(store, layer, "t.id = :id", {"id": feature_id[:64]})
     if not rows:
         raise NotFound(f"no {layer.name[:-1]} has the id {feature_id[:64]!r}")
-    return orjson.dumps(_feature(layer, rows[0]))
+    return orjson.dumps(feature_dict(layer, rows[0]))
 
 
 def table_rows(store: Store, layer: Layer, flt: FeatureFilter) -> list[dict[str, Any]]:

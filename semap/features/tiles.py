@@ -13,7 +13,7 @@ import orjson
 from semap.errors import InvalidParameter
 from semap.features.filters import FeatureFilter, where_clause
 from semap.features.layers import Layer, from_clause
-from semap.features.queries import _feature, _rows
+from semap.features.queries import feature_dict, feature_rows
 from semap.store.base import Store
 
 TMS = morecantile.tms.get("WebMercatorQuad")
@@ -36,8 +36,8 @@ def geojson_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int,
     box = {"tminx": bounds.left, "tminy": bounds.bottom, "tmaxx": bounds.right, "tmaxy": bounds.top}
     envelope = store.dialect.envelope.replace(":minx", ":tminx").replace(":miny", ":tminy")
     envelope = envelope.replace(":maxx", ":tmaxx").replace(":maxy", ":tmaxy")
-    rows = _rows(store, layer, f"{where} AND ST_Intersects(t.geom, {envelope})", {**params, **box})
-    return orjson.dumps({"type": "FeatureCollection", "features": [_feature(layer, r) for r in rows]})
+    rows = feature_rows(store, layer, f"{where} AND ST_Intersects(t.geom, {envelope})", {**params, **box})
+    return orjson.dumps({"type": "FeatureCollection", "features": [feature_dict(layer, r) for r in rows]})
 
 
 def mvt_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int, y: int) -> bytes:
