@@ -15,6 +15,16 @@ from semap.features.layers import LAYERS, LayerName
 from semap.features.queries import all_features, table_rows
 from semap.store.base import Store
 
+# OWASP CSV injection: a cell starting with one of these is a formula to Excel and LibreOffice.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_formula(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
 
 class ExportFormat(StrEnum):
     geojson = "geojson"
@@ -26,7 +36,7 @@ def rows_to_csv(rows: list[dict[str, object]]) -> bytes:
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: neutralize_formula(v) for k, v in row.items()} for row in rows)
     # The BOM makes Korean Excel read UTF-8 instead of CP949.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -46,10 +56,14 @@ class TableFormat(StrEnum):
 def table_bytes(table: pd.DataFrame, fmt: TableFormat) -> bytes:
     """A statistics table as CSV (UTF-8 with BOM), JSON (a list of row objects) or an XLSX workbook."""
     flat = table.reset_index()
-    if fmt is TableFormat.csv:
-        return flat.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
     if fmt is TableFormat.json:
         return orjson.dumps(flat.to_dict(orient="records"), option=orjson.OPT_SERIALIZE_NUMPY)
+    for column in flat.columns:
+        if not pd.api.types.is_numeric_dtype(flat[column]):
+            flat[column] = flat[column].map(neutralize_formula)
+    if fmt is TableFormat.csv:
+        # CRLF rows (RFC 4180): a CR or LF inside a cell is then always quoted.
+        return flat.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     buffer = io.BytesIO()
     flat.to_excel(buffer, index=False, sheet_name="semap")
     return buffer.getvalue()

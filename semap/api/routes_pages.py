@@ -2,39 +2,76 @@
 
 from __future__ import annotations
 
-from pathlib import Path as FilePath
+from importlib import resources
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
+from semap.errors import InvalidParameter, NotFound, StoreNotBuilt
 from semap.maps.detail_pages import district_page, organization_page
+from semap.maps.labels import TEXT
 from semap.maps.main_page import main_page
-from semap.settings import MapSettings, load
+from semap.maps.render import Page, content_security_policy, render_plain
+from semap.settings import ApiSettings, MapSettings, load
 from semap.store import Store
 
-STATIC_DIR = FilePath(__file__).resolve().parent.parent / "web" / "static"
-router = APIRouter(tags=["pages"], responses=ERROR_RESPONSES)
+STATIC_DIR = resources.files("semap") / "web" / "static"
+_HTML = {"text/html": {"schema": {"type": "string"}}}
+PAGE_RESPONSES: dict[int | str, dict[str, object]] = {
+    404: {"content": _HTML, "description": "No such district or organization: a page saying so, in the language"},
+    422: ERROR_RESPONSES[422],
+    503: {"content": _HTML, "description": "The store is not built: a page saying how to build it"},
+}
+router = APIRouter(tags=["pages"], responses=PAGE_RESPONSES)
 Lang = Annotated[Literal["ko", "en"], Query(description="ko (default) or en")]
+
+
+def _html(page: Page, status: int = 200) -> HTMLResponse:
+    csp = content_security_policy(page, load(MapSettings), load(ApiSettings).frame_ancestors)
+    return HTMLResponse(page.html, status_code=status, headers={"Content-Security-Policy": csp})
+
+
+def _problem_page(lang: str, status: int, heading: str, message: str) -> HTMLResponse:
+    t = TEXT[lang]
+    page = render_plain(
+        "not_found.html", lang=lang, title=f"SeMap — {heading}", heading=heading, message=message, back=t["back"]
+    )
+    return _html(page, status)
 
 
 @router.get("/", response_class=HTMLResponse, summary="The citizen map")
 def index(store: Annotated[Store, Depends(get_store)], lang: Lang = "ko") -> HTMLResponse:
-    store.districts_geojson(simplify=0.01)  # a clear 503 before serving a map of an empty store
-    return HTMLResponse(main_page(lang, load(MapSettings)))
+    try:
+        store.districts_geojson(simplify=0.01)
+    except StoreNotBuilt as exc:
+        return _problem_page(lang, 503, TEXT[lang]["not_built"], str(exc))
+    return _html(main_page(lang, load(MapSettings)))
 
 
 @router.get("/districts/{name}", response_class=HTMLResponse, summary="A district: map, counts, LQ row, resources")
 def district(
     store: Annotated[Store, Depends(get_store)], name: Annotated[str, Path(max_length=100)], lang: Lang = "ko"
 ) -> HTMLResponse:
-    return HTMLResponse(district_page(store, name, lang, load(MapSettings)))
+    try:
+        return _html(district_page(store, name, lang, load(MapSettings)))
+    except InvalidParameter as exc:
+        return _problem_page(lang, 404, TEXT[lang]["no_district"], str(exc).removeprefix("district: "))
 
 
 @router.get("/organizations/{org_id}", response_class=HTMLResponse, summary="An organization's page")
 def organization(
     store: Annotated[Store, Depends(get_store)], org_id: Annotated[str, Path(max_length=64)], lang: Lang = "ko"
 ) -> HTMLResponse:
-    return HTMLResponse(organization_page(store, org_id, lang, load(MapSettings)))
+    try:
+        return _html(organization_page(store, org_id, lang, load(MapSettings)))
+    except NotFound as exc:
+        return _problem_page(lang, 404, TEXT[lang]["no_organization"], str(exc))
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon(_: Request) -> Response:
+    icon = (STATIC_DIR / "favicon.ico").read_bytes()
+    return Response(icon, media_type="image/x-icon", headers={"Cache-Control": "public, max-age=86400"})

@@ -118,6 +118,9 @@ TEXT = {
         "name": "이름",
         "value": "값",
         "location": "위치",
+        "not_built": "아직 데이터가 없습니다",
+        "no_district": "그런 자치구가 없습니다",
+        "no_organization": "그런 조직이 없습니다",
     },
     "en": {
         "title": "SeMap — Seoul social economy map",
@@ -162,6 +165,9 @@ TEXT = {
         "name": "Name",
         "value": "Value",
         "location": "Location",
+        "not_built": "No data yet",
+        "no_district": "No such district",
+        "no_organization": "No such organization",
     },
 }
 

@@ -46,6 +46,10 @@ def detect_encoding(data: bytes, path: Path) -> str:
     raise GeodataError(f"{path}: neither UTF-8 nor CP949; re-save it in one of those encodings")
 
 
+# Real cells hold long descriptions; the csv module's default 128 KiB limit is no limit SeMap wants to impose.
+csv.field_size_limit(64 * 1024 * 1024)
+
+
 def _csv_rows(path: Path) -> tuple[str, Iterator[tuple[int, list[str]]]]:
     data = path.read_bytes()
     encoding = detect_encoding(data, path)
@@ -115,6 +119,8 @@ def read_registry(path: Path, fmt: RegistryFormat, display_name: str | None = No
     for number, cells in rows:
         if not any(c.strip() for c in cells):
             continue
+        # NUL bytes are never text: PostgreSQL refuses them, so they are dropped here, the same for both stores.
+        cells = [c.replace("\x00", "") for c in cells]
         values = {field: cells[i].strip() if i < len(cells) else "" for i, field in positions.items()}
         records.append(SourceRow(name, number, values, " | ".join(c.strip() for c in cells if c.strip())))
     return ReadResult(name, encoding, header_row, missing, records)

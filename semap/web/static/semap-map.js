@@ -10,11 +10,7 @@
   function fmt(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
   }
-  function escapeHtml(text) {
-    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
+  var escapeHtml = window.SeMapCommon.escapeHtml;
 
   function SeMapView(map, config) {
     // Clustering needs a maximum zoom; without a base map no tile layer sets one.
@@ -366,4 +362,8 @@
   };
 
   window.SeMap = { init: function (map, config) { return new SeMapView(map, config); } };
+  document.addEventListener("DOMContentLoaded", function () {
+    var data = window.SeMapCommon.pageData();
+    window.semapView = window.SeMap.init(window[data.map], data.config);
+  });
 })();
