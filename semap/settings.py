@@ -79,6 +79,10 @@ class ApiSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     cors_origins: list[str] = Field(default_factory=list)
+    frame_ancestors: str = Field(
+        default="'self'",
+        description="CSP frame-ancestors: who may embed SeMap's pages, e.g. \"'self' https://www.songpa.go.kr\"",
+    )
 
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 import semap
 from semap.api import (
     routes_boundaries,
+    routes_docs,
     routes_export,
     routes_features,
     routes_meta,
@@ -21,6 +22,7 @@ from semap.api import (
     routes_tiles,
 )
 from semap.api.errors import install_error_handlers
+from semap.api.middleware import HeadAsGet, RejectNul, SecurityHeaders
 from semap.settings import ApiSettings, StoreSettings, load
 from semap.store import Store, open_store
 
@@ -44,13 +46,19 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
         version=semap.__version__,
         description="Seoul's social-economy organizations and shared resources, as GeoJSON and tables.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     if store is not None:
         app.state.store = store  # ready without a lifespan run (ASGI clients that skip it, e.g. fuzzers)
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if api_settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=api_settings.cors_origins, allow_methods=["GET"])
+        app.add_middleware(CORSMiddleware, allow_origins=api_settings.cors_origins, allow_methods=["GET", "HEAD"])
+    # The last added is the outermost: security headers go on every answer, the NUL refusal included.
+    app.add_middleware(RejectNul)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders, frame_ancestors=api_settings.frame_ancestors)
     app.include_router(routes_meta.router)
     app.include_router(routes_boundaries.router)
     app.include_router(routes_stats.router)
@@ -58,5 +66,6 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_tiles.router)
     app.include_router(routes_export.router)
     app.include_router(routes_pages.router)
-    app.mount("/static", StaticFiles(directory=routes_pages.STATIC_DIR), name="static")
+    app.include_router(routes_docs.router)
+    app.mount("/static", StaticFiles(directory=str(routes_pages.STATIC_DIR)), name="static")
     return app

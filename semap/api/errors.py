@@ -6,8 +6,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from semap.errors import (
+    BuildInProgress,
     ConfigError,
     GeocoderError,
     InvalidParameter,
@@ -19,6 +21,7 @@ from semap.errors import (
 
 STATUS_BY_ERROR: dict[type[SemapError], int] = {
     InvalidParameter: 422,
+    BuildInProgress: 409,
     NotFound: 404,
     StoreNotBuilt: 503,
     StoreUnavailable: 503,
@@ -58,6 +61,19 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _semap_error(_: Request, exc: SemapError) -> JSONResponse:
         parameter = exc.parameter if isinstance(exc, InvalidParameter) else None
         return _body(type(exc).__name__, str(exc), parameter, status_for(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Unknown routes and methods, answered by the router itself: the same body shape as everything else.
+        names = {404: "NotFound", 405: "MethodNotAllowed"}
+        detail = {
+            404: f"no such route: {request.url.path} (see /docs)",
+            405: f"{request.method} is not allowed on {request.url.path}",
+        }.get(exc.status_code, str(exc.detail))
+        response = _body(names.get(exc.status_code, "HTTPError"), detail, None, exc.status_code)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

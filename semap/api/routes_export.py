@@ -1,6 +1,5 @@
 """Downloads for district coordinators: exactly what a filter selects, as GeoJSON (RFC 7946) or CSV for Excel."""
-
-from __future__ import annotations
+# No "from __future__ import annotations": FastAPI must see each layer's filter dependency, a closure variable.
 
 from typing import Annotated
 from urllib.parse import quote
@@ -11,7 +10,7 @@ from fastapi.responses import Response
 from semap.api.caching import cached
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
-from semap.api.params import feature_filter
+from semap.api.params import FILTERS
 from semap.exports import ExportFormat, feature_export
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LayerName
@@ -30,20 +29,27 @@ EXPORT_DOC: dict[int | str, dict[str, object]] = {
 }
 
 
-@router.get(
-    "/{layer}.{fmt}",
-    summary="Download the filtered organizations or resources (GeoJSON or CSV)",
-    response_class=Response,
-    responses=EXPORT_DOC,
-)
-def export(
-    layer: LayerName,
-    fmt: ExportFormat,
-    request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    flt: Annotated[FeatureFilter, Depends(feature_filter)],
-) -> Response:
-    body, name = feature_export(store, layer.value, flt, fmt)
-    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    return cached(request, body, MEDIA[fmt], {"Content-Disposition": disposition})
+def _export(layer: LayerName):
+    def handler(
+        fmt: ExportFormat,
+        request: Request,
+        store: Annotated[Store, Depends(get_store)],
+        flt: Annotated[FeatureFilter, Depends(FILTERS[layer])],
+    ) -> Response:
+        body, name = feature_export(store, layer.value, flt, fmt)
+        ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
+        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+        return cached(request, body, MEDIA[fmt], {"Content-Disposition": disposition})
+
+    return handler
+
+
+for _layer in LayerName:
+    router.add_api_route(
+        f"/{_layer.value}.{{fmt}}",
+        _export(_layer),
+        methods=["GET"],
+        summary=f"Download the filtered {_layer.value} (GeoJSON or CSV)",
+        response_class=Response,
+        responses=EXPORT_DOC,
+    )

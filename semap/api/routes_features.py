@@ -1,6 +1,5 @@
 """Organizations and shared resources as GeoJSON, with the filter grammar and paging."""
-
-from __future__ import annotations
+# No "from __future__ import annotations": FastAPI must see each layer's filter dependency, a closure variable.
 
 from typing import Annotated
 
@@ -9,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
-from semap.api.params import feature_filter
+from semap.api.params import FILTERS
 from semap.api.responses import FEATURE_COLLECTION_SCHEMA, FEATURE_SCHEMA, GeoJSONResponse, geojson_doc
 from semap.features.clusters import clusters
 from semap.features.filters import FeatureFilter
@@ -20,7 +19,6 @@ from semap.store import Store
 
 router = APIRouter(prefix="/api/v1", tags=["features"], responses=ERROR_RESPONSES)
 StoreDep = Annotated[Store, Depends(get_store)]
-FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]
 
 
 def _links(request: Request, page: dict, limit: int, offset: int) -> list[dict[str, str]]:
@@ -36,7 +34,7 @@ def _list(layer: LayerName):
     def handler(
         request: Request,
         store: StoreDep,
-        flt: FilterDep,
+        flt: Annotated[FeatureFilter, Depends(FILTERS[layer])],
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size, at most {MAX_LIMIT}")] = 100,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ) -> GeoJSONResponse:
@@ -57,7 +55,7 @@ def _item(layer: LayerName):
 def _clusters(layer: LayerName):
     def handler(
         store: StoreDep,
-        flt: FilterDep,
+        flt: Annotated[FeatureFilter, Depends(FILTERS[layer])],
         zoom: Annotated[int, Query(ge=0, le=MAX_ZOOM, description="map zoom; cells are a quarter tile wide")],
     ) -> GeoJSONResponse:
         return GeoJSONResponse(clusters(store, LAYERS[layer], flt, zoom))

@@ -5,17 +5,31 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
 
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
+from semap.errors import StoreNotBuilt
 from semap.store import Store
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
 
-@router.get("/healthz", tags=["meta"], summary="Liveness and store status")
-def healthz(store: Annotated[Store, Depends(get_store)]) -> dict[str, object]:
-    return {"status": "ok", "backend": store.backend, "districts": store.count("districts")}
+@router.get(
+    "/healthz",
+    tags=["meta"],
+    summary="Liveness and store status (503 with status 'not built' before the first `semap build`)",
+)
+def healthz(store: Annotated[Store, Depends(get_store)]) -> JSONResponse:
+    try:
+        districts = store.count("districts")
+    except StoreNotBuilt as exc:
+        districts, hint = 0, str(exc)
+    else:
+        hint = "run `semap build`" if districts == 0 else ""
+    if districts == 0:
+        return JSONResponse({"status": "not built", "backend": store.backend, "detail": hint}, status_code=503)
+    return JSONResponse({"status": "ok", "backend": store.backend, "districts": districts})
 
 
 @router.get("/api/v1/meta", tags=["meta"], summary="Data vintage and record counts")

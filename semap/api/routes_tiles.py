@@ -1,6 +1,5 @@
 """GeoJSON and vector tiles for both layers, honouring the filters; TileJSON per layer."""
-
-from __future__ import annotations
+# No "from __future__ import annotations": FastAPI must see each layer's filter dependency, a closure variable.
 
 from typing import Annotated
 
@@ -10,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from semap.api.caching import cached
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
-from semap.api.params import feature_filter
+from semap.api.params import FILTERS
 from semap.api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, geojson_doc
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS, LayerName
@@ -19,7 +18,6 @@ from semap.store import Store
 
 router = APIRouter(prefix="/tiles", tags=["tiles"], responses=ERROR_RESPONSES)
 StoreDep = Annotated[Store, Depends(get_store)]
-FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]
 Z = Annotated[int, Path(ge=0, le=MAX_ZOOM, description=f"zoom, 0 to {MAX_ZOOM}")]
 XY = Annotated[int, Path(ge=0, le=2**MAX_ZOOM - 1)]
 
@@ -39,21 +37,38 @@ MVT_DOC: dict[int | str, dict[str, object]] = {
 }
 
 
-@router.get(
-    "/{layer}/{z}/{x}/{y}.mvt",
-    summary="A Mapbox Vector Tile made by the database (ST_AsMVT)",
-    response_class=Response,
-    responses=MVT_DOC,
-)
-def mvt(layer: LayerName, z: Z, x: XY, y: XY, request: Request, store: StoreDep, flt: FilterDep) -> Response:
-    return cached(request, mvt_tile(store, LAYERS[layer], flt, z, x, y), "application/vnd.mapbox-vector-tile")
+def _mvt(layer: LayerName):
+    def handler(
+        z: Z, x: XY, y: XY, request: Request, store: StoreDep, flt: Annotated[FeatureFilter, Depends(FILTERS[layer])]
+    ) -> Response:
+        return cached(request, mvt_tile(store, LAYERS[layer], flt, z, x, y), "application/vnd.mapbox-vector-tile")
+
+    return handler
 
 
-@router.get(
-    "/{layer}/{z}/{x}/{y}.geojson",
-    summary="A GeoJSON tile: the features inside the tile's bounds",
-    response_class=GeoJSONResponse,
-    responses={**geojson_doc(FEATURE_COLLECTION_SCHEMA), 304: {"description": "Not modified"}},
-)
-def geojson(layer: LayerName, z: Z, x: XY, y: XY, request: Request, store: StoreDep, flt: FilterDep) -> Response:
-    return cached(request, geojson_tile(store, LAYERS[layer], flt, z, x, y), "application/geo+json")
+def _geojson(layer: LayerName):
+    def handler(
+        z: Z, x: XY, y: XY, request: Request, store: StoreDep, flt: Annotated[FeatureFilter, Depends(FILTERS[layer])]
+    ) -> Response:
+        return cached(request, geojson_tile(store, LAYERS[layer], flt, z, x, y), "application/geo+json")
+
+    return handler
+
+
+for _layer in LayerName:
+    router.add_api_route(
+        f"/{_layer.value}/{{z}}/{{x}}/{{y}}.mvt",
+        _mvt(_layer),
+        methods=["GET"],
+        summary=f"A Mapbox Vector Tile of {_layer.value} made by the database (ST_AsMVT)",
+        response_class=Response,
+        responses=MVT_DOC,
+    )
+    router.add_api_route(
+        f"/{_layer.value}/{{z}}/{{x}}/{{y}}.geojson",
+        _geojson(_layer),
+        methods=["GET"],
+        summary=f"A GeoJSON tile of {_layer.value}: the features inside the tile's bounds",
+        response_class=GeoJSONResponse,
+        responses={**geojson_doc(FEATURE_COLLECTION_SCHEMA), 304: {"description": "Not modified"}},
+    )

@@ -14,7 +14,7 @@ from semap.features.layers import Layer
 from semap.geodata.districts import District, by_adm_code, by_kostat_code, by_name, load_crosswalk
 from semap.registry.model import INDUSTRIES, ORG_TYPES, RESOURCE_CATEGORIES, SEMAP_CATEGORIES
 
-SUSPICIOUS = re.compile(r";|--|/\*|\*/|[\x00-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 MAX_TEXT = 100
 STATUSES = ("operating", "closed")
 
@@ -48,8 +48,9 @@ def _text(name: str, value: str) -> str:
     value = value.strip()
     if len(value) > MAX_TEXT:
         raise InvalidParameter(name, f"at most {MAX_TEXT} characters")
-    if SUSPICIOUS.search(value):
-        raise InvalidParameter(name, "may not contain ';', '--', '/*', '*/' or control characters")
+    # Values are bound parameters, so ';' or '--' are ordinary text; control characters are never a search.
+    if CONTROL_CHARACTERS.search(value):
+        raise InvalidParameter(name, "may not contain control characters")
     return value
 
 

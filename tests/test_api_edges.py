@@ -1,0 +1,118 @@
+"""The API at its edges: unknown routes and methods, HEAD, security headers, offline docs, and a schema that
+documents exactly what the server accepts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from semap.api.app import create_app
+from semap.features.filters import MAX_TEXT
+from semap.settings import ApiSettings
+from semap.store import Store
+
+
+@pytest.fixture(scope="module")
+def client(built_store: Store) -> TestClient:
+    return TestClient(create_app(built_store))
+
+
+def test_unknown_routes_and_methods_answer_the_documented_error_shape(client: TestClient) -> None:
+    missing = client.get("/api/v1/nothing-here")
+    assert missing.status_code == 404
+    assert set(missing.json()) == {"error", "detail", "parameter"} and missing.json()["error"] == "NotFound"
+    wrong = client.post("/api/v1/organizations")
+    assert wrong.status_code == 405 and wrong.json()["error"] == "MethodNotAllowed"
+    assert "GET" in wrong.headers["allow"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/healthz", "/api/v1/organizations?limit=5", "/api/v1/export/resources.csv", "/", "/static/semap.css"]
+)
+def test_head_answers_what_get_would_without_a_body(client: TestClient, path: str) -> None:
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers.get("etag") == got.headers.get("etag")
+
+
+@pytest.mark.parametrize("text", ["a;b", "사회적--협동", "/* 공간 */", "x'; DROP TABLE organizations; --"])
+def test_searches_with_sql_looking_text_are_ordinary_searches(
+    client: TestClient, built_store: Store, text: str
+) -> None:
+    response = client.get("/api/v1/organizations", params={"q": text})
+    assert response.status_code == 200, response.text
+    assert response.json()["numberMatched"] == 0
+    assert built_store.fetch("SELECT count(*) FROM organizations")[0][0] == 1871
+
+
+def test_the_schema_and_the_server_agree_on_text_length(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    params = {p["name"]: p for p in spec["paths"]["/api/v1/organizations"]["get"]["parameters"]}
+    assert params["q"]["schema"]["anyOf"][0]["maxLength"] == MAX_TEXT
+    assert client.get("/api/v1/organizations", params={"q": "가" * MAX_TEXT}).status_code == 200
+    too_long = client.get("/api/v1/organizations", params={"q": "가" * (MAX_TEXT + 1)})
+    assert too_long.status_code == 422 and too_long.json()["parameter"] == "q"
+
+
+def test_each_layer_documents_only_the_filters_it_accepts(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/v1/resources", "/api/v1/export/resources.{fmt}", "/tiles/resources/{z}/{x}/{y}.mvt"):
+        documented = {p["name"] for p in spec["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+        assert {"type", "status", "industry"}.isdisjoint(documented), path
+        assert {"district", "category", "q", "bbox"} <= documented, path
+    documented = {p["name"] for p in spec["paths"]["/api/v1/organizations"]["get"]["parameters"]}
+    assert {"type", "status", "industry", "designation", "district"} <= documented
+    # and what is documented is accepted
+    assert (
+        client.get("/api/v1/resources", params={"category": "공간", "verified_since": "2013-01-01"}).status_code == 200
+    )
+    assert client.get("/api/v1/organizations", params={"status": "operating", "type": "마을기업"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/api/v1/districts", "/tiles/organizations/12/3492/1586.mvt", "/"])
+def test_security_headers_on_every_response(client: TestClient, path: str) -> None:
+    headers = client.get(path).headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert "frame-ancestors 'self'" in headers["content-security-policy"]
+
+
+def test_frame_ancestors_are_configurable_for_district_sites(built_store: Store) -> None:
+    settings = ApiSettings(frame_ancestors="'self' https://www.songpa.go.kr")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEMAP_FRAME_ANCESTORS", settings.frame_ancestors)
+        embedded = TestClient(create_app(built_store, settings))
+        for path in ("/", "/healthz"):
+            csp = embedded.get(path).headers["content-security-policy"]
+            assert "frame-ancestors 'self' https://www.songpa.go.kr" in csp
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_docs_work_offline(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 200
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(s.startswith("/") for s in sources), sources
+    for source in sources:
+        assert client.get(source).status_code == 200, source
+    assert "<script>" not in page.text  # no inline script: the CSP allows none
+
+
+def test_favicon(client: TestClient) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO header
+
+
+@pytest.mark.parametrize("lang,word", [("ko", "자치구"), ("en", "district")])
+def test_unknown_pages_are_html_in_the_users_language(client: TestClient, lang: str, word: str) -> None:
+    for path in ("/districts/부산진구", "/organizations/no-such-id"):
+        page = client.get(path, params={"lang": lang})
+        assert page.status_code == 404
+        assert page.headers["content-type"].startswith("text/html")
+        assert f'<html lang="{lang}">' in page.text and f'href="/?lang={lang}"' in page.text
+    assert word in client.get("/districts/부산진구", params={"lang": lang}).text.lower()
