@@ -19,6 +19,10 @@ class StoreNotBuilt(SemapError):
     """The store holds no data yet: run `semap build`."""
 
 
+class BuildInProgress(SemapError):
+    """Another `semap build` is writing the same store."""
+
+
 class GeodataError(SemapError):
     """A source file could not be fetched, verified or read."""
 

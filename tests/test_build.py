@@ -84,7 +84,7 @@ def test_rebuild_gives_the_same_store_and_keeps_pins(empty_store: Store, geodata
     columns = "SELECT *, ST_AsText(geom) FROM organizations ORDER BY id"
     assert [r[:-2] + r[-1:] for r in empty_store.fetch(columns)] == [r[:-2] + r[-1:] for r in snapshot]
 
-    with empty_store.transaction() as tx:
+    with empty_store.overlay.transaction() as tx:
         tx.execute(
             "INSERT INTO manual_overrides (record_id, lon, lat, note, set_at) VALUES (:id, 126.98, 37.57, 'pin', 'x')",
             {"id": org_id},

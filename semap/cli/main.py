@@ -12,7 +12,7 @@ from semap.cli.demo import demo_app
 from semap.cli.export import export_app
 from semap.cli.geodata import geodata_app
 from semap.cli.stats import stats_app
-from semap.errors import SemapError
+from semap.errors import SemapError, StoreNotBuilt
 
 app = typer.Typer(
     help="SeMap: the open map service for Seoul's social economy.",
@@ -34,7 +34,13 @@ def build() -> None:
 
     store = opened_store()
     try:
-        summary = run_build(store, geodata_settings(), load(GeocodeSettings), progress=True)
+        summary = run_build(
+            store,
+            geodata_settings(),
+            load(GeocodeSettings),
+            progress=True,
+            stage=lambda name: typer.echo(f"semap build: {name}", err=True),
+        )
     finally:
         store.close()
     for line in summary.lines():
@@ -84,7 +90,15 @@ def serve(
     from semap.settings import ApiSettings, load
 
     api = load(ApiSettings)
-    uvicorn.run(create_app(), host=host or api.host, port=port or api.port)
+    store = opened_store()  # here, not in the app's startup: a bad URL is one line, not a traceback
+    try:
+        store.count("districts")
+    except StoreNotBuilt as exc:
+        typer.secho(f"semap serve: warning: {exc}; serving 503s until then", err=True, fg=typer.colors.YELLOW)
+    try:
+        uvicorn.run(create_app(store, api), host=host or api.host, port=port or api.port)
+    finally:
+        store.close()
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ class Cached:
         self.requests = 0  # calls that reached the provider
 
     def geocode(self, address: ParsedAddress) -> Location | None:
-        rows = self._store.fetch(
+        rows = self._store.overlay.fetch(
             "SELECT lon, lat, match_type, confidence, matched_address FROM geocode_cache "
             "WHERE geocoder = :geocoder AND query = :query",
             {"geocoder": self.name, "query": address.canonical},
@@ -44,7 +44,7 @@ class Cached:
             "matched_address": found.matched_address if found else None,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        with self._store.transaction() as tx:
+        with self._store.overlay.transaction() as tx:
             tx.execute("DELETE FROM geocode_cache WHERE geocoder = :geocoder AND query = :query", row)
             tx.execute(
                 "INSERT INTO geocode_cache (geocoder, query, lon, lat, match_type, confidence, matched_address, "

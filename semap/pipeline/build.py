@@ -7,7 +7,8 @@ organizations and resources (districts by point-in-polygon) -> reports.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from semap.geocode.addressdb import read_entrances, read_lots
@@ -56,17 +57,41 @@ class BuildSummary:
 
 
 def build(
-    store: Store, geodata: GeodataSettings, geocode: GeocodeSettings | None = None, progress: bool = False
+    store: Store,
+    geodata: GeodataSettings,
+    geocode: GeocodeSettings | None = None,
+    progress: bool = False,
+    stage: Callable[[str], None] = lambda _: None,
 ) -> BuildSummary:
+    """Everything into ``store.staging()``: readers keep the previous data until it is swapped in whole."""
+    with store.staging() as target:
+        summary = _build_into(target, geodata, geocode, progress, stage)
+        stage("swap")
+    stage("done")
+    return replace(summary, store=store.describe())
+
+
+def _build_into(
+    store: Store,
+    geodata: GeodataSettings,
+    geocode: GeocodeSettings | None,
+    progress: bool,
+    stage: Callable[[str], None],
+) -> BuildSummary:
+    stage("boundaries")
     source, folder = source_folder(geodata, BOUNDARIES_SOURCE)
     store.replace_boundaries(read_boundaries(folder, source))
 
+    stage("address database")
     manifest = read_manifest(geodata.registries)
     replace_address_db(store, read_entrances(manifest.addressdb.points), read_lots(manifest.addressdb.lots))
 
+    stage("registries")
     result = ingest(manifest.registries, progress=progress)
+    stage("geocoding")
     chain = GeocoderChain(build_geocoders(geocode or GeocodeSettings(), store), store)
     placements = place_all(result.organizations, result.resources, chain, store, progress)
+    stage("records")
     replace_records(
         store,
         organization_rows(result.organizations, placements, manifest.as_of),

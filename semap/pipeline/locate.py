@@ -41,7 +41,7 @@ class Placements:
 
 
 def manual_pins(store: Store) -> dict[str, Location]:
-    rows = store.fetch("SELECT record_id, lon, lat, note FROM manual_overrides")
+    rows = store.overlay.fetch("SELECT record_id, lon, lat, note FROM manual_overrides")
     return {r[0]: Location(float(r[1]), float(r[2]), "manual", 1.0, "manual", r[3]) for r in rows}
 
 

@@ -21,7 +21,7 @@ def set_pin(store: Store, record_id: str, lon: float, lat: float, note: str = ""
     if not known:
         raise NotFound(f"no organization or resource has the id {record_id!r}")
     row = {"id": record_id, "lon": lon, "lat": lat, "note": note, "at": datetime.now(UTC).isoformat(timespec="seconds")}
-    with store.transaction() as tx:
+    with store.overlay.transaction() as tx:
         tx.execute("DELETE FROM manual_overrides WHERE record_id = :id", row)
         tx.execute(
             "INSERT INTO manual_overrides (record_id, lon, lat, note, set_at) VALUES (:id, :lon, :lat, :note, :at)", row
@@ -29,5 +29,5 @@ def set_pin(store: Store, record_id: str, lon: float, lat: float, note: str = ""
 
 
 def remove_pin(store: Store, record_id: str) -> None:
-    with store.transaction() as tx:
+    with store.overlay.transaction() as tx:
         tx.execute("DELETE FROM manual_overrides WHERE record_id = :id", {"id": record_id})

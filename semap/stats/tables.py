@@ -7,6 +7,7 @@ from enum import StrEnum
 import pandas as pd
 
 from semap.errors import StoreNotBuilt
+from semap.stats.cache import per_data_version
 from semap.stats.counts import crosstab, published_type_table
 from semap.stats.lq import location_quotients
 from semap.stats.queries import organizations_by_area, resources_by_area
@@ -48,6 +49,7 @@ def _label(level: Level) -> str:
     return "district_ko" if level is Level.district else "dong_ko"
 
 
+@per_data_version
 def counts_table(store: Store, by: CountBy, level: Level) -> pd.DataFrame:
     """By type: the published 2013 layout. Otherwise area × category counts with a total column."""
     orgs = _organizations(store, level)
@@ -58,6 +60,7 @@ def counts_table(store: Store, by: CountBy, level: Level) -> pd.DataFrame:
     return crosstab(orgs, by.value, _label(level))
 
 
+@per_data_version
 def lq_table(store: Store, by: LqBy, level: Level) -> pd.DataFrame:
     """Long-format LQ table over Seoul (organizations located outside Seoul are not in the reference area)."""
     orgs = _organizations(store, level)
@@ -69,6 +72,7 @@ def lq_table(store: Store, by: LqBy, level: Level) -> pd.DataFrame:
     return table.rename(columns={"district": _label(level), "industry": by.value})
 
 
+@per_data_version
 def resources_table(store: Store, by: ResourcesBy) -> pd.DataFrame:
     """Shared resources per district × category, or per owning organization × category."""
     frame = resources_by_area(store)

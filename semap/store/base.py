@@ -6,12 +6,13 @@ each backend supplies execution, transactions and the few expressions that diffe
 
 from __future__ import annotations
 
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -45,6 +46,14 @@ class Transaction(ABC):
         """Bulk insert; columns ``lon``/``lat``, when present, become the row's point geometry."""
 
 
+class Tables(Protocol):
+    """What the overlay tables (pins, geocoding cache) are read and written through."""
+
+    def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]: ...
+
+    def transaction(self) -> AbstractContextManager[Transaction]: ...
+
+
 class Store(ABC):
     backend: str
     dialect: Dialect
@@ -67,6 +76,21 @@ class Store(ABC):
     @abstractmethod
     def describe(self) -> str:
         """Where the store lives, for logs and error messages (no secrets)."""
+
+    @property
+    @abstractmethod
+    def overlay(self) -> Tables:
+        """The tables a rebuild keeps: manual pins and the geocoding cache."""
+
+    @abstractmethod
+    def staging(self) -> AbstractContextManager[Store]:
+        """Where a build writes. One build at a time (another gets BuildInProgress); readers keep seeing the
+        previous data until each swap commits; a build that fails or is killed leaves them serving it."""
+
+    def data_version(self) -> str:
+        """Changes whenever a build swaps data in: the key for caches of derived tables and pages."""
+        rows = self.fetch("SELECT value FROM dataset_meta WHERE key = 'data_version'")
+        return str(rows[0][0]) if rows else ""
 
     # --- the shared contract --------------------------------------------------------------------------
     def replace_boundaries(self, boundaries: Boundaries) -> None:
@@ -97,7 +121,8 @@ class Store(ABC):
 
     def set_meta(self, tx: Transaction, values: dict[str, str]) -> None:
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        for key, value in {**values, "loaded_at": stamp}.items():
+        # data_version changes with every swap, even two in one second: caches of derived tables key on it.
+        for key, value in {**values, "loaded_at": stamp, "data_version": uuid.uuid4().hex}.items():
             tx.execute("DELETE FROM dataset_meta WHERE key = :key", {"key": key})
             tx.execute("INSERT INTO dataset_meta (key, value) VALUES (:key, :value)", {"key": key, "value": value})
 

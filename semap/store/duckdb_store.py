@@ -1,4 +1,8 @@
-"""The embedded store: a DuckDB file with the spatial extension loaded from its pip wheel (no network)."""
+"""One DuckDB data file with the spatial extension loaded from its pip wheel (no network).
+
+A file is either being built (read-write, by one `semap build`, under a name of its own) or served (read-only,
+by any number of processes). ``semap.store.embedded`` swaps finished files in; nothing writes a served file.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +17,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from semap.errors import StoreUnavailable
-from semap.store.base import Dialect, Store, Transaction
-from semap.store.schema import LOOKUP_INDEXES, TABLES, create_table_sql
+from semap.errors import StoreNotBuilt, StoreUnavailable
+from semap.store.base import Dialect, Store, Tables, Transaction
+from semap.store.schema import LOOKUP_INDEXES, SNAPSHOT_TABLES, TABLES, create_table_sql
 
-# DuckDB files are rebuilt by `semap build`, not migrated in place: a file with another schema version is
-# recreated on migrate(). PostGIS, the production store, is migrated with Alembic.
-SCHEMA_VERSION = "3"
+# Data files are built whole by `semap build`, never migrated in place: what must survive upgrades (pins, the
+# geocoding cache) lives in the overlay (semap.store.overlay). 4: the overlay tables moved out of the file.
+SCHEMA_VERSION = "4"
 
 SCHEMA = (
     """
@@ -33,9 +37,9 @@ CREATE TABLE IF NOT EXISTS dongs (
 CREATE INDEX IF NOT EXISTS districts_geom_idx ON districts USING RTREE (geom);
 CREATE INDEX IF NOT EXISTS dongs_geom_idx ON dongs USING RTREE (geom);
 """
-    + "".join(f"{create_table_sql(t, 'GEOMETRY')};\n" for t in TABLES)
+    + "".join(f"{create_table_sql(t, 'GEOMETRY')};\n" for t in SNAPSHOT_TABLES)
     + "".join(
-        f"CREATE INDEX IF NOT EXISTS {t}_geom_idx ON {t} USING RTREE (geom);\n" for t, spec in TABLES.items() if spec[2]
+        f"CREATE INDEX IF NOT EXISTS {t}_geom_idx ON {t} USING RTREE (geom);\n" for t in SNAPSHOT_TABLES if TABLES[t][2]
     )
     + "".join(f"CREATE INDEX IF NOT EXISTS {n} ON {t} ({c});\n" for n, t, c in LOOKUP_INDEXES)
 )
@@ -115,8 +119,9 @@ class DuckDBStore(Store):
         mvt=MVT,
     )
 
-    def __init__(self, path: Path, read_only: bool = False) -> None:
+    def __init__(self, path: Path, overlay: Tables, read_only: bool = False) -> None:
         self.path = path
+        self._overlay = overlay
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
         config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -130,6 +135,29 @@ class DuckDBStore(Store):
     def describe(self) -> str:
         return f"duckdb:{self.path}"
 
+    @property
+    def overlay(self) -> Tables:
+        return self._overlay
+
+    @contextmanager
+    def staging(self) -> Iterator[Store]:
+        yield self  # a file being built is its own staging area
+
+    def schema_version(self) -> str | None:
+        try:
+            found = self.fetch("SELECT value FROM dataset_meta WHERE key = 'schema_version'")
+        except duckdb.CatalogException:
+            return None
+        return found[0][0] if found else None
+
+    def check_built(self) -> None:
+        version = self.schema_version()
+        if version != SCHEMA_VERSION:
+            raise StoreNotBuilt(
+                f"the embedded store {self.path} was built by another SeMap version (schema {version}, this one "
+                f"reads {SCHEMA_VERSION}): run `semap build`"
+            )
+
     def migrate(self) -> None:
         cursor = self._con.cursor()
         cursor.execute("CREATE TABLE IF NOT EXISTS dataset_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
@@ -137,6 +165,7 @@ class DuckDBStore(Store):
         if found and found[0][0] != SCHEMA_VERSION:
             for table in (*TABLES, "dongs", "districts", "dataset_meta"):
                 cursor.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
+            cursor.execute("CREATE TABLE dataset_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
         cursor.execute(SCHEMA)
         cursor.execute("INSERT OR REPLACE INTO dataset_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
@@ -155,6 +184,11 @@ class DuckDBStore(Store):
                 cursor.execute("ROLLBACK")
                 raise
             cursor.execute("COMMIT")
+
+    def finish(self) -> None:
+        """Write everything into the file itself (no write-ahead log left beside it) and close it."""
+        self._con.execute("CHECKPOINT")
+        self._con.close()
 
     def close(self) -> None:
         self._con.close()

@@ -14,9 +14,9 @@ def open_store(settings: StoreSettings, migrate: bool = True) -> Store:
         assert settings.database_url is not None
         store = PostGISStore(settings.database_url)
     else:
-        from semap.store.duckdb_store import DuckDBStore
+        from semap.store.embedded import EmbeddedStore
 
-        store = DuckDBStore(settings.embedded_path)
+        store = EmbeddedStore(settings.embedded_path)
     if migrate:
         store.migrate()
     return store

@@ -14,8 +14,8 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
-from semap.errors import ConfigError, StoreUnavailable
-from semap.store.base import Dialect, Store, Transaction
+from semap.errors import BuildInProgress, ConfigError, StoreUnavailable
+from semap.store.base import Dialect, Store, Tables, Transaction
 
 _SQL_TYPES = {
     "int64": "BIGINT",
@@ -34,6 +34,7 @@ mvtgeom AS (
 SELECT ST_AsMVT(mvtgeom.*, '{layer}', 4096, 'geom') FROM mvtgeom HAVING count(*) > 0
 """
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUILD_LOCK = 0x5E4D_0B11  # pg_advisory_lock key held by the one running `semap build`
 
 
 def normalize_url(url: str) -> str:
@@ -121,5 +122,59 @@ class PostGISStore(Store):
         with self.engine.begin() as connection:
             yield _PgTransaction(connection)
 
+    @property
+    def overlay(self) -> Tables:
+        return self  # pins and the geocoding cache are tables of the same database
+
+    @contextmanager
+    def staging(self) -> Iterator[Store]:
+        # The whole build is one transaction: readers see the previous data until it commits, and a build that
+        # fails or dies is rolled back by the server. The session lock keeps a second build out.
+        with self.engine.connect() as connection:
+            if not connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": BUILD_LOCK}).scalar():
+                raise BuildInProgress(f"another `semap build` is running against {self.describe()}; try again later")
+            connection.commit()
+            try:
+                with connection.begin():
+                    yield _PostGISStaging(self, connection)
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": BUILD_LOCK})
+                connection.commit()
+
     def close(self) -> None:
         self.engine.dispose()
+
+
+class _PostGISStaging(Store):
+    """A build in progress: one connection inside one transaction; each swap is a savepoint within it."""
+
+    backend = PostGISStore.backend
+    dialect = PostGISStore.dialect
+
+    def __init__(self, parent: PostGISStore, connection: Connection) -> None:
+        self._parent, self._connection = parent, connection
+
+    def describe(self) -> str:
+        return self._parent.describe()
+
+    def migrate(self) -> None:
+        self._parent.migrate()
+
+    def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._connection.execute(text(sql), params or {})]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self._connection.begin_nested():
+            yield _PgTransaction(self._connection)
+
+    @property
+    def overlay(self) -> Tables:
+        return self._parent  # the geocoding cache commits on its own: what a failed build learnt is kept
+
+    @contextmanager
+    def staging(self) -> Iterator[Store]:
+        yield self
+
+    def close(self) -> None:
+        """The transaction belongs to PostGISStore.staging(), which ends it."""

@@ -112,6 +112,10 @@ TABLES = {
     "geocode_cache": (GEOCODE_CACHE_COLUMNS, "geocoder, query", False),
     "manual_overrides": (MANUAL_OVERRIDE_COLUMNS, "record_id", False),
 }
+# Written by people and by past builds, not derived from registries: kept across rebuilds (the embedded store
+# keeps them in a file of their own, semap.store.overlay).
+OVERLAY_TABLES = ("geocode_cache", "manual_overrides")
+SNAPSHOT_TABLES = tuple(t for t in TABLES if t not in OVERLAY_TABLES)
 LOOKUP_INDEXES = (
     ("address_points_lookup", "address_points", "sigungu, road, main, sub"),
     ("address_lots_lookup", "address_lots", "sigungu, emd, lot_main, lot_sub"),

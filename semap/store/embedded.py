@@ -1,0 +1,164 @@
+"""The embedded store as a single-machine product: serve, read from the CLI and rebuild, all at once.
+
+- ``semap.duckdb`` is a symbolic link to the served data file, one generation of
+  ``semap.duckdb.d/<generation>.duckdb``. Nothing ever writes a served file: any number of processes (the server,
+  `semap stats`, `semap export`) open it read-only at the same time.
+- `semap build` writes a new generation under an exclusive lock (a second build is refused), and when it is
+  complete renames a new link over ``semap.duckdb``. A rename is atomic: readers see the old data or the new,
+  never a mix. A killed build leaves only an unlinked generation, which the next build deletes.
+- Readers notice the link naming another generation on their next query and open it: the server picks up a
+  rebuild without a restart, and keeps serving the previous data until then. (Each generation has its own path
+  because DuckDB shares one database instance per path within a process.)
+- What people and builds write that no registry holds (pins, the geocoding cache) lives in the overlay, a SQLite
+  file of its own (semap.store.overlay), migrated in place and never rebuilt.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from semap.errors import BuildInProgress, StoreNotBuilt, StoreUnavailable
+from semap.store.base import Store, Tables, Transaction
+from semap.store.duckdb_store import DuckDBStore
+from semap.store.overlay import SQLiteOverlay
+from semap.store.schema import OVERLAY_TABLES, TABLES
+
+
+class EmbeddedStore(Store):
+    backend = "duckdb"
+    dialect = DuckDBStore.dialect
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._overlay = SQLiteOverlay(path.with_name(path.name + ".overlay.sqlite"))
+        self._lock = threading.Lock()
+        self._snapshot: DuckDBStore | None = None
+        self._identity: str | None = None  # the generation file being served
+
+    def describe(self) -> str:
+        return f"duckdb:{self.path}"
+
+    @property
+    def overlay(self) -> Tables:
+        return self._overlay
+
+    def migrate(self) -> None:
+        """Migrate the overlay; on its first creation, take over the pins and cache an older data file held."""
+        if self._overlay.migrate() == 0:
+            self._adopt_legacy_overlay()
+
+    def _generation(self) -> str:
+        if not self.path.exists():
+            raise StoreNotBuilt(f"the embedded store {self.path} has not been built yet: run `semap build`")
+        return os.path.realpath(self.path)
+
+    def _current(self) -> DuckDBStore:
+        generation = self._generation()
+        snapshot = self._snapshot
+        if snapshot is not None and generation == self._identity:
+            return snapshot
+        with self._lock:
+            if self._snapshot is None or generation != self._identity:
+                fresh = DuckDBStore(Path(generation), self._overlay, read_only=True)
+                fresh.check_built()
+                # The old generation stays open for queries still running on it; it closes when they let go.
+                self._snapshot, self._identity = fresh, generation
+            return self._snapshot
+
+    def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        return self._current().fetch(sql, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        raise StoreUnavailable(f"{self.path} is served read-only; data are written by `semap build` (staging())")
+        yield  # pragma: no cover - a generator, for the context-manager protocol
+
+    def data_version(self) -> str:
+        return Path(self._generation()).name
+
+    @contextmanager
+    def staging(self) -> Iterator[Store]:
+        generations = self.path.with_name(self.path.name + ".d")
+        generations.mkdir(parents=True, exist_ok=True)
+        with _exclusive(self.path.with_name(self.path.name + ".lock"), self.path):
+            served = os.path.realpath(self.path) if self.path.exists() else None
+            for old in generations.iterdir():
+                # Killed builds' files and generations before the served one: the lock proves no build uses them,
+                # and readers moved to the served generation when it was swapped in, a whole build ago.
+                if str(old.resolve()) != served:
+                    old.unlink()
+            name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}.duckdb"
+            target = DuckDBStore(generations / name, self._overlay)
+            try:
+                target.migrate()
+                yield target
+                target.finish()
+            except BaseException:
+                target.close()
+                for leftover in (generations / name, generations / f"{name}.wal"):
+                    leftover.unlink(missing_ok=True)
+                raise
+            link = self.path.with_name(f"{self.path.name}.link-{os.getpid()}")
+            link.unlink(missing_ok=True)
+            os.symlink(f"{generations.name}/{name}", link)
+            os.replace(link, self.path)
+            _fsync_directory(self.path.parent)
+
+    def _adopt_legacy_overlay(self) -> None:
+        if not self.path.exists():
+            return
+        try:
+            legacy = DuckDBStore(self.path, self._overlay, read_only=True)
+        except StoreUnavailable:
+            return
+        try:
+            present = {r[0] for r in legacy.fetch("SELECT table_name FROM information_schema.tables")}
+            with self._overlay.transaction() as tx:
+                for table in OVERLAY_TABLES:
+                    if table not in present:
+                        continue
+                    columns = [name for name, _ in TABLES[table][0]]
+                    rows = legacy.fetch(f"SELECT {', '.join(columns)} FROM {table}")
+                    tx.executemany(
+                        f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) "
+                        f"VALUES ({', '.join(':' + c for c in columns)})",
+                        [dict(zip(columns, row, strict=True)) for row in rows],
+                    )
+        finally:
+            legacy.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._snapshot is not None:
+                self._snapshot.close()
+            self._snapshot, self._identity = None, None
+        self._overlay.close()
+
+
+@contextmanager
+def _exclusive(lock_path: Path, store_path: Path) -> Iterator[None]:
+    """An advisory lock that dies with its process: a killed build never blocks the next."""
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildInProgress(f"another `semap build` is writing {store_path}; try again when it ends") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync_directory(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

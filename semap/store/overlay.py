@@ -1,0 +1,105 @@
+"""The embedded store's writable overlay: what people and past builds wrote that no registry holds (manual pins,
+the geocoding cache), in a SQLite file of its own beside the DuckDB data file.
+
+SQLite because several processes write it while the server runs (`semap pin`, a build's cache): WAL mode lets
+readers and one writer at a time share it, and a killed writer leaves it consistent. It is migrated in place,
+version by version (``PRAGMA user_version``), never rebuilt: nothing written here is lost by an upgrade.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from semap.errors import StoreUnavailable
+from semap.store.base import Transaction
+from semap.store.schema import OVERLAY_TABLES, create_table_sql
+
+# Each entry brings the overlay from version i to i + 1; append, never edit.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (tuple(create_table_sql(t, "BLOB") for t in OVERLAY_TABLES),)
+BUSY_TIMEOUT_MS = 10_000
+
+
+class _SQLiteTransaction(Transaction):
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._con = connection
+
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> None:
+        self._con.execute(sql, params or {})
+
+    def executemany(self, sql: str, rows: Sequence[dict[str, Any]]) -> None:
+        self._con.executemany(sql, rows)
+
+    def insert_frame(self, table: str, frame: Any) -> None:
+        if len(frame):
+            columns = list(frame.columns)
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+            self._con.executemany(sql, frame.to_dict("records"))
+
+
+class SQLiteOverlay:
+    """``fetch`` and ``transaction`` over the overlay tables, with the SQL the stores share (``:name`` params)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []  # one per thread; all closed by close()
+        self._opened_lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot open the overlay {self.path}: {exc}") from None
+            self._local.connection = connection
+            with self._opened_lock:
+                self._opened.append(connection)
+        return connection
+
+    def migrate(self) -> int:
+        """Apply the migrations this file has not seen; returns the version it had before."""
+        connection = self._connection()
+        with self._immediate(connection):
+            before = int(connection.execute("PRAGMA user_version").fetchone()[0])
+            for version in range(before, len(MIGRATIONS)):
+                for statement in MIGRATIONS[version]:
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version={len(MIGRATIONS)}")
+        return before
+
+    def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._connection().execute(sql, params or {}).fetchall()]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        connection = self._connection()
+        with self._immediate(connection):
+            yield _SQLiteTransaction(connection)
+
+    @staticmethod
+    @contextmanager
+    def _immediate(connection: sqlite3.Connection) -> Iterator[None]:
+        # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so two writers never deadlock.
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._opened_lock:
+            for connection in self._opened:
+                connection.close()
+            self._opened.clear()
+        self._local = threading.local()
