@@ -31,9 +31,15 @@ def test_districts_geojson(built_store: Store) -> None:
 def test_unbuilt_store_answers_503_with_a_hint(empty_store: Store) -> None:
     with TestClient(create_app(empty_store)) as client:
         response = client.get("/api/v1/districts")
+        health = client.get("/healthz")
+        page = client.get("/")
     assert response.status_code == 503
     assert response.json()["error"] == "StoreNotBuilt"
     assert "semap build" in response.json()["detail"]
+    assert health.status_code == 503 and health.json()["status"] == "not built"
+    assert (
+        page.status_code == 503 and "semap build" in page.text and page.headers["content-type"].startswith("text/html")
+    )
 
 
 def test_openapi_documents_districts(built_store: Store) -> None:

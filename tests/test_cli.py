@@ -92,9 +92,10 @@ def test_export_to_file_and_pin(cli_env: dict[str, str], tmp_path: Path) -> None
         ),
     ],
 )
-def test_bad_database_url_is_one_clear_line(url: str, expected: str, tmp_path: Path) -> None:
-    env = {**os.environ, "SEMAP_DATABASE_URL": url, "SEMAP_DATA_DIR": str(tmp_path)}
-    result = semap("build", env=env, check=False)
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_bad_database_url_is_one_clear_line(url: str, expected: str, command: str, tmp_path: Path) -> None:
+    env = {**os.environ, "SEMAP_DATABASE_URL": url, "SEMAP_DATA_DIR": str(tmp_path), "SEMAP_PORT": "1"}
+    result = semap(command, env=env, check=False)
     stderr = result.stderr.decode().strip()
     assert result.returncode == 1
     assert expected in stderr
