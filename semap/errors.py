@@ -23,6 +23,10 @@ class BuildInProgress(SemapError):
     """Another `semap build` is writing the same store."""
 
 
+class BuildRefused(SemapError):
+    """A build would lose served data (a registry rejected whole, or a dataset shrinking past the threshold)."""
+
+
 class GeodataError(SemapError):
     """A source file could not be fetched, verified or read."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
@@ -10,7 +11,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from semap.errors import ConfigError
 
-REPO_GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+# Runtime data (formats, vocabularies, the district crosswalk, the source manifest, the demo registry) ship
+# inside the package, so an installed wheel finds them; nothing at run time reads the source tree.
+PACKAGE_DATA_DIR = Path(str(resources.files("semap") / "data"))
 
 
 class StoreSettings(BaseSettings):
@@ -55,11 +58,15 @@ class GeodataSettings(BaseSettings):
     geodata_mirror: Path | None = Field(
         default=None, description="a local folder holding source files (<source dir>/<file>) instead of downloading"
     )
-    geodata_dir: Path = Field(default=REPO_GEODATA_DIR, description="the repo's manifests and small data")
+    geodata_dir: Path = Field(default=PACKAGE_DATA_DIR, description="the source manifest and shipped data")
     data_dir: Path = Path("data")
     download_timeout_s: float = 60.0
     registries: Path = Field(
-        default=REPO_GEODATA_DIR / "demo" / "registries.toml", description="manifest of the registries to ingest"
+        default=PACKAGE_DATA_DIR / "demo" / "registries.toml", description="manifest of the registries to ingest"
+    )
+    study_area: str = Field(default="서울특별시", description="rows of registries in another 시도 are not loaded")
+    shrink_threshold: float = Field(
+        default=0.2, ge=0, le=1, description="a build that would serve this share fewer records stops"
     )
 
     @property

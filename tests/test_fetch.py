@@ -14,7 +14,7 @@ import pytest
 from semap.errors import ChecksumMismatch, GeodataError
 from semap.geodata.fetch import fetch_source
 from semap.geodata.manifest import Source, load_manifest
-from semap.settings import REPO_GEODATA_DIR
+from semap.settings import PACKAGE_DATA_DIR
 
 PAYLOAD = "서울 사회적경제".encode()
 
@@ -52,7 +52,7 @@ def http_root(tmp_path: Path) -> Iterator[tuple[str, Path, dict[str, int]]]:
 
 
 def test_manifest_declares_every_boundary_file() -> None:
-    sources = load_manifest(REPO_GEODATA_DIR / "sources.toml")
+    sources = load_manifest(PACKAGE_DATA_DIR / "sources.toml")
     kostat = sources["kostat-2013"]
     assert kostat.crs == "EPSG:5174" and kostat.encoding == "cp949"
     assert {n.rsplit(".", 1)[1] for n in kostat.files} == {"shp", "shx", "dbf"}
@@ -61,7 +61,7 @@ def test_manifest_declares_every_boundary_file() -> None:
 
 
 def test_mirror_files_are_verified_and_copied(tmp_path: Path, geodata_settings, mirror: Path) -> None:
-    kostat = load_manifest(REPO_GEODATA_DIR / "sources.toml")["kostat-2013"]
+    kostat = load_manifest(PACKAGE_DATA_DIR / "sources.toml")["kostat-2013"]
     fetched = fetch_source(kostat, tmp_path / "dl", mirror)
     assert len(fetched) == 6 and all(f.path.exists() for f in fetched)
     again = fetch_source(kostat, tmp_path / "dl", mirror)

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from semap.api.app import create_app
 from semap.exports import TableFormat, neutralize_formula, rows_to_csv, table_bytes
 from semap.pipeline.build import build
-from semap.settings import GeodataSettings
+from semap.settings import PACKAGE_DATA_DIR, GeodataSettings
 from semap.store import Store, open_store
 from tests.browser import chrome, console_errors, live_server, wait_for
 from tests.conftest import BACKENDS, REPO, _store_settings
@@ -40,7 +40,7 @@ SCRIPT_PAYLOADS = [
 ]
 FORMULA_PAYLOADS = ['=HYPERLINK("http://127.0.0.1:9/","x")', "+1+1", "-1+1", "@SUM(1,1)", "\tcmd", "\rcmd"]
 PAYLOADS = TEMPLATE_PAYLOADS + SCRIPT_PAYLOADS
-DEMO = REPO / "geodata" / "demo"
+DEMO = PACKAGE_DATA_DIR / "demo"
 
 
 def _village_rows() -> list[list[str]]:

@@ -57,7 +57,7 @@ def test_xlsx_with_title_rows(tmp_path: Path) -> None:
     path = tmp_path / "se.xlsx"
     book.save(path)
     read = read_registry(path, load_format("social-enterprise-registry"))
-    assert read.header_row == 3 and read.encoding == "xlsx"
+    assert read.header_row == 3 and read.encoding == "xlsx:Sheet"  # which sheet was read
     record, problems = validate_organization(read.rows[0], load_format("social-enterprise-registry"))
     assert record.designation.subtype == "서울형(예비)" and record.designation.designated_on == "2012-03-04"
     assert problems == []

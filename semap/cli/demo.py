@@ -16,9 +16,9 @@ demo_app = typer.Typer(
 @demo_app.command("generate")
 def generate(
     facts: Path = typer.Option(Path("../shared/facts"), help="folder with the published 2013 facts"),
-    output: Path = typer.Option(None, "-o", "--output", help="where to write (default geodata/demo)"),
+    output: Path = typer.Option(None, "-o", "--output", help="where to write (default semap/data/demo)"),
 ) -> None:
-    """Regenerate geodata/demo/ with the fixed seed (its output is committed; a fresh clone need not run this)."""
+    """Regenerate semap/data/demo/ with the fixed seed (its output is committed; a fresh clone need not run this)."""
     from semap.demo.generate import generate as run
     from semap.geodata.boundaries import read_boundaries
     from semap.pipeline.sources import BOUNDARIES_SOURCE, source_folder

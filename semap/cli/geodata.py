@@ -7,7 +7,7 @@ import typer
 from semap.cli.context import geodata_settings
 from semap.pipeline.sources import fetch_all
 
-geodata_app = typer.Typer(help="Source files declared in geodata/sources.toml.", no_args_is_help=True)
+geodata_app = typer.Typer(help="Source files declared in semap/data/sources.toml.", no_args_is_help=True)
 
 
 @geodata_app.command("fetch")

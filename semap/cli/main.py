@@ -11,6 +11,7 @@ from semap.cli.context import geodata_settings, opened_store
 from semap.cli.demo import demo_app
 from semap.cli.export import export_app
 from semap.cli.geodata import geodata_app
+from semap.cli.registry import registry_app
 from semap.cli.stats import stats_app
 from semap.errors import SemapError, StoreNotBuilt
 
@@ -24,11 +25,17 @@ app.add_typer(export_app, name="export")
 app.add_typer(address_app, name="address")
 app.add_typer(demo_app, name="demo")
 app.add_typer(stats_app, name="stats")
+app.add_typer(registry_app, name="registry")
 
 
 @app.command()
-def build() -> None:
-    """Fetch verified sources and load them into the store (PostGIS or the embedded DuckDB file)."""
+def build(
+    allow_shrink: bool = typer.Option(
+        False, "--allow-shrink", help="load even if a registry is rejected whole or the data shrink past the threshold"
+    ),
+) -> None:
+    """Fetch verified sources and load them into the store (PostGIS or the embedded DuckDB file).
+    The previous data keep serving until the new are complete; a build that would lose data stops."""
     from semap.pipeline.build import build as run_build
     from semap.settings import GeocodeSettings, load
 
@@ -40,6 +47,7 @@ def build() -> None:
             load(GeocodeSettings),
             progress=True,
             stage=lambda name: typer.echo(f"semap build: {name}", err=True),
+            allow_shrink=allow_shrink,
         )
     finally:
         store.close()

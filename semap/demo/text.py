@@ -57,7 +57,7 @@ NOUNS = {
     "환경": ("재활용센터", "에코", "그린", "되살림"),
     "기타서비스": ("클린", "세탁소", "컨설팅", "배송", "서비스"),
 }
-# Registry 업종 wording per research industry; each phrase maps back through geodata/formats/industries.toml.
+# Registry 업종 wording per research industry; each phrase maps back through semap/data/formats/industries.toml.
 INDUSTRY_WORDING = {
     "교육": ("교육서비스", "방과후 교육", "체험학습"),
     "문화": ("문화예술", "공연기획", "출판·인쇄", "영상제작"),

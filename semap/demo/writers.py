@@ -302,7 +302,7 @@ def write_all(out: Path, orgs, resources, placer: Placer, rng: random.Random, fi
         *((p.name, "shared-resource-survey") for p in surveys),
         ("facilities_2021.csv", "shared-facility-list"),
     ]
-    manifest = "# The demo registry's files and the declared format each is read with (geodata/formats/).\n"
+    manifest = "# The demo registry's files and the declared format each is read with (semap/data/formats/).\n"
     manifest += 'as_of = "2013-12-31"  # when the registries\' information was last confirmed\n'
     manifest += "".join(f'\n[[registry]]\nfile = "registries/{f}"\nformat = "{fmt}"\n' for f, fmt in listing)
     manifest += '\n[addressdb]\nfiles = ["addressdb/entrc_seoul.txt", "addressdb/entrc_gyunggi.txt"]\n'

@@ -64,7 +64,7 @@ def read_boundaries(folder: Path, source: Source) -> Boundaries:
         if district is None or district.name_ko != record.name:
             raise GeodataError(
                 f"{folder / DISTRICTS_FILE}: district {record.code} {record.name!r} does not match the "
-                "KOSTAT census codes of the crosswalk (geodata/districts.csv)"
+                "KOSTAT census codes of the crosswalk (semap/data/districts.csv)"
             )
         rows.append({**district.__dict__, "geometry": record.geometry})
     if len(rows) != 25:

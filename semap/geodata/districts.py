@@ -12,9 +12,9 @@ from functools import cache
 from pathlib import Path
 
 from semap.errors import GeodataError, NotFound
-from semap.settings import REPO_GEODATA_DIR
+from semap.settings import PACKAGE_DATA_DIR
 
-CROSSWALK_PATH = REPO_GEODATA_DIR / "districts.csv"
+CROSSWALK_PATH = PACKAGE_DATA_DIR / "districts.csv"
 
 
 @dataclass(frozen=True)

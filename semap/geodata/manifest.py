@@ -1,4 +1,4 @@
-"""The source manifest (geodata/sources.toml): what each external file is and how to read it."""
+"""The source manifest (semap/data/sources.toml): what each external file is and how to read it."""
 
 from __future__ import annotations
 

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from semap.errors import BuildRefused, SemapError
 from semap.geocode.addressdb import read_entrances, read_lots
 from semap.geocode.chain import GeocoderChain
 from semap.geocode.providers import build_geocoders
 from semap.geodata.boundaries import read_boundaries
-from semap.pipeline.ingest import FileReport, ingest, read_manifest
-from semap.pipeline.locate import place_all
+from semap.pipeline.ingest import FileReport, IngestResult, ingest, read_manifest
+from semap.pipeline.locate import Placements, place_all
 from semap.pipeline.records import organization_rows, replace_address_db, replace_records, resource_rows
 from semap.pipeline.reports import write_reports
 from semap.pipeline.sources import BOUNDARIES_SOURCE, source_folder
@@ -36,6 +37,7 @@ class BuildSummary:
     resources_by_match: Counter
     district_mismatches: int
     reports: dict[str, Path] = field(default_factory=dict)
+    shrink_allowed: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         lines = [
@@ -45,14 +47,17 @@ class BuildSummary:
         ]
         for f in self.files:
             lines.append(
-                f"  {f.file}: {f.encoding or 'unread'}, header row {f.header_row}, {f.rows} rows, "
-                f"{f.accepted} accepted, {f.rejected} rejected"
+                f"  {f.file}: {f.encoding or 'unread'}, header row {f.header_row}, {f.rows} rows = "
+                f"{f.accepted} accepted + {f.rejected} rejected + {f.outside_area} outside the study area"
+                f" ({f.merged} of the accepted merged into other records)"
+                + (f"; REJECTED WHOLE: {f.failed}" if f.failed else "")
             )
         lines.append("registries: " + ", ".join(f"{k} {v}" for k, v in self.ingest.items()))
         for kind, counts in (("organizations", self.organizations_by_match), ("resources", self.resources_by_match)):
             lines.append(f"geocoding {kind}: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
         lines.append(f"district written differs from point-in-polygon: {self.district_mismatches}")
         lines.extend(f"report {name}: {path}" for name, path in self.reports.items())
+        lines.extend(f"--allow-shrink: {what}" for what in self.shrink_allowed)
         return lines
 
 
@@ -62,13 +67,46 @@ def build(
     geocode: GeocodeSettings | None = None,
     progress: bool = False,
     stage: Callable[[str], None] = lambda _: None,
+    allow_shrink: bool = False,
 ) -> BuildSummary:
-    """Everything into ``store.staging()``: readers keep the previous data until it is swapped in whole."""
+    """Everything into ``store.staging()``: readers keep the previous data until it is swapped in whole.
+    A build that would lose served data stops (BuildRefused) unless ``allow_shrink``."""
+    guard = ShrinkGuard(served_counts(store), geodata.shrink_threshold, allow_shrink)
     with store.staging() as target:
-        summary = _build_into(target, geodata, geocode, progress, stage)
+        summary = _build_into(target, geodata, geocode, progress, stage, guard)
         stage("swap")
     stage("done")
-    return replace(summary, store=store.describe())
+    return replace(summary, store=store.describe(), shrink_allowed=guard.allowed)
+
+
+def served_counts(store: Store) -> dict[str, int]:
+    """What the store serves now (nothing, before its first build)."""
+    try:
+        return {t: int(store.fetch(f"SELECT count(*) FROM {t}")[0][0]) for t in ("organizations", "resources")}
+    except SemapError:
+        return {}
+
+
+@dataclass
+class ShrinkGuard:
+    served: dict[str, int]
+    threshold: float
+    allow: bool
+    allowed: list[str] = field(default_factory=list)
+
+    def check(self, result: IngestResult) -> list[str]:
+        """Why this build would lose data, one reason a line (empty: it may go on)."""
+        reasons = [f"{f.file} was rejected whole: {f.failed}" for f in result.failed_files]
+        for table, new in (("organizations", len(result.organizations)), ("resources", len(result.resources))):
+            old = self.served.get(table, 0)
+            if old and new < old * (1 - self.threshold):
+                reasons.append(
+                    f"{table} would shrink from {old} to {new} (more than {self.threshold:.0%}; see the rejects report)"
+                )
+        if reasons and self.allow:
+            self.allowed.extend(reasons)
+            return []
+        return reasons
 
 
 def _build_into(
@@ -77,6 +115,7 @@ def _build_into(
     geocode: GeocodeSettings | None,
     progress: bool,
     stage: Callable[[str], None],
+    guard: ShrinkGuard,
 ) -> BuildSummary:
     stage("boundaries")
     source, folder = source_folder(geodata, BOUNDARIES_SOURCE)
@@ -87,7 +126,15 @@ def _build_into(
     replace_address_db(store, read_entrances(manifest.addressdb.points), read_lots(manifest.addressdb.lots))
 
     stage("registries")
-    result = ingest(manifest.registries, progress=progress)
+    result = ingest(manifest.registries, progress=progress, study_area=geodata.study_area)
+    refused = guard.check(result)
+    if refused:
+        reports = write_reports(geodata.reports_dir, result.problems, result.merges, result.near_misses, Placements())
+        raise BuildRefused(
+            "build stopped, the served data are unchanged: "
+            + "; ".join(refused)
+            + f". Reports: {reports['rejects']}. Fix the files, or rerun with --allow-shrink."
+        )
     stage("geocoding")
     chain = GeocoderChain(build_geocoders(geocode or GeocodeSettings(), store), store)
     placements = place_all(result.organizations, result.resources, chain, store, progress)

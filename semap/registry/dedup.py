@@ -115,8 +115,21 @@ def deduplicate(records: list[OrgRecord]) -> tuple[list[Organization], list[Merg
         for i in ordered[1:]:
             rule = next((r for (a, b), r in rules.items() if i in (a, b) and groups.find(a) == groups.find(b)), "")
             merges.append(Merge(organization.id, head.source, head.name, records[i].source, records[i].name, rule))
+    _unique_ids(organizations)
     organizations.sort(key=lambda o: o.id)
     return organizations, merges, _near_misses(records, groups)
+
+
+def _unique_ids(organizations: list[Organization]) -> None:
+    """Two organizations may share name and address (different business numbers: ordinary real data). The first
+    keeps the id of its name and address; each later one's id also hashes its business number (or its source)."""
+    seen: set[str] = set()
+    for organization in organizations:
+        if organization.id in seen:
+            extra = organization.business_number or organization.sources[0]
+            digest = hashlib.sha1(f"{organization.id}|{extra}".encode()).hexdigest()[:12]
+            organization.id = f"org-{digest}"
+        seen.add(organization.id)
 
 
 def _combine(ordered: list[OrgRecord]) -> Organization:

@@ -1,4 +1,4 @@
-"""Source formats, declared in geodata/formats/*.toml: which header means which field, and value vocabularies."""
+"""Source formats, declared in semap/data/formats/*.toml: which header means which field, and value vocabularies."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from functools import cache
 from pathlib import Path
 
 from semap.errors import GeodataError
-from semap.settings import REPO_GEODATA_DIR
+from semap.settings import PACKAGE_DATA_DIR
 
-FORMATS_DIR = REPO_GEODATA_DIR / "formats"
+FORMATS_DIR = PACKAGE_DATA_DIR / "formats"
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,10 @@ class RegistryFormat:
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> written value -> canonical
     defaults: dict[str, str] = field(default_factory=dict)
     org_type: str | None = None
+    sheet: str | None = None  # XLSX: the sheet to read (default: the first that holds anything)
+    # How a row shows it lies outside the study area: "sido" (a 시도 column), "address" (the 시도 its address
+    # names: national files without the column), or None (a local list, whose rows are all the area's).
+    area: str | None = None
 
     def header_for(self, field_name: str) -> str:
         return next((h for h, f in self.columns.items() if f == field_name), field_name)
@@ -34,15 +38,34 @@ class IndustryRule:
     category: str
 
 
+def load_format(name: str, manifest_dir: Path | None = None) -> RegistryFormat:
+    """A shipped format by name (semap/data/formats/<name>.toml), or a user's format file: a name ending in
+    .toml is a path, relative to the manifest that names it."""
+    if name.endswith(".toml"):
+        path = Path(name) if manifest_dir is None else manifest_dir / name
+        return _load_format_file(path.resolve())
+    path = FORMATS_DIR / f"{name}.toml"
+    if not path.is_file():
+        raise GeodataError(f"no shipped registry format {name!r}; shipped: {', '.join(shipped_formats())}")
+    return _load_format_file(path)
+
+
+def shipped_formats() -> list[str]:
+    return sorted(p.stem for p in FORMATS_DIR.glob("*.toml") if p.stem != "industries")
+
+
 @cache
-def load_format(name: str, folder: Path = FORMATS_DIR) -> RegistryFormat:
-    path = folder / f"{name}.toml"
+def _load_format_file(path: Path) -> RegistryFormat:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise GeodataError(f"{path}: cannot read the registry format: {exc}") from None
     if raw.get("record") not in ("organization", "resource"):
         raise GeodataError(f"{path}: record must be 'organization' or 'resource'")
+    if not raw.get("columns") or not raw.get("name"):
+        raise GeodataError(f"{path}: a format needs a name and a [columns] table (header = field)")
+    if raw.get("area") not in (None, "sido", "address"):
+        raise GeodataError(f"{path}: area must be 'sido' or 'address'")
     return RegistryFormat(
         name=raw["name"],
         record=raw["record"],
@@ -51,6 +74,8 @@ def load_format(name: str, folder: Path = FORMATS_DIR) -> RegistryFormat:
         values={k: dict(v) for k, v in raw.get("values", {}).items()},
         defaults=dict(raw.get("defaults", {})),
         org_type=raw.get("type"),
+        sheet=raw.get("sheet"),
+        area=raw.get("area"),
     )
 
 

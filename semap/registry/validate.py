@@ -85,6 +85,9 @@ class RowChecker:
             return None
 
 
+UNMAPPED_INDUSTRY = "no industry rule matches; counted as 기타서비스 / 기타"
+
+
 def parse_date(text: str) -> str | None:
     text = text.strip()
     if re.fullmatch(r"\d{5}(\.0)?", text):  # an Excel serial date written out as a number
@@ -152,7 +155,7 @@ def validate_organization(row: SourceRow, fmt: RegistryFormat) -> tuple[OrgRecor
     industry_raw = check.value("industry_raw") or None
     rule = classify_industry(industry_raw)
     if industry_raw and rule is None:
-        check.problem("industry_raw", "no industry rule matches; counted as 기타서비스 / 기타", "flagged")
+        check.problem("industry_raw", UNMAPPED_INDUSTRY, "flagged")
     record = OrgRecord(
         source=source,
         name=name,
