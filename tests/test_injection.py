@@ -23,7 +23,7 @@ from semap.pipeline.build import build
 from semap.settings import PACKAGE_DATA_DIR, GeodataSettings
 from semap.store import Store, open_store
 from tests.browser import chrome, console_errors, live_server, wait_for
-from tests.conftest import BACKENDS, REPO, _store_settings
+from tests.conftest import BACKENDS, _store_settings
 
 TEMPLATE_PAYLOADS = [
     "{{ 7*7 }}",
