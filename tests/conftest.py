@@ -141,3 +141,16 @@ def built_store(built_settings: StoreSettings) -> Iterator[Store]:
     store = open_store(built_settings)
     yield store
     store.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def built_env(request: pytest.FixtureRequest, tmp_path: Path, mirror: Path) -> dict[str, str]:
+    """A store built by the real command, and the environment every later command runs with."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMAP_")}
+    env.update(SEMAP_DATA_DIR=str(tmp_path / "data"), SEMAP_GEODATA_MIRROR=str(mirror), SEMAP_BASEMAP_URL="")
+    if request.param == "postgis":
+        env["SEMAP_DATABASE_URL"] = request.getfixturevalue("postgis_database_factory")()
+    from tests.test_cli import semap
+
+    semap("build", env=env)
+    return env

@@ -3,7 +3,6 @@ rebuilding, builds killed at every stage. Nothing served is lost, and the store 
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -20,7 +19,6 @@ from semap.api.app import create_app
 from semap.settings import StoreSettings
 from semap.store import Store, open_store
 from tests.browser import live_server
-from tests.conftest import BACKENDS
 from tests.test_cli import semap
 
 STAGES = ("boundaries", "address database", "registries", "geocoding", "records", "swap")
@@ -37,17 +35,6 @@ LOAD_PATHS = (
     "/",
     "/districts/종로구",
 )
-
-
-@pytest.fixture(params=BACKENDS)
-def built_env(request: pytest.FixtureRequest, tmp_path: Path, mirror: Path) -> dict[str, str]:
-    """A store built by the real command, and the environment every later command runs with."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMAP_")}
-    env.update(SEMAP_DATA_DIR=str(tmp_path / "data"), SEMAP_GEODATA_MIRROR=str(mirror), SEMAP_BASEMAP_URL="")
-    if request.param == "postgis":
-        env["SEMAP_DATABASE_URL"] = request.getfixturevalue("postgis_database_factory")()
-    semap("build", env=env)
-    return env
 
 
 def _open(env: dict[str, str]) -> Store:

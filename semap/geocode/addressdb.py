@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -29,9 +29,15 @@ def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     return frame[list(columns)]
 
 
+def _read_all(paths: Iterable[Path], columns: Sequence[str]) -> pd.DataFrame:
+    """Every file's rows; no file at all is an empty table (a manifest may list none, e.g. `lots = []`)."""
+    frames = [_read(p, columns) for p in paths]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
+
+
 def read_entrances(paths: Iterable[Path]) -> pd.DataFrame:
     """Building entrances with WGS 84 lon/lat; rows without coordinates (closed buildings) are left out."""
-    frame = pd.concat([_read(p, ENTRC_COLUMNS) for p in paths], ignore_index=True)
+    frame = _read_all(paths, ENTRC_COLUMNS)
     frame = frame[(frame["x"] != "") & (frame["y"] != "")]
     lon, lat = TO_WGS84.transform(frame["x"].astype(float).to_numpy(), frame["y"].astype(float).to_numpy())
     return pd.DataFrame(
@@ -54,7 +60,7 @@ def read_entrances(paths: Iterable[Path]) -> pd.DataFrame:
 
 
 def read_lots(paths: Iterable[Path]) -> pd.DataFrame:
-    frame = pd.concat([_read(p, JIBUN_COLUMNS) for p in paths], ignore_index=True)
+    frame = _read_all(paths, JIBUN_COLUMNS)
     return pd.DataFrame(
         {
             "sido": frame["sido"],

@@ -37,15 +37,23 @@ class ReadResult:
 
 
 def detect_encoding(data: bytes, path: Path) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    for encoding in ("utf-8", "cp949"):
+    """UTF-8 (with or without BOM) or CP949, whichever decodes the whole file; a file that changes encoding part
+    way (a CP949 block pasted into a UTF-8 file) is named with the row where it stops being UTF-8."""
+    candidates = ("utf-8-sig",) if data.startswith(b"\xef\xbb\xbf") else ("utf-8", "cp949")
+    first_failure: UnicodeDecodeError | None = None
+    for encoding in candidates:
         try:
             data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            first_failure = first_failure or exc
             continue
         return encoding
-    raise GeodataError(f"{path.name}: neither UTF-8 nor CP949 throughout; re-save it in one of those encodings")
+    assert first_failure is not None
+    row = data[: first_failure.start].count(b"\n") + 1
+    raise GeodataError(
+        f"{path.name}: neither UTF-8 nor CP949 throughout (row {row} is not {candidates[0].upper()}); "
+        "re-save it in one encoding"
+    )
 
 
 # Real cells hold long descriptions; the csv module's default 128 KiB limit is no limit SeMap wants to impose.
@@ -71,7 +79,8 @@ def _csv_rows(path: Path) -> tuple[str, Iterator[tuple[int, list[str]]]]:
 
 def _xlsx_rows(path: Path, fmt: RegistryFormat) -> tuple[str, Iterator[tuple[int, list[str]]]]:
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        # From the bytes, not the name: a workbook renamed .csv is still a workbook.
+        book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise GeodataError(f"{path.name}: cannot open as an XLSX workbook ({type(exc).__name__}: {exc})") from None
     if fmt.sheet:
