@@ -41,5 +41,9 @@ export SEMAP_GEODATA_MIRROR="${SEMAP_GEODATA_MIRROR:-$(cd .. && pwd)/shared/geod
 export SEMAP_REQUIRE_POSTGIS="${SEMAP_REQUIRE_POSTGIS:-1}"
 export SEMAP_REQUIRE_BROWSER="${SEMAP_REQUIRE_BROWSER:-1}"
 
+# Style is checked, not only claimed: lint and format, types, and the layer rule (pyproject.toml).
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+.venv/bin/lint-imports
 exec .venv/bin/python -m pytest "$@"

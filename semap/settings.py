@@ -47,7 +47,7 @@ class StoreSettings(BaseSettings):
 
     @property
     def is_postgis(self) -> bool:
-        return bool(self.database_url) and not self.database_url.startswith("duckdb:///")
+        return self.database_url is not None and not self.database_url.startswith("duckdb:///")
 
 
 class GeodataSettings(BaseSettings):
@@ -100,7 +100,7 @@ def load(cls: type[SettingsT]) -> SettingsT:
     try:
         return cls()
     except ValueError as exc:  # pydantic.ValidationError is a ValueError
-        errors = getattr(exc, "errors", lambda: [])()
+        errors: list[dict[str, object]] = getattr(exc, "errors", lambda: [])()
         message = "; ".join(str(e.get("msg", e)) for e in errors) or str(exc)
         raise ConfigError(message.removeprefix("Value error, ")) from None
 

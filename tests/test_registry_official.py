@@ -11,13 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from semap.pipeline.ingest import FileReport, IngestResult, RegistryEntry, ingest
+from semap.pipeline.ingest import FileReport, IngestResult, RegistryEntry, ingest, read_manifest
 from semap.registry.areas import canonical_sido
+from tests.test_cli import semap
 
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "official"
 BUSAN = SAMPLES / "mois_village_enterprises_2025-12-31_busan_excerpt.xlsx"
@@ -285,3 +287,29 @@ def test_social_enterprise_api_response_saved_as_json(tmp_path: Path) -> None:
 )
 def test_sido_as_registries_write_it(written: str, sido: str | None) -> None:
     assert canonical_sido(written) == sido
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "geodata" / "examples" / "renamed-columns"
+
+
+def test_the_readmes_own_format_example_reads_with_its_format_named_by_path() -> None:
+    manifest = read_manifest(EXAMPLE / "registries.toml")
+    result = ingest(manifest.registries)
+    report = result.files[0]
+    assert report.format == "songpa-resource-list" and (report.rows, report.accepted) == (3, 3)
+    assert {r.name for r in result.resources} == {"마을 회의실", "빔프로젝터", "회계 상담"}
+    assert {r.district_written for r in result.resources} == {"11710"}  # 송파구, from the format's default
+
+
+def test_registry_inspect_on_the_real_busan_file() -> None:
+    out = semap("registry", "inspect", str(BUSAN), env=dict(os.environ)).stdout.decode()
+    assert "header row: 5" in out and "mois-village-enterprises: 9/9 columns" in out
+    assert "row 6: in 부산광역시, outside the study area 서울특별시: not loaded" in out
+
+
+def test_registry_inspect_names_what_is_missing(tmp_path: Path) -> None:
+    path = tmp_path / "almost.csv"
+    path.write_bytes("순번,시도,시군구,자활기업,업종\r\n1,서울,강서구,나눔,청소\r\n".encode("cp949"))
+    out = semap("registry", "inspect", str(path), env=dict(os.environ)).stdout.decode()
+    assert "encoding: cp949" in out
+    assert "kdissw-self-sufficiency-enterprises: 4/7 columns; missing required: 자활기업구분 (지역/광역), 주소" in out

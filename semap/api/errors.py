@@ -48,7 +48,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 def status_for(exc: SemapError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS_BY_ERROR:
-            return STATUS_BY_ERROR[cls]  # type: ignore[index]
+            return STATUS_BY_ERROR[cls]
     return 500
 
 

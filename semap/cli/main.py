@@ -94,19 +94,18 @@ def serve(
     """Serve the API and the map pages."""
     import uvicorn
 
-    from semap.api.app import create_app
     from semap.settings import ApiSettings, load
 
     api = load(ApiSettings)
-    store = opened_store()  # here, not in the app's startup: a bad URL is one line, not a traceback
+    store = opened_store()  # checked here, not in the app's startup: a bad URL is one line, not a traceback
     try:
         store.count("districts")
     except StoreNotBuilt as exc:
         typer.secho(f"semap serve: warning: {exc}; serving 503s until then", err=True, fg=typer.colors.YELLOW)
-    try:
-        uvicorn.run(create_app(store, api), host=host or api.host, port=port or api.port)
     finally:
         store.close()
+    # By name: the CLI does not import the API (the layer rule); the app opens the store on startup.
+    uvicorn.run("semap.api.app:create_app", factory=True, host=host or api.host, port=port or api.port)
 
 
 def main() -> None:

@@ -140,7 +140,7 @@ def generate(facts_dir: Path, boundaries: Boundaries, out_dir: Path, seed: int =
     orgs, industries = make_organizations(facts, placer, rng)
     resources = demo_resources.make_resources(facts, orgs, placer, rng)
     lq_error = (location_quotients(industries) - facts.lq.loc[industries.index]).abs()
-    figures = {
+    figures: dict[str, object] = {
         "organizations": len(orgs),
         "designations": sum(len(o.designations) for o in orgs),
         "resources": len(resources),

@@ -57,7 +57,7 @@ def make_resources(facts, orgs: Sequence[DemoOrg], placer: Placer, rng: random.R
                     description=f"{name}의 {category} 자원",
                     owner_name=name,
                     owner_business_number=biz,
-                    building=building,  # type: ignore[arg-type]
+                    building=building,
                     fee=rng.choice(FEES),
                     eligibility=rng.choice(ELIGIBILITY),
                     availability=rng.choice(AVAILABILITY),
@@ -70,8 +70,10 @@ def make_resources(facts, orgs: Sequence[DemoOrg], placer: Placer, rng: random.R
             parsed = normalize(facility["address"])
         except AddressError:
             continue  # a facility without an address (relocating) is placed by the pipeline's fallback
+        if parsed.district is None or parsed.main is None:
+            continue
         if parsed.road:
             placer.place(parsed.district, parsed.road, parsed.main, parsed.sub)
-        elif (parsed.district, parsed.lot_dong, parsed.main, parsed.sub) in LOT_LINKS:
-            placer.place(*LOT_LINKS[(parsed.district, parsed.lot_dong, parsed.main, parsed.sub)])
+        elif parsed.lot_dong and (key := (parsed.district, parsed.lot_dong, parsed.main, parsed.sub)) in LOT_LINKS:
+            placer.place(*LOT_LINKS[key])
     return resources

@@ -253,7 +253,7 @@ def write_address_db(folder: Path, placer: Placer) -> None:
     sido, sigungu, road, main, sub, lon, lat = GYEONGGI_PLACE
     gyeonggi = _entrc_line(sido, sigungu, "41281", 1, road, main, sub, "", "", lon, lat)
     (folder / "entrc_gyunggi.txt").write_text(gyeonggi + "\r\n", encoding=JUSO_ENCODING)
-    jibun = []
+    jibun: list[str] = []
     for (district, dong, lot_main, lot_sub), road_key in LOT_LINKS.items():
         code = by_name(district).adm_code
         _, road_name, b_main, b_sub = road_key

@@ -117,7 +117,8 @@ def where_clause(flt: FeatureFilter, layer: Layer, envelope_sql: str, alias: str
         raise InvalidParameter(
             unknown[0], f"is not a filter of {layer.name}; filters: {', '.join(sorted(layer.filters))}"
         )
-    conditions, params = [], {}
+    conditions: list[str] = []
+    params: dict[str, object] = {}
     if flt.district:
         conditions.append(f"{alias}.district_adm_code = :district")
         params["district"] = resolve_district(flt.district).adm_code

@@ -49,8 +49,9 @@ ORGANIZATIONS = Layer(
         "geocoder",
         "confidence",
         "district_mismatch",
+        "source",  # the registry files and rows it came from: "file#row=N", one per merged record
     ),
-    json_properties=("designations",),
+    json_properties=("designations", "source"),
     filters=COMMON_FILTERS | {"type", "subtype", "designation", "industry", "status"},
     tile_properties=("id", "name", "type", "category", "industry", "status"),
 )
@@ -78,6 +79,7 @@ RESOURCES = Layer(
         "geocoder",
         "confidence",
         "district_mismatch",
+        "source",  # "file#row=N": a survey item or a facility added later
     ),
     json_properties=(),
     filters=COMMON_FILTERS,

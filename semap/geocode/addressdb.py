@@ -31,7 +31,7 @@ def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
 
 def _read_all(paths: Iterable[Path], columns: Sequence[str]) -> pd.DataFrame:
     """Every file's rows; no file at all is an empty table (a manifest may list none, e.g. `lots = []`)."""
-    frames = [_read(p, columns) for p in paths]
+    frames = [_read(p, tuple(columns)) for p in paths]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
 
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from branca.element import Figure
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
@@ -51,6 +52,7 @@ def _map_fragment(basemap_url: str, basemap_attribution: str, zoom: int) -> MapF
     settings = MapSettings(basemap_url=basemap_url, basemap_attribution=basemap_attribution)
     fmap = base_map(settings, zoom=zoom)
     root = fmap.get_root()
+    assert isinstance(root, Figure)
     for child in root._children.values():  # what Figure.render does before assembling the page
         child.render()
     head = _FOLIUM_VIEWPORT.sub("", root.header.render())

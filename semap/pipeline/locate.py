@@ -59,12 +59,15 @@ def place_all(
 ) -> Placements:
     pins = manual_pins(store)
     placements = Placements()
-    todo = [("organization", o.id, o.name, o.address_raw, o.address, o.district_written) for o in organizations]
+    todo: list[tuple[str, str, str, str | None, ParsedAddress | None, str | None]] = [
+        ("organization", o.id, o.name, o.address_raw, o.address, o.district_written) for o in organizations
+    ]
     todo += [("resource", r.id, r.name, r.address_raw, r.address, r.district_written) for r in resources]
     for kind, record_id, name, raw, address, written_column in tqdm(todo, desc="geocoding", disable=not progress):
         # For placing, the address's district is the better witness; the registry's column may name a
         # supervising center's district. Both are kept: the column is what the mismatch flag checks.
         written = written_district(address, written_column)
+        location: Location | None
         if record_id in pins:
             location, errors = pins[record_id], []
         elif address is not None and not address.in_seoul and written is None:

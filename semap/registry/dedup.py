@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import combinations
 
-from semap.registry.model import TYPE_PRECEDENCE, Organization, OrgRecord
+from semap.registry.model import TYPE_PRECEDENCE, Designation, Organization, OrgRecord
 
 LEGAL_FORMS = re.compile(
     r"주식회사|\(주\)|㈜|유한회사|\(유\)|사단법인|\(사\)|재단법인|\(재\)|사회적협동조합|협동조합|영농조합법인|농업회사법인"
@@ -134,7 +134,7 @@ def _unique_ids(organizations: list[Organization]) -> None:
 
 def _combine(ordered: list[OrgRecord]) -> Organization:
     head = ordered[0]
-    designations = []
+    designations: list[Designation] = []
     for record in ordered:
         d = record.designation
         if all((d.type, d.subtype) != (e.type, e.subtype) for e in designations):

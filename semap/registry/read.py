@@ -94,7 +94,7 @@ def _xlsx_rows(path: Path, fmt: RegistryFormat) -> tuple[str, Iterator[tuple[int
         if value is None:
             return ""
         if hasattr(value, "strftime"):
-            return value.strftime("%Y-%m-%d")  # type: ignore[union-attr]
+            return value.strftime("%Y-%m-%d")
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return str(value)

@@ -127,7 +127,7 @@ class Store(ABC):
             tx.execute("INSERT INTO dataset_meta (key, value) VALUES (:key, :value)", {"key": key, "value": value})
 
     def meta(self) -> dict[str, str]:
-        return dict(self.fetch("SELECT key, value FROM dataset_meta ORDER BY key"))  # type: ignore[arg-type]
+        return dict(self.fetch("SELECT key, value FROM dataset_meta ORDER BY key"))
 
     def count(self, table: str) -> int:
         if table not in {"districts", "dongs"}:

@@ -124,7 +124,10 @@ class DuckDBStore(Store):
         self._overlay = overlay
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+        }
         try:
             self._con = duckdb.connect(str(path), read_only=read_only, config=config)
             self._con.execute(f"LOAD '{spatial_extension_path()}'")

@@ -65,7 +65,9 @@ class _PgTransaction(Transaction):
         self._connection.execute(text(f"DROP TABLE IF EXISTS {staging}"))
         ddl = ", ".join(f"{c} {t}" for c, t in types.items())
         self._connection.execute(text(f"CREATE TEMP TABLE {staging} ({ddl}) ON COMMIT DROP"))
-        cursor = self._connection.connection.driver_connection.cursor()
+        driver = self._connection.connection.driver_connection
+        assert driver is not None  # an open connection always has its psycopg connection
+        cursor = driver.cursor()
         with cursor.copy(f"COPY {staging} ({', '.join(frame.columns)}) FROM STDIN") as copy:
             for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None):
                 copy.write_row(row)
