@@ -116,3 +116,19 @@ def test_unknown_pages_are_html_in_the_users_language(client: TestClient, lang: 
         assert page.headers["content-type"].startswith("text/html")
         assert f'<html lang="{lang}">' in page.text and f'href="/?lang={lang}"' in page.text
     assert word in client.get("/districts/부산진구", params={"lang": lang}).text.lower()
+
+
+def test_a_bbox_with_its_corners_swapped_is_the_same_box(client: TestClient) -> None:
+    box = client.get("/api/v1/organizations", params={"bbox": "126.9,37.5,127.1,37.6", "limit": 1}).json()
+    swapped = client.get("/api/v1/organizations", params={"bbox": "127.1,37.6,126.9,37.5", "limit": 1}).json()
+    assert box["numberMatched"] == swapped["numberMatched"] > 0
+
+
+def test_every_documented_district_spelling_is_accepted(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    district = next(p for p in spec["paths"]["/api/v1/resources"]["get"]["parameters"] if p["name"] == "district")
+    spellings = district["schema"]["enum"]
+    assert {"종로구", "종로", "Jongno-gu", "adm:11110", "kostat:11010"} <= set(spellings)
+    assert "11110" not in spellings  # valid in both schemes: must name its scheme
+    for spelling in spellings:
+        assert client.get("/api/v1/resources", params={"district": spelling, "limit": 1}).status_code == 200, spelling

@@ -65,7 +65,8 @@ def test_counts_geojson(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("path", "params", "status", "fragment"),
     [
-        ("/api/v1/stats/lq.geojson", {"value": "우주산업"}, 422, "allowed: 교육"),
+        ("/api/v1/stats/lq.geojson", {"value": "우주산업"}, 404, "the table has: 교육"),
+        ("/api/v1/stats/lq.geojson", {"value": "교육", "by": "type"}, 404, "no LQ row for '교육' by type"),
         ("/api/v1/stats/lq.geojson", {}, 422, "value"),
         ("/api/v1/stats/counts", {"by": "colour"}, 422, "by"),
         ("/api/v1/stats/counts", {"level": "city"}, 422, "level"),

@@ -6,62 +6,91 @@ their own (type, subtype, designation, industry, status). Lengths match what the
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
 from semap.errors import InvalidParameter
-from semap.features.filters import MAX_TEXT, STATUSES, FeatureFilter
+from semap.features.filters import BBOX_PATTERN, MAX_TEXT, STATUSES, TEXT_PATTERN, FeatureFilter
 from semap.features.layers import ORGANIZATIONS, RESOURCES, LayerName
-from semap.registry.model import INDUSTRIES, ORG_TYPES
+from semap.geodata.districts import spellings
+from semap.registry.model import INDUSTRIES, ORG_TYPES, RESOURCE_CATEGORIES, SEMAP_CATEGORIES
 
 
-def _text(description: str, **extra: object) -> object:
-    return Query(max_length=MAX_TEXT, description=description, **extra)  # type: ignore[arg-type]
+def _text(description: str, pattern: str = TEXT_PATTERN, **extra: Any) -> Any:
+    # The pattern documents what the grammar accepts; the grammar checks it, with a message that says why.
+    return Query(max_length=MAX_TEXT, description=description, json_schema_extra={"pattern": pattern}, **extra)
+
+
+def _one_of(description: str, values: Sequence[str], **extra: Any) -> Any:
+    """A closed vocabulary: listed in the schema, checked by the grammar (whose 422 names the allowed values)."""
+    return Query(description=description, json_schema_extra={"enum": list(values)}, **extra)
 
 
 def common_filter(
     district: Annotated[
         str | None,
-        _text(
+        _one_of(
             "name (강남구, 강남, Gangnam-gu) or code: adm:11680 (행정표준코드), kostat:11230, or a bare "
             "code valid in one scheme only",
+            spellings(),
             examples=["송파구"],
         ),
     ] = None,
     dong: Annotated[str | None, _text("dong name or KOSTAT code")] = None,
-    category: Annotated[
-        str | None, _text("SeMap legend category (organizations) or resource category (resources)")
-    ] = None,
     q: Annotated[str | None, _text("text in name, description or address")] = None,
-    bbox: Annotated[str | None, _text("minx,miny,maxx,maxy in EPSG:4326", examples=["126.9,37.5,127.1,37.6"])] = None,
-    verified_since: Annotated[str | None, _text("YYYY-MM-DD")] = None,
+    bbox: Annotated[
+        str | None,
+        Query(
+            json_schema_extra={"pattern": BBOX_PATTERN},
+            description="minx,miny,maxx,maxy in EPSG:4326 (lon/lat; corners in either order)",
+            examples=["126.9,37.5,127.1,37.6"],
+        ),
+    ] = None,
+    verified_since: Annotated[
+        str | None, Query(description="YYYY-MM-DD", json_schema_extra={"format": "date"}, max_length=10)
+    ] = None,
 ) -> FeatureFilter:
-    return FeatureFilter.of(
-        district=district, dong=dong, category=category, q=q, bbox=bbox, verified_since=verified_since
-    )
+    return FeatureFilter.of(district=district, dong=dong, q=q, bbox=bbox, verified_since=verified_since)
 
 
-def resource_filter(request: Request, common: Annotated[FeatureFilter, Depends(common_filter)]) -> FeatureFilter:
+def resource_filter(
+    request: Request,
+    common: Annotated[FeatureFilter, Depends(common_filter)],
+    category: Annotated[str | None, _one_of("resource category", RESOURCE_CATEGORIES)] = None,
+) -> FeatureFilter:
     # An organization filter sent to resources would otherwise be ignored, and the answer silently unfiltered.
     for name in sorted(ORGANIZATIONS.filters - RESOURCES.filters):
         if name in request.query_params:
             allowed = ", ".join(sorted(RESOURCES.filters))
             raise InvalidParameter(name, f"is not a filter of resources; filters: {allowed}")
-    return common
+    return FeatureFilter.of(**common.as_params(), category=category)
 
 
 def organization_filter(
     common: Annotated[FeatureFilter, Depends(common_filter)],
-    type: Annotated[str | None, _text(f"organization type: {', '.join(ORG_TYPES)}")] = None,
+    category: Annotated[str | None, _one_of("SeMap legend category", SEMAP_CATEGORIES)] = None,
+    type: Annotated[str | None, _one_of("organization type", ORG_TYPES)] = None,
     subtype: Annotated[str | None, _text("e.g. 사회적협동조합, 인증")] = None,
-    designation: Annotated[str | None, _text("a designation held: 사회적기업 or 사회적기업/서울형(예비)")] = None,
-    industry: Annotated[str | None, _text(f"research industry: {', '.join(INDUSTRIES)}")] = None,
-    status: Annotated[str | None, _text(f"{' or '.join(STATUSES)}")] = None,
+    designation: Annotated[
+        str | None,
+        _text(
+            "a designation held: a type (사회적기업), or type/subtype (사회적기업/서울형(예비))",
+            pattern=f"^({'|'.join(ORG_TYPES)})(/[^\\x00-\\x1f\\x7f]*)?$",
+        ),
+    ] = None,
+    industry: Annotated[str | None, _one_of("research industry", INDUSTRIES)] = None,
+    status: Annotated[str | None, _one_of("operating or closed", STATUSES)] = None,
 ) -> FeatureFilter:
     return FeatureFilter.of(
-        **common.as_params(), type=type, subtype=subtype, designation=designation, industry=industry, status=status
+        **common.as_params(),
+        category=category,
+        type=type,
+        subtype=subtype,
+        designation=designation,
+        industry=industry,
+        status=status,
     )
 
 

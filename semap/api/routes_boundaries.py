@@ -10,6 +10,7 @@ from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, geojson_doc
 from semap.features.filters import resolve_district
+from semap.geodata.districts import spellings
 from semap.store import Store
 
 router = APIRouter(prefix="/api/v1", tags=["boundaries"], responses=ERROR_RESPONSES)
@@ -57,7 +58,10 @@ def districts(
 )
 def dongs(
     store: Annotated[Store, Depends(get_store)],
-    district: Annotated[str | None, Query(max_length=200, description="name or code (see /organizations)")] = None,
+    district: Annotated[
+        str | None,
+        Query(description="name or code (see /organizations)", json_schema_extra={"enum": spellings()}),
+    ] = None,
 ) -> GeoJSONResponse:
     adm_code = resolve_district(district).adm_code if district else None
     return GeoJSONResponse(store.dongs_geojson(adm_code))

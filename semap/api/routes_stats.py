@@ -12,8 +12,9 @@ from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, geojson_doc
 from semap.api.tables import TABLE_DOC, table_response
-from semap.errors import InvalidParameter
+from semap.errors import NotFound
 from semap.exports import TableFormat
+from semap.registry.model import INDUSTRIES, ORG_TYPES, SEMAP_CATEGORIES
 from semap.stats.tables import CountBy, Level, LqBy, ResourcesBy, counts_table, lq_table, resources_table
 from semap.store import Store
 
@@ -87,13 +88,19 @@ def counts_geojson(store: StoreDep, by: CountBy = CountBy.type) -> GeoJSONRespon
 )
 def lq_geojson(
     store: StoreDep,
-    value: Annotated[str, Query(description="the industry (e.g. 교육) or category to map", max_length=40)],
+    value: Annotated[
+        str,
+        Query(
+            description="the industry (e.g. 교육), category or type to map, as `by` says",
+            json_schema_extra={"enum": list(dict.fromkeys((*INDUSTRIES, *SEMAP_CATEGORIES, *ORG_TYPES)))},
+        ),
+    ],
     by: LqBy = LqBy.industry,
 ) -> GeoJSONResponse:
     table = lq_table(store, by, Level.district)
     known = sorted(table[by.value].unique())
-    if value not in known:
-        raise InvalidParameter("value", f"{value!r} is not a {by.value} in the table; allowed: {', '.join(known)}")
+    if value not in known:  # a value of another `by`, or one no organization holds: no such row
+        raise NotFound(f"no LQ row for {value!r} by {by.value}; the table has: {', '.join(known)}")
     rows = table[table[by.value] == value].drop(columns=[by.value]).set_index("district_ko")
     rows = rows.astype(object).where(rows.notna(), None)
     return GeoJSONResponse(_with_properties(store, rows.to_dict(orient="index")))

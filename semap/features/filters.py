@@ -15,6 +15,11 @@ from semap.geodata.districts import District, by_adm_code, by_kostat_code, by_na
 from semap.registry.model import INDUSTRIES, ORG_TYPES, RESOURCE_CATEGORIES, SEMAP_CATEGORIES
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# For the OpenAPI document: what the grammar accepts, so the schema and the server agree.
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+_LON = r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]+)?)"
+_LAT = r"-?(90(\.0+)?|[0-8]?[0-9](\.[0-9]+)?)"
+BBOX_PATTERN = rf"^{_LON},{_LAT},{_LON},{_LAT}$"
 MAX_TEXT = 100
 STATUSES = ("operating", "closed")
 
@@ -98,9 +103,8 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
         raise InvalidParameter("bbox", "coordinates must be finite numbers")
     if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
         raise InvalidParameter("bbox", "longitudes must lie in [-180, 180] and latitudes in [-90, 90]")
-    if minx >= maxx or miny >= maxy:
-        raise InvalidParameter("bbox", "minx must be below maxx and miny below maxy (minx,miny,maxx,maxy)")
-    return minx, miny, maxx, maxy
+    # Corners in either order name the same box; a box of zero width is a line or a point, still a valid query.
+    return min(minx, maxx), min(miny, maxy), max(minx, maxx), max(miny, maxy)
 
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:

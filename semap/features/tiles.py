@@ -10,7 +10,7 @@ from typing import Any
 import morecantile
 import orjson
 
-from semap.errors import InvalidParameter
+from semap.errors import InvalidParameter, NotFound
 from semap.features.filters import FeatureFilter, where_clause
 from semap.features.layers import Layer, from_clause
 from semap.features.queries import feature_dict, feature_rows
@@ -25,8 +25,8 @@ def check_tile(z: int, x: int, y: int) -> morecantile.Tile:
     if not 0 <= z <= MAX_ZOOM:
         raise InvalidParameter("z", f"zoom must be between 0 and {MAX_ZOOM}")
     tile = morecantile.Tile(x, y, z)
-    if not TMS.is_valid(tile):
-        raise InvalidParameter("x/y", f"at zoom {z} x and y must be between 0 and {2**z - 1}")
+    if not TMS.is_valid(tile):  # outside the tile matrix: a tile that does not exist, as tile servers answer
+        raise NotFound(f"no tile {z}/{x}/{y}: at zoom {z} x and y run from 0 to {2**z - 1}")
     return tile
 
 

@@ -52,6 +52,19 @@ def by_kostat_code(code: str) -> District:
     raise NotFound(f"no district has the KOSTAT census code {code!r}")
 
 
+def spellings() -> list[str]:
+    """Every way the filter grammar names a district: 종로구, 종로, Jongno-gu, jongno, adm:11110, kostat:11010, and
+    bare codes valid in one scheme only (the OpenAPI document lists them, so the schema and the server agree)."""
+    districts = load_crosswalk()
+    codes = [c for d in districts for c in (d.adm_code, d.kostat_code)]
+    found: list[str] = []
+    for d in districts:
+        found += [d.name_ko, d.name_ko.removesuffix("구"), d.name_en, d.name_en.removesuffix("-gu")]
+        found += [f"adm:{d.adm_code}", f"kostat:{d.kostat_code}"]
+        found += [c for c in (d.adm_code, d.kostat_code) if codes.count(c) == 1]
+    return list(dict.fromkeys(found))
+
+
 def by_name(name: str) -> District:
     """Korean name (종로구, 종로) or English name (Jongno-gu, jongno), case and spacing ignored."""
     key = name.strip().lower().replace(" ", "")
