@@ -3,6 +3,8 @@ documents exactly what the server accepts."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -132,3 +134,11 @@ def test_every_documented_district_spelling_is_accepted(client: TestClient) -> N
     assert "11110" not in spellings  # valid in both schemes: must name its scheme
     for spelling in spellings:
         assert client.get("/api/v1/resources", params={"district": spelling, "limit": 1}).status_code == 200, spelling
+
+
+def test_exports_and_the_api_carry_each_records_source_and_vintage(client: TestClient) -> None:
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/v1/export/resources.csv").text.lstrip("\ufeff"))))
+    assert rows and all(re.fullmatch(r".+\.csv#row=\d+", r["source"]) for r in rows)
+    assert {r["updated_at"] for r in rows} == {"2013-12-31"}  # the registries' vintage (the manifest's as_of)
+    item = client.get("/api/v1/organizations", params={"limit": 1}).json()["features"][0]["properties"]
+    assert isinstance(item["source"], list) and all("#row=" in s for s in item["source"])

@@ -68,6 +68,7 @@ def write_payload_registry(folder: Path) -> Path:
         writer = csv.writer(f)
         writer.writerow(["기업명", "지정구분", "주소", "업종", "주요사업", "대표전화", "지정일"])
         writer.writerows(_village_rows())
+        writer.writerow(["NUL\x00byte 협동조합", "서울시", "서울특별시 도봉구 시루봉로 87", "기타", "a\x00b", "", ""])
     with (folder / "resources.csv").open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(
@@ -128,6 +129,11 @@ def _between(page: str, start: str, end: str) -> list[str]:
 def _payload_org_ids(store: Store) -> dict[str, str]:
     names = {row[1]: row[0] for row in store.fetch("SELECT id, name FROM organizations")}
     return {p: names[p] for p in PAYLOADS}
+
+
+def test_nul_bytes_in_registries_are_dropped_the_same_on_both_stores(payload_store: Store) -> None:
+    rows = payload_store.fetch("SELECT name, description FROM organizations WHERE name LIKE 'NUL%'")
+    assert rows == [("NULbyte 협동조합", "ab")]
 
 
 def test_every_payload_row_was_loaded(payload_store: Store) -> None:

@@ -19,6 +19,8 @@ from openpyxl import Workbook
 
 from semap.pipeline.ingest import FileReport, IngestResult, RegistryEntry, ingest, read_manifest
 from semap.registry.areas import canonical_sido
+from semap.registry.formats import classify_industry
+from semap.registry.model import INDUSTRIES, SEMAP_CATEGORIES
 from tests.test_cli import semap
 
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "official"
@@ -313,3 +315,29 @@ def test_registry_inspect_names_what_is_missing(tmp_path: Path) -> None:
     out = semap("registry", "inspect", str(path), env=dict(os.environ)).stdout.decode()
     assert "encoding: cp949" in out
     assert "kdissw-self-sufficiency-enterprises: 4/7 columns; missing required: 자활기업구분 (지역/광역), 주소" in out
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "일반식품",
+        "전통식품",
+        "문화예술",
+        "교육",
+        "공예품",
+        "사회복지",
+        "재활용",
+        "의류신발",
+        "관광체험",
+        "에너지",
+        "유통기업",
+        "기타",
+        "청소(학교)",
+        "유통ㆍ판매(편의점)",
+        "집수리",
+    ],
+)
+def test_official_industry_vocabularies_map_to_the_research_scheme(value: str) -> None:
+    rule = classify_industry(value)
+    assert rule is not None, value
+    assert rule.industry in INDUSTRIES and rule.category in SEMAP_CATEGORIES
