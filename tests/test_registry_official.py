@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from semap.geodata.sido import canonical_sido
 from semap.pipeline.ingest import FileReport, IngestResult, RegistryEntry, ingest, read_manifest
-from semap.registry.areas import canonical_sido
 from semap.registry.formats import classify_industry
 from semap.registry.model import INDUSTRIES, SEMAP_CATEGORIES
 from tests.test_cli import semap

@@ -48,7 +48,7 @@ class GeocoderChain:
 
     def _fallback(self, address: ParsedAddress | None, district_adm_code: str | None) -> Location | None:
         dong = address and (address.lot_dong or address.dong_hint)
-        if address and address.district and dong:
+        if address and address.in_seoul and address.district and dong:
             stem = dong.removesuffix("동")
             rows = self._store.fetch(DONG_CENTER, {"district": address.district, "dong": dong, "prefix": f"{stem}%"})
             if rows:

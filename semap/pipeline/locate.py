@@ -46,6 +46,8 @@ def manual_pins(store: Store) -> dict[str, Location]:
 
 
 def written_district(address: ParsedAddress | None, fallback: str | None) -> str | None:
+    if address and not address.in_seoul:
+        return None  # 부산 중구 names no Seoul district, whatever the registry's column says
     if address and address.district:
         try:
             return by_name(address.district).adm_code

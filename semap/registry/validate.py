@@ -133,12 +133,17 @@ def _address(check: RowChecker, required: bool):
             raise check.reject("address", "required value is empty")
         return None, None
     try:
-        return text, normalize(text)
+        parsed = normalize(text)
     except AddressError as exc:
         if required:
             raise check.reject("address", str(exc)) from None
         check.problem("address", f"{exc}; placed by its district", "flagged")
         return text, None
+    for warning in parsed.warnings:
+        check.problem("address", warning, "flagged")
+    if parsed.main is None and parsed.road:
+        check.problem("address", "no building number: placed on its road or district", "flagged")
+    return text, parsed
 
 
 def validate_organization(row: SourceRow, fmt: RegistryFormat) -> tuple[OrgRecord, list[Problem]]:
