@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from semap.api.app import create_app
+from semap.errors import StoreNotBuilt
 from semap.settings import StoreSettings
 from semap.store import Store, open_store
 from tests.browser import live_server
@@ -174,3 +175,35 @@ def test_load_with_a_rebuild_in_the_middle_has_no_errors(
     assert failures == [], failures[:10]
     assert sum(outcomes.values()) > 100
     assert store.data_version() != version
+
+
+def test_an_older_embedded_file_hands_its_pins_and_cache_to_the_overlay(tmp_path: Path, geodata_settings) -> None:
+    """Upgrading loses nothing: a data file of the previous layout (pins and the geocoding cache inside it)."""
+    import duckdb
+
+    from semap.pipeline.build import build
+    from semap.store.duckdb_store import spatial_extension_path
+
+    legacy = tmp_path / "semap.duckdb"
+    with duckdb.connect(str(legacy)) as con:
+        con.execute(f"LOAD '{spatial_extension_path()}'")
+        con.execute("CREATE TABLE dataset_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+        con.execute("INSERT INTO dataset_meta VALUES ('schema_version', '3')")
+        con.execute("CREATE TABLE manual_overrides (record_id TEXT, lon DOUBLE, lat DOUBLE, note TEXT, set_at TEXT)")
+        con.execute("INSERT INTO manual_overrides VALUES ('org-004481cb84c1', 127.03, 37.66, 'kept', '2026-01-01')")
+        con.execute(
+            "CREATE TABLE geocode_cache (geocoder TEXT, query TEXT, lon DOUBLE, lat DOUBLE, match_type TEXT, "
+            "confidence DOUBLE, matched_address TEXT, created_at TEXT)"
+        )
+        con.execute("INSERT INTO geocode_cache VALUES ('kakao', 'q', 127.0, 37.5, 'building', 1.0, 'm', 'x')")
+    store = open_store(StoreSettings(data_dir=tmp_path))
+    try:
+        assert store.overlay.fetch("SELECT record_id, note FROM manual_overrides") == [("org-004481cb84c1", "kept")]
+        assert store.overlay.fetch("SELECT count(*) FROM geocode_cache") == [(1,)]
+        with pytest.raises(StoreNotBuilt, match="another SeMap version"):
+            store.count("districts")  # the old file is not served as if it were current
+        build(store, geodata_settings)
+        pinned = store.fetch("SELECT match_type FROM organizations WHERE id = 'org-004481cb84c1'")
+        assert pinned == [("manual",)]  # the pin survived the upgrade and the rebuild
+    finally:
+        store.close()
