@@ -1,6 +1,7 @@
 """GeoJSON and vector tiles for both layers, honouring the filters; TileJSON per layer."""
 # No "from __future__ import annotations": FastAPI must see each layer's filter dependency, a closure variable.
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -37,20 +38,11 @@ MVT_DOC: dict[int | str, dict[str, object]] = {
 }
 
 
-def _mvt(layer: LayerName):
+def _tile(layer: LayerName, render: Callable[..., bytes], media_type: str):
     def handler(
         z: Z, x: XY, y: XY, request: Request, store: StoreDep, flt: Annotated[FeatureFilter, Depends(FILTERS[layer])]
     ) -> Response:
-        return cached(request, mvt_tile(store, LAYERS[layer], flt, z, x, y), "application/vnd.mapbox-vector-tile")
-
-    return handler
-
-
-def _geojson(layer: LayerName):
-    def handler(
-        z: Z, x: XY, y: XY, request: Request, store: StoreDep, flt: Annotated[FeatureFilter, Depends(FILTERS[layer])]
-    ) -> Response:
-        return cached(request, geojson_tile(store, LAYERS[layer], flt, z, x, y), "application/geo+json")
+        return cached(request, render(store, LAYERS[layer], flt, z, x, y), media_type)
 
     return handler
 
@@ -58,7 +50,7 @@ def _geojson(layer: LayerName):
 for _layer in LayerName:
     router.add_api_route(
         f"/{_layer.value}/{{z}}/{{x}}/{{y}}.mvt",
-        _mvt(_layer),
+        _tile(_layer, mvt_tile, "application/vnd.mapbox-vector-tile"),
         methods=["GET"],
         summary=f"A Mapbox Vector Tile of {_layer.value} made by the database (ST_AsMVT)",
         response_class=Response,
@@ -66,7 +58,7 @@ for _layer in LayerName:
     )
     router.add_api_route(
         f"/{_layer.value}/{{z}}/{{x}}/{{y}}.geojson",
-        _geojson(_layer),
+        _tile(_layer, geojson_tile, "application/geo+json"),
         methods=["GET"],
         summary=f"A GeoJSON tile of {_layer.value}: the features inside the tile's bounds",
         response_class=GeoJSONResponse,
