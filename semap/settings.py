@@ -64,6 +64,10 @@ class GeodataSettings(BaseSettings):
     registries: Path = Field(
         default=PACKAGE_DATA_DIR / "demo" / "registries.toml", description="manifest of the registries to ingest"
     )
+    juso_month: str | None = Field(
+        default=None, description="YYYYMM: build the address database from that month's juso.go.kr 위치정보요약DB zip"
+    )
+    juso_url: str | None = Field(default=None, description="where monthly juso zips are downloaded from")
     study_area: str = Field(default="서울특별시", description="rows of registries in another 시도 are not loaded")
     shrink_threshold: float = Field(
         default=0.2, ge=0, le=1, description="a build that would serve this share fewer records stops"

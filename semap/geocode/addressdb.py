@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -16,17 +18,50 @@ from semap.geocode.juso_layout import CRS, ENCODING, ENTRC_COLUMNS, JIBUN_COLUMN
 TO_WGS84 = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True)
 
 
-def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
-    try:
-        text = path.read_bytes().decode(ENCODING)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GeodataError(f"{path}: cannot read as a {ENCODING} juso.go.kr file: {exc}") from None
-    width = text.split("\n", 1)[0].count("|") + 1
+def _frame(stream: IO[bytes], columns: tuple[str, ...], name: str) -> pd.DataFrame:
+    """One pipe-delimited CP949 file, streamed: only its columns are kept (change files append 이동사유코드)."""
+    head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
+    width = head.split(b"\n", 1)[0].count(b"|") + 1 if head else len(columns)
     if width < len(columns):
-        raise GeodataError(f"{path}: {width} fields per line; the layout has {len(columns)}")
-    names = list(columns) + [f"_extra{i}" for i in range(width - len(columns))]  # change files add 이동사유코드
-    frame = pd.read_csv(io.StringIO(text), sep="|", header=None, names=names, dtype=str, keep_default_na=False)
-    return frame[list(columns)]
+        raise GeodataError(f"{name}: {width} fields per line; the layout has {len(columns)}")
+    try:
+        return pd.read_csv(
+            io.TextIOWrapper(stream, encoding=ENCODING, newline=""),
+            sep="|",
+            header=None,
+            names=list(columns),
+            usecols=list(range(len(columns))),
+            dtype=str,
+            keep_default_na=False,
+            quoting=3,  # csv.QUOTE_NONE: a quote is text in these files
+            engine="c",
+        )
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise GeodataError(f"{name}: cannot read as a {ENCODING} juso.go.kr file: {exc}") from None
+
+
+def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A juso.go.kr text file, or its member inside the monthly zip: ``x.zip`` reads every ``entrc_seoul.txt``
+    (or ``jibun_rnaddrkor_seoul.txt``) inside, ``x.zip#entrc_gyunggi.txt`` names the member."""
+    zip_path, _, member = str(path).partition("#")
+    if zip_path.endswith(".zip"):
+        wanted = member or ("entrc_seoul.txt" if columns == ENTRC_COLUMNS else "jibun_rnaddrkor_seoul.txt")
+        try:
+            with zipfile.ZipFile(zip_path) as archive:
+                names = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == wanted]
+                if not names:
+                    raise GeodataError(
+                        f"{Path(zip_path).name}: no {wanted} inside (it has {len(archive.namelist())} files)"
+                    )
+                with archive.open(names[0]) as stream:
+                    return _frame(stream, columns, f"{Path(zip_path).name}#{wanted}")
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise GeodataError(f"{Path(zip_path).name}: not a readable zip archive: {exc}") from None
+    try:
+        with path.open("rb") as stream:
+            return _frame(stream, columns, path.name)
+    except OSError as exc:
+        raise GeodataError(f"{path}: cannot read: {exc}") from None
 
 
 def _read_all(paths: Iterable[Path], columns: Sequence[str]) -> pd.DataFrame:

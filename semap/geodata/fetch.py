@@ -41,7 +41,7 @@ def _verify(path: Path, expected: str, origin: str) -> None:
     wait=wait_exponential(multiplier=0.5, max=4),
     reraise=True,
 )
-def _download(url: str, target: Path, timeout_s: float) -> None:
+def download(url: str, target: Path, timeout_s: float) -> None:
     with httpx.stream("GET", url, timeout=timeout_s, follow_redirects=True) as response:
         response.raise_for_status()
         with target.open("wb") as fh:
@@ -72,7 +72,7 @@ def fetch_source(source: Source, dest_root: Path, mirror: Path | None, timeout_s
         else:
             origin = source.url(name)
             try:
-                _download(origin, partial, timeout_s)
+                download(origin, partial, timeout_s)
             except httpx.HTTPError as exc:
                 partial.unlink(missing_ok=True)
                 hint = f" (not in the mirror {mirror})" if mirror else " (set SEMAP_GEODATA_MIRROR to a local copy)"

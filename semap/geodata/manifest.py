@@ -25,13 +25,61 @@ class Source:
         return f"{self.base_url.rstrip('/')}/{file_name}"
 
 
-def load_manifest(path: Path) -> dict[str, Source]:
+@dataclass(frozen=True)
+class MonthlySource:
+    """A source released monthly as one zip (juso.go.kr): which file a month is, and what must be inside."""
+
+    name: str
+    title: str
+    base_url: str
+    dir: str
+    encoding: str
+    crs: str
+    licence: str
+    file_pattern: str  # e.g. "{month}_위치정보요약DB_전체분.zip"
+    members: tuple[str, ...]
+    releases: dict[str, str]  # month -> sha256, where a release has been pinned
+
+    def file_name(self, month: str) -> str:
+        return self.file_pattern.format(month=month)
+
+
+def _read(path: Path) -> dict:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise GeodataError(f"{path}: cannot read the source manifest: {exc}") from None
+
+
+def load_monthly(path: Path) -> dict[str, MonthlySource]:
     sources = {}
-    for name, entry in raw.items():
+    for name, entry in _read(path).items():
+        if entry.get("kind") != "monthly":
+            continue
+        try:
+            sources[name] = MonthlySource(
+                name=name,
+                title=entry["title"],
+                base_url=entry["base_url"],
+                dir=entry["dir"],
+                encoding=entry["encoding"],
+                crs=entry["crs"],
+                licence=entry["licence"],
+                file_pattern=entry["file_pattern"],
+                members=tuple(entry["members"]),
+                releases={str(k): v for k, v in entry.get("releases", {}).items()},
+            )
+        except KeyError as exc:
+            raise GeodataError(f"{path}: source [{name}] lacks the field {exc.args[0]!r}") from None
+    return sources
+
+
+def load_manifest(path: Path) -> dict[str, Source]:
+    """The fixed sources (files with pinned checksums); monthly releases are load_monthly's."""
+    sources = {}
+    for name, entry in _read(path).items():
+        if entry.get("kind") == "monthly":
+            continue
         try:
             sources[name] = Source(
                 name=name,

@@ -20,7 +20,7 @@ from semap.pipeline.ingest import FileReport, IngestResult, ingest, read_manifes
 from semap.pipeline.locate import Placements, place_all
 from semap.pipeline.records import organization_rows, replace_address_db, replace_records, resource_rows
 from semap.pipeline.reports import write_reports
-from semap.pipeline.sources import BOUNDARIES_SOURCE, source_folder
+from semap.pipeline.sources import BOUNDARIES_SOURCE, juso_release, source_folder
 from semap.settings import GeocodeSettings, GeodataSettings
 from semap.store.base import Store
 
@@ -123,7 +123,18 @@ def _build_into(
 
     stage("address database")
     manifest = read_manifest(geodata.registries)
-    replace_address_db(store, read_entrances(manifest.addressdb.points), read_lots(manifest.addressdb.lots))
+    points, release = (
+        manifest.addressdb.points,
+        "registry manifest: " + ", ".join(p.name for p in manifest.addressdb.points),
+    )
+    if geodata.juso_month:  # the real juso.go.kr release replaces the manifest's entrances
+        points, release = (
+            [juso_release(geodata, geodata.juso_month).path],
+            f"juso.go.kr 위치정보요약DB {geodata.juso_month}",
+        )
+    replace_address_db(store, read_entrances(points), read_lots(manifest.addressdb.lots))
+    with store.transaction() as tx:
+        store.set_meta(tx, {"address_release": release})
 
     stage("registries")
     result = ingest(manifest.registries, progress=progress, study_area=geodata.study_area)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from semap.geodata.fetch import FetchedFile, fetch_source
-from semap.geodata.manifest import Source, load_manifest
+from semap.geodata.manifest import Source, load_manifest, load_monthly
+from semap.geodata.monthly import fetch_release
 from semap.settings import GeodataSettings
 
 BOUNDARIES_SOURCE = "kostat-2013"
+JUSO_SOURCE = "juso-locsum"
 
 
 def manifest(settings: GeodataSettings) -> dict[str, Source]:
@@ -27,3 +29,11 @@ def source_folder(settings: GeodataSettings, name: str) -> tuple[Source, Path]:
     source = manifest(settings)[name]
     fetch_source(source, settings.download_dir, settings.geodata_mirror, settings.download_timeout_s)
     return source, settings.download_dir / source.dir
+
+
+def juso_release(settings: GeodataSettings, month: str) -> FetchedFile:
+    """The verified 위치정보요약DB zip of ``month`` (kept, mirrored or downloaded)."""
+    source = load_monthly(settings.geodata_dir / "sources.toml")[JUSO_SOURCE]
+    return fetch_release(
+        source, month, settings.download_dir, settings.geodata_mirror, settings.juso_url, settings.download_timeout_s
+    )
