@@ -114,7 +114,11 @@ class GeocodeSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SEMAP_", extra="ignore")
 
-    geocoders: str = Field(default="offline", description="comma-separated: offline, kakao, vworld, nominatim")
+    geocoders: str = Field(
+        default="offline,legal_dong,offline_road",
+        description="in order, comma-separated: offline (building/lot, juso entrances), kakao, vworld, nominatim, "
+        "legal_dong (kozip + NGII legal dongs), offline_road (nearest real entrance on the road)",
+    )
     kakao_api_key: str | None = None
     kakao_url: str = "https://dapi.kakao.com"
     vworld_api_key: str | None = None

@@ -38,9 +38,13 @@ def test_offline_building_match(built_store: Store) -> None:
 
 def test_offline_road_fallback_and_unknown(built_store: Store) -> None:
     sigungu, road, _, _ = _first_entrance(built_store)
-    near = OfflineAddressDatabase(built_store).geocode(normalize(f"서울특별시 {sigungu} {road} 9999"))
-    assert near is not None and near.match_type == "road"
-    assert OfflineAddressDatabase(built_store).geocode(normalize("서울특별시 중구 없는길 1")) is None
+    address = normalize(f"서울특별시 {sigungu} {road} 9999")
+    assert OfflineAddressDatabase(built_store).geocode(address) is None  # no building 9999: not the building tier
+    near = OfflineAddressDatabase(built_store, road_level=True).geocode(address)  # a later tier: the road
+    assert near is not None and near.match_type == "road" and near.precision == 300
+    numberless = OfflineAddressDatabase(built_store, road_level=True).geocode(normalize(f"{sigungu} {road}, 3층"))
+    assert numberless is not None and numberless.match_type == "road"
+    assert OfflineAddressDatabase(built_store, road_level=True).geocode(normalize("서울특별시 중구 없는길 1")) is None
 
 
 def test_offline_lot_and_outside_seoul(built_store: Store) -> None:

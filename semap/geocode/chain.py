@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -11,14 +12,23 @@ from semap.geocode.types import Geocoder, Location
 from semap.store.base import Store
 
 DONG_CENTER = (
-    "SELECT ST_X(ST_PointOnSurface(d.geom)), ST_Y(ST_PointOnSurface(d.geom)), d.name_ko FROM dongs d "
+    "SELECT ST_X(ST_PointOnSurface(d.geom)), ST_Y(ST_PointOnSurface(d.geom)), d.name_ko, ST_Area(d.geom) FROM dongs d "
     "JOIN districts g ON g.adm_code = d.district_adm_code WHERE g.name_ko = :district AND "
     "(d.name_ko = :dong OR d.name_ko LIKE :prefix) ORDER BY d.kostat_code LIMIT 1"
 )
 DISTRICT_CENTER = (
-    "SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)), name_ko FROM districts "
+    "SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)), name_ko, ST_Area(geom) FROM districts "
     "WHERE adm_code = :adm_code"
 )
+
+
+BOUNDARIES_RELEASE = "KOSTAT 2013 census boundaries"
+# Square metres per square degree at Seoul's latitude (37.55°): for a polygon's precision radius.
+M2_PER_DEG2 = 111_320.0 * 111_320.0 * math.cos(math.radians(37.55))
+
+
+def _radius_m(area_deg2: float) -> float:
+    return round(math.sqrt(float(area_deg2) * M2_PER_DEG2 / math.pi))
 
 
 @dataclass
@@ -52,9 +62,12 @@ class GeocoderChain:
             stem = dong.removesuffix("동")
             rows = self._store.fetch(DONG_CENTER, {"district": address.district, "dong": dong, "prefix": f"{stem}%"})
             if rows:
-                return Location(rows[0][0], rows[0][1], "dong", 0.2, "fallback", f"{address.district} {rows[0][2]}")
+                lon, lat, name, area = rows[0]
+                place = f"{address.district} {name}"
+                return Location(lon, lat, "dong", 0.2, "fallback", place, _radius_m(area), BOUNDARIES_RELEASE)
         if district_adm_code:
             rows = self._store.fetch(DISTRICT_CENTER, {"adm_code": district_adm_code})
             if rows:
-                return Location(rows[0][0], rows[0][1], "district", 0.05, "fallback", rows[0][2])
+                lon, lat, name, area = rows[0]
+                return Location(lon, lat, "district", 0.05, "fallback", name, _radius_m(area), BOUNDARIES_RELEASE)
         return None

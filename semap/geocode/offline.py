@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from semap.errors import SemapError
 from semap.geocode.address import SEOUL, ParsedAddress
 from semap.geocode.types import Location
 from semap.store.base import Store
@@ -29,12 +30,18 @@ NEAREST_ON_ROAD = (
 
 
 class OfflineAddressDatabase:
-    """Geocoder over the store's address_points / address_lots tables (no network)."""
+    """Geocoder over the store's address_points / address_lots tables (no network): a building or a lot.
+    ``road_level``: instead, the nearest real entrance on the named road (a later tier of the chain)."""
 
-    name = "offline"
-
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, road_level: bool = False) -> None:
         self._store = store
+        self.road_level = road_level
+        self.name = "offline_road" if road_level else "offline"
+        try:
+            rows = store.fetch("SELECT value FROM dataset_meta WHERE key = 'address_release'")
+        except SemapError:  # nothing loaded yet: there is nothing to match either
+            rows = []
+        self.release = rows[0][0] if rows else None
 
     def _rows(
         self, sql: str, params: dict[str, Any], address: ParsedAddress, alias: str = "p", order: str = ""
@@ -44,20 +51,21 @@ class OfflineAddressDatabase:
             params = {**params, "sigungu": address.district}
         return self._store.fetch(f"{sql} {order} LIMIT 2", params)
 
-    @staticmethod
-    def _location(row: tuple, match_type: str, confidence: float) -> Location:
+    def _location(self, row: tuple, match_type: str, confidence: float) -> Location:
         lon, lat, sido, sigungu, road, main, sub = row
         matched = f"{sido} {sigungu} {road} {main}{f'-{sub}' if sub else ''}"
-        return Location(float(lon), float(lat), match_type, confidence, "offline", matched)
+        return Location(float(lon), float(lat), match_type, confidence, "offline", matched, release=self.release)
 
     def geocode(self, address: ParsedAddress) -> Location | None:
         sido = address.sido or SEOUL
         sub = address.sub or 0
         if address.road:
-            params = {"sido": sido, "road": address.road, "main": address.main, "sub": sub}
-            rows = self._rows(BUILDING, {**params, "underground": address.underground}, address)
-            if len(rows) == 1:
-                return self._location(rows[0], "building", 1.0)
+            if not self.road_level:
+                if address.main is None:
+                    return None
+                params = {"sido": sido, "road": address.road, "main": address.main, "sub": sub}
+                rows = self._rows(BUILDING, {**params, "underground": address.underground}, address)
+                return self._location(rows[0], "building", 1.0) if len(rows) == 1 else None
             rows = self._rows(
                 NEAREST_ON_ROAD,
                 {"sido": sido, "road": address.road},
@@ -66,6 +74,8 @@ class OfflineAddressDatabase:
             )
             if rows and (address.district or len({r[3] for r in rows}) == 1):
                 return self._location(rows[0], "road", 0.6)
+            return None
+        if self.road_level:
             return None
         params = {"sido": sido, "emd": address.lot_dong, "san": address.san, "main": address.main, "sub": sub}
         rows = self._rows(LOT, params, address, alias="l")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from semap.errors import ConfigError
 from semap.geocode.kakao import KakaoLocal
+from semap.geocode.legal_dong import LegalDongGeocoder
 from semap.geocode.nominatim import Nominatim
 from semap.geocode.offline import OfflineAddressDatabase
 from semap.geocode.types import Geocoder
@@ -45,10 +46,15 @@ def build_geocoders(settings: GeocodeSettings, store: Store) -> list[Geocoder]:
     for name in settings.names:
         if name == "offline":
             geocoders.append(OfflineAddressDatabase(store))
+        elif name == "legal_dong":
+            geocoders.append(LegalDongGeocoder())
+        elif name == "offline_road":
+            geocoders.append(OfflineAddressDatabase(store, road_level=True))
         elif name in ONLINE:
             factory, interval = ONLINE[name]
             adapter = RateLimited(Retried(factory(settings)), getattr(settings, interval))
             geocoders.append(Cached(adapter, store))
         else:
-            raise ConfigError(f"unknown geocoder {name!r} in SEMAP_GEOCODERS; known: offline, {', '.join(ONLINE)}")
+            known = ", ".join(("offline", *ONLINE, "legal_dong", "offline_road"))
+            raise ConfigError(f"unknown geocoder {name!r} in SEMAP_GEOCODERS; known: {known}")
     return geocoders

