@@ -1,0 +1,69 @@
+"""The offline tier without the juso download, on REAL addresses: a deterministic sample of Seoul's road
+addresses as Korea Post lists them (kozip). With only pip-installable data, at least 95 % of them must be placed
+at legal-dong precision or better, each inside the district its address names (KOSTAT boundaries, point in
+polygon): two independent sources (Korea Post's list + NGII's legal dongs vs. Statistics Korea's districts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from semap.geocode.address import normalize
+from semap.geocode.chain import GeocoderChain
+from semap.geocode.legal_dong import LegalDongGeocoder, _road_addresses, address_exists
+from semap.geocode.providers import build_geocoders
+from semap.geodata.districts import by_name
+from semap.settings import GeocodeSettings
+from semap.store import Store
+
+SAMPLE = 400
+
+
+def _real_addresses() -> list[tuple[str, str, int, int]]:
+    addresses, _ = _road_addresses()
+    keys = sorted(addresses)
+    step = len(keys) // SAMPLE
+    return keys[::step][:SAMPLE]
+
+
+def test_kozip_lists_all_of_seoul() -> None:
+    addresses, roads = _road_addresses()
+    assert len(addresses) > 500_000 and len({k[0] for k in addresses}) == 25
+    assert addresses[("종로구", "자하문로", 94, 0)] == "청운동"  # the real juso row's building, in Korea Post's list
+    assert ("종로구", "자하문로") in roads
+
+
+def test_real_addresses_are_placed_at_legal_dong_or_better_inside_their_district(built_store: Store) -> None:
+    chain = GeocoderChain(build_geocoders(GeocodeSettings(), built_store), built_store)
+    placed, outside, match_types = 0, [], []
+    for sigungu, road, main, sub in _real_addresses():
+        text = f"서울특별시 {sigungu} {road} {main}" + (f"-{sub}" if sub else "")
+        address = normalize(text)
+        location = chain.geocode(address, by_name(sigungu).adm_code).location
+        assert location is not None, text
+        match_types.append(location.match_type)
+        if location.match_type not in ("building", "lot", "legal_dong"):
+            continue
+        assert location.precision is not None and location.release
+        if built_store.locate(location.lon, location.lat)[0] == by_name(sigungu).adm_code:
+            placed += 1
+        else:
+            outside.append(text)
+    assert placed / SAMPLE >= 0.95, (placed, outside[:10], {m: match_types.count(m) for m in set(match_types)})
+
+
+def test_address_exists_says_yes_no_or_unknown() -> None:
+    assert address_exists(normalize("서울특별시 종로구 자하문로 94")) == "yes"
+    assert address_exists(normalize("서울특별시 종로구 자하문로 9999")) == "no"  # a real road, no such building
+    assert address_exists(normalize("서울특별시 종로구 없는길 1")) == "unknown"
+    assert address_exists(normalize("부산 해운대구 해운대로 1")) == "unknown"  # Seoul's list only
+
+
+def test_a_lot_address_is_placed_in_its_legal_dong() -> None:
+    location = LegalDongGeocoder().geocode(normalize("서울특별시 마포구 성산동 999-99"))
+    assert location is not None and location.match_type == "legal_dong"
+    assert location.matched_address == "서울특별시 마포구 성산동" and 100 < location.precision_m < 3000
+
+
+@pytest.mark.parametrize("raw", ["부산 중구 대청로 69-12", "동구 초량상로 63번가길 28", "테헤란로 152"])
+def test_no_legal_dong_without_a_seoul_district(raw: str) -> None:
+    assert LegalDongGeocoder().geocode(normalize(raw)) is None
