@@ -170,3 +170,22 @@ def test_district_and_organization_pages(browser, base_url: str) -> None:
     wait_for(browser, "return window.semapDetailLoaded === 1")
     assert "Designations" in browser.find_element(By.TAG_NAME, "main").text
     assert console_errors(browser) == []
+
+
+def test_records_sharing_one_point_are_spread_and_listed(browser, base_url: str) -> None:
+    """Several resources of one owner share its building: none may hide another (issue: stacked markers)."""
+    browser.get(base_url + "/?district=도봉구")
+    state = wait_for(browser, READY)
+    assert state["stacked"] > 0
+    info = browser.execute_script(
+        "var v = window.semapView;"
+        "var key = Object.keys(v.stacks).find(function (k) { return v.stacks[k].length > 2; });"
+        "var stack = v.stacks[key];"
+        "var spots = stack.map(function (f) { return v.markersById[f.properties.id].marker.getLatLng().toString(); });"
+        "v.focus(stack[0].properties.id);"
+        "return {n: stack.length, spots: spots, names: stack.map(function (f) { return f.properties.name; })};"
+    )
+    assert len(set(info["spots"])) == info["n"]  # every record its own spot, a few metres apart
+    text = wait_for(browser, "var p = document.querySelector('.semap-popup'); return p && p.innerText;")
+    assert f"이 자리에 {info['n']}곳" in text and all(name in text for name in info["names"])
+    screenshot(browser, "map-stacked-point")

@@ -12,6 +12,26 @@
   }
   var escapeHtml = window.SeMapCommon.escapeHtml;
 
+  function pointKey(f) {
+    return f && f.geometry ? f.geometry.coordinates[0].toFixed(7) + "," + f.geometry.coordinates[1].toFixed(7) : "";
+  }
+  function stacksOf(features) {
+    var stacks = {};
+    features.forEach(function (f) { if (f.geometry) (stacks[pointKey(f)] = stacks[pointKey(f)] || []).push(f); });
+    Object.keys(stacks).forEach(function (k) {
+      stacks[k].sort(function (a, b) { return a.properties.id < b.properties.id ? -1 : 1; });
+    });
+    return stacks;
+  }
+  // The i-th record of a shared point sits on a small golden-angle spiral around it (a few metres):
+  // deterministic, so the same data always draw the same way, and no marker hides another.
+  function spread(f, stacks) {
+    var c = f.geometry.coordinates, stack = (stacks || {})[pointKey(f)];
+    if (!stack || stack.length < 2) return c;
+    var i = stack.indexOf(f), r = 0.00003 * Math.sqrt(i + 1), a = i * 2.399963;
+    return [c[0] + r * Math.cos(a) / Math.cos(c[1] * Math.PI / 180), c[1] + r * Math.sin(a)];
+  }
+
   function SeMapView(map, config) {
     // Clustering needs a maximum zoom; without a base map no tile layer sets one.
     if (!isFinite(map.getMaxZoom())) map.setMaxZoom(19);
@@ -171,6 +191,8 @@
       var orgs = results[0], resources = results[1];
       self.state.matched = { organizations: orgs.matched, resources: resources.matched };
       if (orgs.features === null || resources.features === null) return self.loadClusters(bbox, orgs, resources);
+      self.stacks = stacksOf(orgs.features.concat(resources.features));
+      self.state.stacked = Object.keys(self.stacks).filter(function (k) { return self.stacks[k].length > 1; }).length;
       self.draw("organizations", orgs.features);
       self.draw("resources", resources.features);
       self.state.mode = "markers";
@@ -203,7 +225,7 @@
       var p = f.properties, key = layer === "resources" ? p.category : p.type;
       var group = self.groups[layer][key];
       if (!group) return;
-      var c = f.geometry.coordinates;
+      var c = spread(f, self.stacks);
       var marker = L.circleMarker([c[1], c[0]], {
         radius: layer === "resources" ? 5 : 7, color: "#fff", weight: 1, fillOpacity: 0.9,
         fillColor: self.color(layer, p),
@@ -243,7 +265,14 @@
     var link = layer === "organizations"
       ? '<p><a href="/organizations/' + encodeURIComponent(p.id) + "?lang=" + this.config.lang + '">' + escapeHtml(t.details) + "</a></p>"
       : "";
-    return '<div class="semap-popup"><h3>' + escapeHtml(p.name) + "</h3><dl>" + rows.join("") + "</dl>" + link + "</div>";
+    var stack = (this.stacks || {})[pointKey(p.id && this.markersById[p.id] ? this.markersById[p.id].marker.feature : null)];
+    var here = "";
+    if (stack && stack.length > 1) {
+      // Records sharing one point (an incubator, a district fallback) are spread a little and listed here.
+      here = '<p class="semap-stack">' + escapeHtml(fmt(t.here, { n: stack.length })) + "</p><ul class=\"semap-stack\">" +
+        stack.map(function (f) { return "<li>" + escapeHtml(f.properties.name) + "</li>"; }).join("") + "</ul>";
+    }
+    return '<div class="semap-popup"><h3>' + escapeHtml(p.name) + "</h3><dl>" + rows.join("") + "</dl>" + here + link + "</div>";
   };
 
   SeMapView.prototype.loadClusters = function (bbox, orgs, resources) {
