@@ -67,3 +67,41 @@ def test_a_lot_address_is_placed_in_its_legal_dong() -> None:
 @pytest.mark.parametrize("raw", ["부산 중구 대청로 69-12", "동구 초량상로 63번가길 28", "테헤란로 152"])
 def test_no_legal_dong_without_a_seoul_district(raw: str) -> None:
     assert LegalDongGeocoder().geocode(normalize(raw)) is None
+
+
+def test_a_self_sufficiency_row_labelled_by_its_center_is_expected_to_differ(tmp_path, mirror) -> None:
+    """자활기업 lists name the supervising center's district (시군구 강서구) for an enterprise in 양천구: the point
+    decides the district, the registry's column is kept and reported as differing, not as a wrong address."""
+    from semap.pipeline.build import build
+    from semap.settings import GeodataSettings, StoreSettings
+    from semap.store import open_store
+
+    addresses, _ = _road_addresses()
+    sigungu, road, main, sub = next(k for k in sorted(addresses) if k[0] == "양천구")
+    number = f"{main}-{sub}" if sub else str(main)
+    (tmp_path / "jahwal.csv").write_bytes(
+        (
+            "순번,시도,시군구,자활기업,자활기업구분 (지역/광역),대표자명,업종,사업자구분,주소\r\n"
+            f"1,서울특별시,강서구,강서나눔 자활,지역,대표,청소(학교),법인,서울특별시 {sigungu} {road} {number}\r\n"
+        ).encode("cp949")
+    )
+    (tmp_path / "registries.toml").write_text(
+        '[[registry]]\nfile = "jahwal.csv"\nformat = "kdissw-self-sufficiency-enterprises"\n'
+        "[addressdb]\nfiles = []\nlots = []\n",
+        encoding="utf-8",
+    )
+    store = open_store(StoreSettings(data_dir=tmp_path / "data"))
+    try:
+        settings = GeodataSettings(
+            geodata_mirror=mirror, data_dir=tmp_path / "data", registries=tmp_path / "registries.toml"
+        )
+        summary = build(store, settings)
+        row = store.fetch(
+            "SELECT match_type, district_adm_code, district_written, district_named, district_mismatch, "
+            "written_district_differs, address_exists, data_release, precision_m FROM organizations"
+        )[0]
+        assert row[:7] == ("legal_dong", "11470", "11500", "11470", False, True, "yes")  # 양천구 / 강서구
+        assert "kozip" in row[7] and 100 < row[8] < 3000
+        assert summary.district_mismatches == 0 and summary.written_district_differs == 1
+    finally:
+        store.close()

@@ -49,6 +49,10 @@ ORGANIZATIONS = Layer(
         "geocoder",
         "confidence",
         "district_mismatch",
+        "written_district_differs",
+        "precision_m",
+        "data_release",
+        "address_exists",
         "source",  # the registry files and rows it came from: "file#row=N", one per merged record
     ),
     json_properties=("designations", "source"),
@@ -79,6 +83,10 @@ RESOURCES = Layer(
         "geocoder",
         "confidence",
         "district_mismatch",
+        "written_district_differs",
+        "precision_m",
+        "data_release",
+        "address_exists",
         "source",  # "file#row=N": a survey item or a facility added later
     ),
     json_properties=(),

@@ -36,6 +36,7 @@ class BuildSummary:
     organizations_by_match: Counter
     resources_by_match: Counter
     district_mismatches: int
+    written_district_differs: int
     reports: dict[str, Path] = field(default_factory=dict)
     shrink_allowed: list[str] = field(default_factory=list)
 
@@ -55,7 +56,11 @@ class BuildSummary:
         lines.append("registries: " + ", ".join(f"{k} {v}" for k, v in self.ingest.items()))
         for kind, counts in (("organizations", self.organizations_by_match), ("resources", self.resources_by_match)):
             lines.append(f"geocoding {kind}: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
-        lines.append(f"district written differs from point-in-polygon: {self.district_mismatches}")
+        lines.append(f"district the address names differs from the point's: {self.district_mismatches}")
+        lines.append(
+            f"registry's own 시군구 column differs from the point's: {self.written_district_differs} "
+            "(expected in 자활기업 lists, which name the supervising center's district)"
+        )
         lines.extend(f"report {name}: {path}" for name, path in self.reports.items())
         lines.extend(f"--allow-shrink: {what}" for what in self.shrink_allowed)
         return lines
@@ -157,10 +162,12 @@ def _build_into(
         {"registries_as_of": manifest.as_of, "registries": str(geodata.registries.name)},
     )
     reports = write_reports(geodata.reports_dir, result.problems, result.merges, result.near_misses, placements)
-    mismatches = store.fetch(
+    mismatches, written_differs = store.fetch(
         "SELECT (SELECT count(*) FROM organizations WHERE district_mismatch) "
-        "+ (SELECT count(*) FROM resources WHERE district_mismatch)"
-    )[0][0]
+        "+ (SELECT count(*) FROM resources WHERE district_mismatch), "
+        "(SELECT count(*) FROM organizations WHERE written_district_differs) "
+        "+ (SELECT count(*) FROM resources WHERE written_district_differs)"
+    )[0]
     return BuildSummary(
         store=store.describe(),
         districts=store.count("districts"),
@@ -171,5 +178,6 @@ def _build_into(
         organizations_by_match=placements.breakdown("organization"),
         resources_by_match=placements.breakdown("resource"),
         district_mismatches=int(mismatches),
+        written_district_differs=int(written_differs),
         reports=reports,
     )
