@@ -5,15 +5,24 @@ polygon): two independent sources (Korea Post's list + NGII's legal dongs vs. St
 
 from __future__ import annotations
 
+import zipfile
+
+import pandas as pd
 import pytest
+from pyproj import Transformer
 
 from semap.geocode.address import normalize
+from semap.geocode.addressdb import read_entrances
 from semap.geocode.chain import GeocoderChain
 from semap.geocode.legal_dong import LegalDongGeocoder, _road_addresses, address_exists
 from semap.geocode.providers import build_geocoders
+from semap.geodata.boundaries import read_boundaries
 from semap.geodata.districts import by_name
-from semap.settings import GeocodeSettings
-from semap.store import Store
+from semap.pipeline.build import build
+from semap.pipeline.records import replace_address_db
+from semap.pipeline.sources import BOUNDARIES_SOURCE, source_folder
+from semap.settings import GeocodeSettings, GeodataSettings, StoreSettings
+from semap.store import Store, open_store
 
 SAMPLE = 400
 
@@ -72,10 +81,6 @@ def test_no_legal_dong_without_a_seoul_district(raw: str) -> None:
 def test_a_self_sufficiency_row_labelled_by_its_center_is_expected_to_differ(tmp_path, mirror) -> None:
     """자활기업 lists name the supervising center's district (시군구 강서구) for an enterprise in 양천구: the point
     decides the district, the registry's column is kept and reported as differing, not as a wrong address."""
-    from semap.pipeline.build import build
-    from semap.settings import GeodataSettings, StoreSettings
-    from semap.store import open_store
-
     addresses, _ = _road_addresses()
     sigungu, road, main, sub = next(k for k in sorted(addresses) if k[0] == "양천구")
     number = f"{main}-{sub}" if sub else str(main)
@@ -103,5 +108,46 @@ def test_a_self_sufficiency_row_labelled_by_its_center_is_expected_to_differ(tmp
         assert row[:7] == ("legal_dong", "11470", "11500", "11470", False, True, "yes")  # 양천구 / 강서구
         assert "kozip" in row[7] and 100 < row[8] < 3000
         assert summary.district_mismatches == 0 and summary.written_district_differs == 1
+    finally:
+        store.close()
+
+
+def test_with_a_juso_extract_the_same_addresses_are_placed_at_their_building(tmp_path, mirror) -> None:
+    """Precedence: the building tier (juso entrances) comes before the legal dong. The extract is written in the
+    real 위치정보요약DB layout for 50 of the sampled real addresses; its coordinates are made up (UTM-K inside
+    each district), so this proves the precedence and the round trip, not the coordinates."""
+    to_utmk = Transformer.from_crs("EPSG:4326", "EPSG:5179", always_xy=True)
+    chosen = _real_addresses()[::8][:50]
+    geocoder = LegalDongGeocoder()
+    lines, expected = [], {}
+    for i, (sigungu, road, main, sub) in enumerate(chosen):
+        dong = geocoder.geocode(normalize(f"서울특별시 {sigungu} {road} {main}" + (f"-{sub}" if sub else "")))
+        assert dong is not None
+        x, y = to_utmk.transform(dong.lon + 0.0003, dong.lat + 0.0002)  # near, not at, the dong's point
+        code = by_name(sigungu).adm_code
+        lines.append(
+            f"{code}|{i}|{code}10100|서울특별시|{sigungu}|x|{code}3000001|{road}|0|{main}|{sub}||00000||0|x|{x:.6f}|{y:.6f}"
+        )
+        expected[(sigungu, road, main, sub)] = (round(dong.lon + 0.0003, 6), round(dong.lat + 0.0002, 6))
+    extract = tmp_path / "202602_위치정보요약DB_전체분.zip"
+    with zipfile.ZipFile(extract, "w") as archive:
+        archive.writestr("entrc_seoul.txt", ("\r\n".join(lines) + "\r\n").encode("cp949"))
+    store = open_store(StoreSettings(data_dir=tmp_path / "data"))
+    try:
+        with store.staging() as target:
+            source, folder = source_folder(
+                GeodataSettings(geodata_mirror=mirror, data_dir=tmp_path / "data"), BOUNDARIES_SOURCE
+            )
+            target.replace_boundaries(read_boundaries(folder, source))
+            replace_address_db(target, read_entrances([extract]), pd.DataFrame())
+        chain = GeocoderChain(build_geocoders(GeocodeSettings(), store), store)
+        for (sigungu, road, main, sub), (lon, lat) in expected.items():
+            text = f"서울특별시 {sigungu} {road} {main}" + (f"-{sub}" if sub else "")
+            location = chain.geocode(normalize(text), by_name(sigungu).adm_code).location
+            assert location is not None and location.match_type == "building", text
+            assert (round(location.lon, 6), round(location.lat, 6)) == (
+                pytest.approx(lon, abs=2e-6),
+                pytest.approx(lat, abs=2e-6),
+            )
     finally:
         store.close()

@@ -46,8 +46,11 @@ class Placements:
 
 
 def manual_pins(store: Store) -> dict[str, Location]:
-    rows = store.overlay.fetch("SELECT record_id, lon, lat, note FROM manual_overrides")
-    return {r[0]: Location(float(r[1]), float(r[2]), "manual", 1.0, "manual", r[3]) for r in rows}
+    rows = store.overlay.fetch("SELECT record_id, lon, lat, note, set_at FROM manual_overrides")
+    return {
+        r[0]: Location(float(r[1]), float(r[2]), "manual", 1.0, "manual", r[3], release=f"pinned by hand {r[4]}")
+        for r in rows
+    }
 
 
 def written_district(address: ParsedAddress | None, fallback: str | None) -> str | None:
