@@ -6,13 +6,14 @@ A test picks the behaviour by the address it sends: the fake looks for a marker 
 from __future__ import annotations
 
 import http.server
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import parse_qs, urlparse
 
 import orjson
+
+from tests.loopback import serving
 
 KNOWN = {"서울특별시 중구 세종대로 110": (126.97797, 37.56654)}  # 서울특별시청
 # Road names a test uses to choose a failure (no real road has these names).
@@ -118,11 +119,5 @@ def fake_geocoder_server() -> Iterator[tuple[str, list[str]]]:
     """(base URL, list of query texts received)."""
     requests: list[str] = []
     handler = type("Handler", (_Handler,), {"requests": requests, "flaky_left": {}})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler) as url:
+        yield url, requests

@@ -11,7 +11,6 @@ import csv
 import functools
 import http.server
 import os
-import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from semap.geodata.monthly import check_month, fetch_release
 from semap.pipeline.build import build
 from semap.settings import PACKAGE_DATA_DIR, GeodataSettings, StoreSettings
 from semap.store import open_store
+from tests.loopback import serving
 from tests.test_cli import semap
 
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "official"
@@ -45,15 +45,8 @@ def juso_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A loopback HTTP server publishing a folder, as juso.go.kr publishes its monthly zips."""
     folder = tmp_path / "published"
     folder.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", folder
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))) as url:
+        yield url, folder
 
 
 def test_the_real_entrance_row_converts_to_its_published_coordinates() -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from semap.errors import GeodataError
 
@@ -44,54 +46,62 @@ class MonthlySource:
         return self.file_pattern.format(month=month)
 
 
-def _read(path: Path) -> dict:
+T = TypeVar("T")
+
+
+def _read(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise GeodataError(f"{path}: cannot read the source manifest: {exc}") from None
 
 
-def load_monthly(path: Path) -> dict[str, MonthlySource]:
+def _load(path: Path, monthly: bool, make: Callable[[str, dict[str, Any]], T]) -> dict[str, T]:
+    """Every source of one kind in the manifest, each made by ``make``; a missing field is named."""
     sources = {}
     for name, entry in _read(path).items():
-        if entry.get("kind") != "monthly":
+        if (entry.get("kind") == "monthly") != monthly:
             continue
         try:
-            sources[name] = MonthlySource(
-                name=name,
-                title=entry["title"],
-                base_url=entry["base_url"],
-                dir=entry["dir"],
-                encoding=entry["encoding"],
-                crs=entry["crs"],
-                licence=entry["licence"],
-                file_pattern=entry["file_pattern"],
-                members=tuple(entry["members"]),
-                releases={str(k): v for k, v in entry.get("releases", {}).items()},
-            )
+            sources[name] = make(name, entry)
         except KeyError as exc:
             raise GeodataError(f"{path}: source [{name}] lacks the field {exc.args[0]!r}") from None
     return sources
+
+
+def load_monthly(path: Path) -> dict[str, MonthlySource]:
+    return _load(
+        path,
+        True,
+        lambda name, entry: MonthlySource(
+            name=name,
+            title=entry["title"],
+            base_url=entry["base_url"],
+            dir=entry["dir"],
+            encoding=entry["encoding"],
+            crs=entry["crs"],
+            licence=entry["licence"],
+            file_pattern=entry["file_pattern"],
+            members=tuple(entry["members"]),
+            releases={str(k): v for k, v in entry.get("releases", {}).items()},
+        ),
+    )
 
 
 def load_manifest(path: Path) -> dict[str, Source]:
     """The fixed sources (files with pinned checksums); monthly releases are load_monthly's."""
-    sources = {}
-    for name, entry in _read(path).items():
-        if entry.get("kind") == "monthly":
-            continue
-        try:
-            sources[name] = Source(
-                name=name,
-                title=entry["title"],
-                base_url=entry["base_url"],
-                dir=entry["dir"],
-                encoding=entry["encoding"],
-                crs=entry["crs"],
-                vintage=str(entry["vintage"]),
-                licence=entry["licence"],
-                files=dict(entry["files"]),
-            )
-        except KeyError as exc:
-            raise GeodataError(f"{path}: source [{name}] lacks the field {exc.args[0]!r}") from None
-    return sources
+    return _load(
+        path,
+        False,
+        lambda name, entry: Source(
+            name=name,
+            title=entry["title"],
+            base_url=entry["base_url"],
+            dir=entry["dir"],
+            encoding=entry["encoding"],
+            crs=entry["crs"],
+            vintage=str(entry["vintage"]),
+            licence=entry["licence"],
+            files=dict(entry["files"]),
+        ),
+    )
