@@ -189,3 +189,67 @@ def test_records_sharing_one_point_are_spread_and_listed(browser, base_url: str)
     text = wait_for(browser, "var p = document.querySelector('.semap-popup'); return p && p.innerText;")
     assert f"이 자리에 {info['n']}곳" in text and all(name in text for name in info["names"])
     screenshot(browser, "map-stacked-point")
+
+
+@pytest.mark.parametrize(("width", "height", "phone"), [(1366, 768, False), (390, 844, True)])
+def test_nothing_sits_under_the_header_and_pinch_zoom_works(
+    base_url: str, width: int, height: int, phone: bool
+) -> None:
+    driver = chrome(width, height, phone=phone)
+    try:
+        driver.get(base_url + "/")
+        wait_for(driver, READY)
+        header = driver.find_element(By.ID, "semap-header").rect
+        bottom = header["y"] + header["height"]
+        for selector in (".folium-map", ".leaflet-control-zoom", ".leaflet-control-layers"):
+            assert driver.find_element(By.CSS_SELECTOR, selector).rect["y"] >= bottom - 1, selector
+        viewport = driver.find_element(By.CSS_SELECTOR, 'meta[name="viewport"]').get_attribute("content")
+        assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport
+        assert len(driver.find_elements(By.CSS_SELECTOR, 'meta[name="viewport"]')) == 1
+        screenshot(driver, f"map-header-{'phone' if phone else 'desktop'}")
+    finally:
+        driver.quit()
+
+
+def test_choosing_a_district_zooms_to_it(browser, base_url: str) -> None:
+    browser.get(base_url + "/")
+    wait_for(browser, READY)
+    wait_for(browser, "return !!window.semapView.boundaries")
+    Select(browser.find_element(By.NAME, "district")).select_by_value("종로구")
+    state = wait_for(
+        browser, "var s = window.semapState; return s.mode === 'markers' && s.matched.organizations < 200 && s;"
+    )
+    center = browser.execute_script("var c = window.semapView.map.getCenter(); return [c.lat, c.lng];")
+    zoom = browser.execute_script("return window.semapView.map.getZoom();")
+    assert 37.56 < center[0] < 37.64 and 126.94 < center[1] < 127.02 and zoom >= 12  # 종로구
+    assert state["matched"]["organizations"] > 0
+
+
+def test_an_empty_search_says_so_and_how_to_widen_it(browser, base_url: str) -> None:
+    browser.get(base_url + "/")
+    wait_for(browser, READY)
+    browser.find_element(By.NAME, "q").send_keys("이런이름은없다", Keys.ENTER)
+    text = wait_for(browser, "var e = document.querySelector('#semap-results .semap-empty'); return e && e.innerText;")
+    assert "찾는 것이 없습니다" in text and "필터" in text
+
+
+def test_esc_closes_a_popup_opened_from_the_list(browser, base_url: str) -> None:
+    browser.get(base_url + "/?district=도봉구")
+    wait_for(browser, READY)
+    button = browser.find_element(By.CSS_SELECTOR, "#semap-results button")
+    chosen = button.get_attribute("data-id")
+    button.send_keys(Keys.ENTER)
+    wait_for(browser, "return !!document.querySelector('.leaflet-popup')")
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait_for(browser, "return !document.querySelector('.leaflet-popup')")
+    assert browser.switch_to.active_element.get_attribute("data-id") == chosen  # back on the list item
+
+
+def test_organization_only_filters_say_so_and_english_is_english(browser, base_url: str) -> None:
+    browser.get(base_url + "/?lang=en&type=마을기업")
+    wait_for(browser, READY)
+    count = browser.find_element(By.ID, "semap-count").text
+    assert "type and industry apply to organizations only" in count
+    legend = browser.find_element(By.CSS_SELECTOR, ".legend").text
+    assert "(legend)" not in legend and "Manufacturing" in legend and "Groups: the number is how many" in legend
+    assert all(ch < "가" or ch > "힣" for ch in legend)  # no Korean left in the English legend

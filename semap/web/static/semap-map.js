@@ -52,7 +52,14 @@
     var self = this;
     el("semap-results").addEventListener("click", function (event) { // one handler for every list item
       var button = event.target.closest("button[data-id]");
-      if (button) self.focus(button.getAttribute("data-id"));
+      if (button) { self.lastFocused = button.getAttribute("data-id"); self.focus(self.lastFocused); }
+    });
+    // Esc closes the open popup and gives the keyboard back to the list item that opened it.
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      self.map.closePopup();
+      var back = self.lastFocused && el("semap-results").querySelector('button[data-id="' + CSS.escape(self.lastFocused) + '"]');
+      if (back) back.focus();
     });
     map.on("moveend", function () {
       self.writeUrl();
@@ -107,6 +114,7 @@
       var layer = L.geoJSON(data, {
         style: { color: "#555", weight: 1, fill: false, interactive: false },
       }).addTo(self.map);
+      self.boundaries = layer;
       self.control.addOverlay(layer, escapeHtml(self.t.boundaries));
     }).catch(function (e) { self.state.errors.push(String(e)); });
     this.choroplethLayer = L.layerGroup().addTo(this.map);
@@ -133,6 +141,8 @@
     FILTERS.slice(1).forEach(function (name) {
       form.elements[name].addEventListener("change", function () { form.requestSubmit(); });
     });
+    // Choosing a district shows it: the map zooms to its boundary (and then loads what is there).
+    form.elements.district.addEventListener("change", function () { self.zoomToDistrict(form.elements.district.value); });
     form.elements.choropleth.addEventListener("change", function () {
       self.choropleth = form.elements.choropleth.value;
       self.writeUrl();
@@ -140,6 +150,14 @@
     });
     form.addEventListener("reset", function () {
       window.setTimeout(function () { form.requestSubmit(); }, 0);
+    });
+  };
+
+  SeMapView.prototype.zoomToDistrict = function (name) {
+    var self = this;
+    if (!name || !this.boundaries) return;
+    this.boundaries.eachLayer(function (l) {
+      if (l.feature.properties.name_ko === name) self.map.fitBounds(l.getBounds(), { animate: false });
     });
   };
 
@@ -308,10 +326,18 @@
 
   SeMapView.prototype.renderList = function (features) {
     var list = el("semap-results"), self = this;
+    // A rebuilt list must not drop the keyboard user's place: focus returns to the same record's button.
+    var active = document.activeElement;
+    var activeId = active && list.contains(active) ? active.getAttribute("data-id") : null;
     list.innerHTML = "";
     if (features === null) {
       var total = (this.state.matched.organizations || 0) + (this.state.matched.resources || 0);
       list.innerHTML = "<li>" + escapeHtml(fmt(this.t.zoom_in, { n: total })) + "</li>";
+      this.state.listed = 0;
+      return;
+    }
+    if (!features.length) {
+      list.innerHTML = '<li class="semap-empty">' + escapeHtml(this.t.nothing_found) + "</li>";
       this.state.listed = 0;
       return;
     }
@@ -322,6 +348,8 @@
         '</button><span class="meta">' + escapeHtml(meta) + "</span></li>";
     }).join("");
     this.state.listed = features.length;
+    var again = activeId && list.querySelector('button[data-id="' + CSS.escape(activeId) + '"]');
+    if (again) again.focus();
   };
 
   SeMapView.prototype.focus = function (id) {
@@ -336,9 +364,12 @@
   };
 
   SeMapView.prototype.announce = function () {
-    el("semap-count").textContent = fmt(this.t.count, {
+    var text = fmt(this.t.count, {
       orgs: this.state.matched.organizations || 0, resources: this.state.matched.resources || 0,
     });
+    // Type and industry describe organizations only: say so when they are set, rather than look ignored.
+    if (this.filters.type || this.filters.industry) text += " — " + this.t.org_only_filters;
+    el("semap-count").textContent = text;
   };
 
   SeMapView.prototype.updateDownloads = function (bbox) {
