@@ -142,3 +142,19 @@ def test_exports_and_the_api_carry_each_records_source_and_vintage(client: TestC
     assert {r["updated_at"] for r in rows} == {"2013-12-31"}  # the registries' vintage (the manifest's as_of)
     item = client.get("/api/v1/organizations", params={"limit": 1}).json()["features"][0]["properties"]
     assert isinstance(item["source"], list) and all("#row=" in s for s in item["source"])
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_district_page_and_organization_pages_from_it_open(client: TestClient, lang: str) -> None:
+    """The five districts whose bare codes are valid in both schemes (종로구, 중구, 용산구, 성동구, 동대문구) once
+    answered 422: every page opens, in both languages, and so do organization pages of each district."""
+    from semap.geodata.districts import load_crosswalk
+
+    for district in load_crosswalk():
+        page = client.get(f"/districts/{district.name_ko}", params={"lang": lang})
+        assert page.status_code == 200, (district.name_ko, page.text[:200])
+        label = district.name_en if lang == "en" else district.name_ko
+        assert f"<h1>{label}</h1>" in page.text
+        orgs = client.get("/api/v1/organizations", params={"district": district.name_ko, "limit": 2}).json()
+        for feature in orgs["features"]:
+            assert client.get(f"/organizations/{feature['id']}", params={"lang": lang}).status_code == 200

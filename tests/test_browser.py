@@ -253,3 +253,15 @@ def test_organization_only_filters_say_so_and_english_is_english(browser, base_u
     legend = browser.find_element(By.CSS_SELECTOR, ".legend").text
     assert "(legend)" not in legend and "Manufacturing" in legend and "Groups: the number is how many" in legend
     assert all(ch < "가" or ch > "힣" for ch in legend)  # no Korean left in the English legend
+
+
+def test_popups_show_the_read_address_the_written_one_and_directions(browser, base_url: str) -> None:
+    browser.get(base_url + "/?district=도봉구&lang=en")
+    wait_for(browser, READY)
+    meta = browser.find_element(By.CSS_SELECTOR, "#semap-results .meta").text
+    assert "Dobong-gu" in meta and "도봉구" not in meta  # English everywhere, district names too
+    browser.find_element(By.CSS_SELECTOR, "#semap-results button").click()
+    popup = wait_for(browser, "var p = document.querySelector('.semap-popup'); return p && p.innerHTML;")
+    assert "서울특별시 도봉구" in popup  # the normalized address
+    assert "https://map.kakao.com/link/to/" in popup and "https://map.naver.com/" in popup
+    assert "Directions (Kakao Map)" in popup

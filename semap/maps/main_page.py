@@ -35,6 +35,7 @@ def main_page(lang: str, settings: MapSettings) -> Page:
         "types": list(ORG_TYPES),
         "categoryColors": CATEGORY_COLORS,
         "resourceColors": RESOURCE_COLORS,
+        "districtNames": dict(district_names(lang)),  # Korean name -> the name to show
     }
     return render_page(
         "main.html",

@@ -274,15 +274,28 @@
       row(t.owner, escapeHtml(p.owner_name));
       row(t.fee, escapeHtml(p.fee));
     }
-    row(t.address, escapeHtml(p.address_raw));
+    // The address as SeMap read it; the registry's own wording one click away.
+    var address = escapeHtml(p.address_normalized || p.address_raw);
+    if (p.address_raw && p.address_raw !== p.address_normalized) {
+      address += "<details><summary>" + escapeHtml(t.as_written) + "</summary>" + escapeHtml(p.address_raw) + "</details>";
+    }
+    row(t.address, address);
     if (p.website && /^https?:\/\//.test(p.website)) {
       row(t.website, '<a href="' + escapeHtml(p.website) + '" rel="noopener" target="_blank">' + escapeHtml(p.website) + "</a>");
     }
     if (p.status) row(t.status, escapeHtml(this.value(p.status)));
     row(t.verified, escapeHtml(p.verified_at));
-    var link = layer === "organizations"
-      ? '<p><a href="/organizations/' + encodeURIComponent(p.id) + "?lang=" + this.config.lang + '">' + escapeHtml(t.details) + "</a></p>"
-      : "";
+    var links = [];
+    if (layer === "organizations") {
+      links.push('<a href="/organizations/' + encodeURIComponent(p.id) + "?lang=" + this.config.lang + '">' + escapeHtml(t.details) + "</a>");
+    }
+    var entry = this.markersById[p.id], at = entry && entry.marker.feature.geometry;
+    if (at) { // directions by coordinates: no address lookup on the other side
+      var lon = at.coordinates[0], lat = at.coordinates[1], name = encodeURIComponent(p.name);
+      links.push('<a href="https://map.kakao.com/link/to/' + name + "," + lat + "," + lon + '" target="_blank" rel="noopener">' + escapeHtml(t.kakao) + "</a>");
+      links.push('<a href="https://map.naver.com/index.nhn?menu=route&elng=' + lon + "&elat=" + lat + "&etext=" + name + '" target="_blank" rel="noopener">' + escapeHtml(t.naver) + "</a>");
+    }
+    var link = '<p class="semap-links">' + links.join(" · ") + "</p>";
     var stack = (this.stacks || {})[pointKey(p.id && this.markersById[p.id] ? this.markersById[p.id].marker.feature : null)];
     var here = "";
     if (stack && stack.length > 1) {
@@ -343,7 +356,8 @@
     }
     list.innerHTML = features.map(function (f) {
       var p = f.properties;
-      var meta = [self.value(p.type || p.category), p.district_ko].filter(Boolean).join(" · ");
+      var district = (self.config.districtNames || {})[p.district_ko] || p.district_ko;
+      var meta = [self.value(p.type || p.category), district].filter(Boolean).join(" · ");
       return '<li><button type="button" data-id="' + escapeHtml(p.id) + '">' + escapeHtml(p.name) +
         '</button><span class="meta">' + escapeHtml(meta) + "</span></li>";
     }).join("");
