@@ -265,3 +265,22 @@ def test_popups_show_the_read_address_the_written_one_and_directions(browser, ba
     assert "서울특별시 도봉구" in popup  # the normalized address
     assert "https://map.kakao.com/link/to/" in popup and "https://map.naver.com/" in popup
     assert "Directions (Kakao Map)" in popup
+
+
+def test_on_a_phone_filters_and_legend_fold_away_and_leave_the_map_the_screen(base_url: str) -> None:
+    driver = chrome(390, 844, phone=True)
+    try:
+        driver.get(base_url + "/")
+        wait_for(driver, READY)
+        assert driver.execute_script("return document.getElementById('semap-filters-toggle').open") is False
+        assert driver.execute_script("return document.getElementById('semap-legend-toggle').open") is False
+        header = driver.find_element(By.ID, "semap-header").rect
+        map_box = driver.find_element(By.CSS_SELECTOR, ".folium-map").rect
+        assert map_box["y"] >= header["y"] + header["height"] - 1 and map_box["height"] > 380
+        driver.find_element(By.CSS_SELECTOR, "#semap-filters-toggle > summary").click()  # open: the map moves down
+        wait_for(driver, "return document.querySelector('.folium-map').getBoundingClientRect().top > 100")
+        header = driver.find_element(By.ID, "semap-header").rect
+        assert driver.find_element(By.CSS_SELECTOR, ".folium-map").rect["y"] >= header["y"] + header["height"] - 1
+        screenshot(driver, "map-phone-folded")
+    finally:
+        driver.quit()

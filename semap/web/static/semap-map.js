@@ -45,6 +45,7 @@
     this.groups = { organizations: {}, resources: {} };
     this.clusterLayer = L.layerGroup().addTo(map);
     this.control = L.control.layers(null, null, { collapsed: true }).addTo(map);
+    this.fitBelowHeader();
     this.readUrl();
     this.buildGroups();
     this.addBoundaries();
@@ -69,6 +70,21 @@
     });
     this.load();
   }
+
+  // The map and the list start where the header ends, whatever its height (filters open or folded, a phone).
+  // On a small screen filters and legend start folded, leaving the map most of the screen.
+  SeMapView.prototype.fitBelowHeader = function () {
+    var map = this.map, header = el("semap-header");
+    if (window.matchMedia("(max-width: 700px)").matches) {
+      document.querySelectorAll("details.semap-toggle").forEach(function (d) { d.open = false; });
+    }
+    function fit() {
+      document.documentElement.style.setProperty("--header-h", header.offsetHeight + "px");
+      map.invalidateSize();
+    }
+    new ResizeObserver(fit).observe(header);
+    fit();
+  };
 
   SeMapView.prototype.value = function (v) { return (this.config.values[v] || v || ""); };
 
