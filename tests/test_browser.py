@@ -284,3 +284,47 @@ def test_on_a_phone_filters_and_legend_fold_away_and_leave_the_map_the_screen(ba
         screenshot(driver, "map-phone-folded")
     finally:
         driver.quit()
+
+
+def test_district_page_leads_with_map_figures_and_charts_and_its_table_works(store: Store, base_url: str) -> None:
+    from semap.stats.tables import Level, LqBy, lq_table
+
+    driver = chrome(1280, 2600)
+    try:
+        driver.get(base_url + "/districts/송파구")
+        wait_for(driver, "return window.semapDetailLoaded === 3")
+        order = driver.execute_script(
+            "return ['.small-map', '.figures', '.bars', '.dots', '#resources-table']"
+            ".map(function (s) { return document.querySelector(s).getBoundingClientRect().top; });"
+        )
+        assert order == sorted(order)  # map first, then figures, charts, the table
+        lq = lq_table(store, LqBy.industry, Level.district)
+        row = lq[lq["district_ko"] == "송파구"]
+        values = [li.text for li in driver.find_elements(By.CSS_SELECTOR, ".dots .bar-value")]
+        assert len(values) == len(row)
+        assert values.count("S") == int((row["suppression"] == "S").sum())  # withheld, not only flagged
+        assert len(driver.find_elements(By.CSS_SELECTOR, ".dots .dot")) == len(row) - values.count("S")
+        assert "입지계수는" in driver.find_element(By.CSS_SELECTOR, ".explain").text
+        search = driver.find_element(By.CSS_SELECTOR, "input[data-table='resources-table']")
+        search.send_keys("카메라")
+        visible = [
+            r.text for r in driver.find_elements(By.CSS_SELECTOR, "#resources-table tbody tr") if r.is_displayed()
+        ]
+        assert visible and all("카메라" in r for r in visible)
+        search.clear()
+        search.send_keys(" ", Keys.BACKSPACE)
+        in_order = (
+            "var n = Array.from(document.querySelectorAll('#resources-table tbody tr'), r => r.cells[0].textContent);"
+            "return n.every((v, i) => i === 0 || %s n[i - 1].localeCompare(v, 'ko', {numeric: true}) <= 0);"
+        )
+        sort = driver.find_element(By.CSS_SELECTOR, "#resources-table th button[data-column='0']")
+        sort.click()
+        assert driver.execute_script(in_order % "")  # ascending
+        sort.click()
+        assert driver.execute_script(in_order % "-1 *")  # and the other way
+        headers = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#resources-table th")]
+        assert headers == ["이름", "분류", "보유 기관", "이용료", "이용 가능 시간"]
+        screenshot(driver, "district-page-full")
+        assert console_errors(driver) == []
+    finally:
+        driver.quit()

@@ -1,0 +1,162 @@
+"""A district's page, the one a coordinator shows their mayor: the map first, headline figures, counts by type
+against Seoul's average, the LQ row as a dot plot with its intervals, then the resources table with exports.
+
+Small counts are withheld, not only flagged: a count of 1 or 2 is shown as "S" in tables and charts (the
+statistics' own suppression rule), so a public page never singles out one or two organizations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pandas as pd
+
+from semap.features.filters import FeatureFilter
+from semap.features.layers import RESOURCES
+from semap.features.queries import table_rows
+from semap.geodata.districts import District
+from semap.maps.labels import TEXT, value_label
+from semap.maps.main_page import DOWNLOADS
+from semap.maps.render import Page, render_page
+from semap.settings import MapSettings
+from semap.stats.tables import CountBy, Level, LqBy, counts_table, lq_table
+from semap.store.base import Store
+
+TYPE_COLUMNS = ("se_total", "village_enterprise", "cooperative", "self_sufficiency")
+RESOURCE_COLUMNS = ("name", "category", "owner_name", "fee", "availability")
+SIGNIFICANT_Q = 0.05
+LQ_AXIS_MAX = 4.0  # the dot plot's right edge; a larger value or bound is drawn at the edge with an arrow
+
+
+def withheld(count: int) -> bool:
+    return 1 <= count <= 2
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    shown: str  # the number as printed, or "S" when withheld
+    width: float  # 0..100 (% of the chart), 0 when withheld
+    average: str
+    average_at: float  # % position of Seoul's average marker
+
+
+@dataclass(frozen=True)
+class Dot:
+    label: str
+    shown: str  # "1.46 (1.05–1.93)", or "S"
+    at: float  # % positions on the 0..LQ_AXIS_MAX axis
+    low: float
+    high: float
+    significant: bool
+    withheld: bool
+
+
+def _pct(value: float) -> float:
+    return round(min(max(value, 0.0), LQ_AXIS_MAX) / LQ_AXIS_MAX * 100, 2)
+
+
+def type_bars(by_type: pd.DataFrame, district_ko: str, lang: str) -> list[Bar]:
+    seoul = by_type.drop(index=[i for i in by_type.index if i not in _seoul_rows(by_type)])
+    row = by_type.loc[district_ko]
+    top = max(float(row[list(TYPE_COLUMNS)].max()), float(seoul[list(TYPE_COLUMNS)].mean().max()), 1.0)
+    bars = []
+    for column in TYPE_COLUMNS:
+        count, average = int(row[column]), float(seoul[column].mean())
+        hidden = withheld(count)
+        bars.append(
+            Bar(
+                TEXT[lang][column],
+                "S" if hidden else f"{count:,}",
+                0.0 if hidden else round(count / top * 100, 2),
+                f"{average:,.1f}",
+                round(average / top * 100, 2),
+            )
+        )
+    return bars
+
+
+def _seoul_rows(table: pd.DataFrame) -> list[str]:
+    return [i for i in table.index if str(i).endswith("구")]  # the 25 districts, not a province row
+
+
+def lq_dots(lq: pd.DataFrame, district_ko: str, lang: str) -> list[Dot]:
+    dots = []
+    for row in lq[lq["district_ko"] == district_ko].itertuples(index=False):
+        hidden = row.suppression == "S"
+        shown = "S" if hidden else f"{row.lq:.2f} ({row.ci_low:.2f}–{row.ci_high:.2f})"
+        dots.append(
+            Dot(
+                value_label(row.industry, lang),
+                shown,
+                _pct(row.lq),
+                _pct(row.ci_low),
+                _pct(row.ci_high),
+                bool(row.q_value < SIGNIFICANT_Q),
+                hidden,
+            )
+        )
+    return dots
+
+
+def district_page_of(store: Store, district: District, lang: str, settings: MapSettings) -> Page:
+    t = TEXT[lang]
+    label = district.name_en if lang == "en" else district.name_ko
+    by_type = counts_table(store, CountBy.type, Level.district)
+    lq = lq_table(store, LqBy.industry, Level.district)
+    # The resolved district is carried by its named code: five bare codes are valid in both schemes.
+    district_filter = f"adm:{district.adm_code}"
+    resources = pd.DataFrame(
+        table_rows(store, RESOURCES, FeatureFilter.of(district=district_filter)), columns=list(RESOURCE_COLUMNS)
+    )
+    organizations = int(by_type.loc[district.name_ko, "total"]) if district.name_ko in by_type.index else 0
+    seoul_total = int(by_type.loc[_seoul_rows(by_type), "total"].sum())
+    significant = lq[(lq["district_ko"] == district.name_ko) & (lq["q_value"] < SIGNIFICANT_Q) & (lq["lq"] > 1)]
+    concentrated = [value_label(v, lang) for v in significant.sort_values("lq", ascending=False)["industry"]]
+    headline = {
+        "organizations": f"{organizations:,}",
+        "share": f"{organizations / seoul_total:.1%}" if seoul_total else "–",
+        "resources": f"{len(resources):,}",
+        "concentrated": ", ".join(concentrated) or t["none_significant"],
+    }
+    query = f"district={quote(district_filter)}"
+    layers = [
+        {"url": "/api/v1/districts?simplify=0.0001", "polygon": True, "fit": False},
+        {"url": f"/api/v1/organizations?{query}&limit=1000", "color": "#1d3557", "fit": False},
+        {"url": f"/api/v1/resources?{query}&limit=1000", "color": "#00838f", "fit": False},
+    ]
+    rows = [
+        [
+            value_label(v, lang) if column == "category" else ("" if v is None else str(v))
+            for column, v in zip(RESOURCE_COLUMNS, row, strict=True)
+        ]
+        for row in resources[list(RESOURCE_COLUMNS)].itertuples(index=False)
+    ]
+    return render_page(
+        "district.html",
+        settings,
+        zoom=13,
+        lang=lang,
+        title=f"SeMap — {label}",
+        t=t,
+        label=label,
+        district_ko=district.name_ko,
+        district_query=quote(district_filter),
+        headline=headline,
+        bars=type_bars(by_type, district.name_ko, lang) if district.name_ko in by_type.index else [],
+        dots=lq_dots(lq, district.name_ko, lang),
+        one_at=_pct(1.0),
+        resource_columns=[t[f"col_{c}"] for c in RESOURCE_COLUMNS],
+        resource_rows=rows,
+        downloads=[(layer, fmt) for layer, fmt in reversed(DOWNLOADS)],
+        data={"center": _district_center(store, district.adm_code), "zoom": 13, "layers": layers},
+    )
+
+
+def _district_center(store: Store, adm_code: str) -> list[float]:
+    lon, lat = store.fetch(
+        "SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM districts WHERE adm_code = :c",
+        {"c": adm_code},
+    )[0]
+    return [float(lat), float(lon)]
