@@ -141,3 +141,6 @@ class MapSettings(BaseSettings):
 
     basemap_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     basemap_attribution: str = "&copy; OpenStreetMap contributors"
+    public_url: str = Field(
+        default="http://localhost:8000", description="where SeMap is reached: printed maps' QR codes link there"
+    )

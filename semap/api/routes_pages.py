@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -11,9 +12,12 @@ from fastapi.responses import HTMLResponse, Response
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.errors import InvalidParameter, NotFound, StoreNotBuilt
+from semap.features.filters import resolve_district
+from semap.features.layers import LayerName
 from semap.maps.detail_pages import district_page, organization_page
 from semap.maps.labels import TEXT
 from semap.maps.main_page import main_page
+from semap.maps.print_map import district_print
 from semap.maps.render import Page, content_security_policy, render_plain
 from semap.settings import ApiSettings, MapSettings, load
 from semap.store import Store
@@ -59,6 +63,26 @@ def district(
         return _html(district_page(store, name, lang, load(MapSettings)))
     except InvalidParameter as exc:
         return _problem_page(lang, 404, TEXT[lang]["no_district"], str(exc).removeprefix("district: "))
+
+
+@router.get(
+    "/districts/{name}/print.pdf",
+    summary="A district's print-ready map (vector PDF, A4 or A3)",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}},
+)
+def district_print_pdf(
+    store: Annotated[Store, Depends(get_store)],
+    name: Annotated[str, Path(max_length=100)],
+    layer: LayerName = LayerName.resources,
+    size: Literal["A4", "A3"] = "A4",
+    lang: Lang = "ko",
+) -> Response:
+    district = resolve_district(name)
+    pdf = district_print(store, district, layer, size, lang, load(MapSettings).public_url)
+    filename = f"semap-{district.name_ko}-{layer.value}-{size}.pdf"
+    disposition = f"attachment; filename=\"semap-{district.adm_code}.pdf\"; filename*=UTF-8''{quote(filename)}"
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
 
 
 @router.get("/organizations/{org_id}", response_class=HTMLResponse, summary="An organization's page")

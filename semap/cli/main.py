@@ -11,6 +11,7 @@ from semap.cli.context import geodata_settings, opened_store
 from semap.cli.demo import demo_app
 from semap.cli.export import export_app
 from semap.cli.geodata import geodata_app
+from semap.cli.printing import print_app
 from semap.cli.registry import registry_app
 from semap.cli.stats import stats_app
 from semap.errors import SemapError, StoreNotBuilt
@@ -26,6 +27,7 @@ app.add_typer(address_app, name="address")
 app.add_typer(demo_app, name="demo")
 app.add_typer(stats_app, name="stats")
 app.add_typer(registry_app, name="registry")
+app.add_typer(print_app, name="print")
 
 
 @app.command()
