@@ -328,3 +328,35 @@ def test_district_page_leads_with_map_figures_and_charts_and_its_table_works(sto
         assert console_errors(driver) == []
     finally:
         driver.quit()
+
+
+def test_on_a_phone_the_district_page_and_popups_fit(base_url: str) -> None:
+    driver = chrome(390, 844, phone=True)
+    try:
+        driver.get(base_url + "/districts/종로구")
+        wait_for(driver, "return window.semapDetailLoaded === 3")
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 390  # nothing sideways
+        order = driver.execute_script(
+            "return ['.small-map', '.figures', '.bars', '.dots']"
+            ".map(function (s) { return document.querySelector(s).getBoundingClientRect().top; });"
+        )
+        assert order == sorted(order)
+        screenshot(driver, "district-page-phone")
+        driver.get(base_url + "/?district=도봉구")
+        wait_for(driver, READY)
+        driver.execute_script("document.querySelector('#semap-results button').click();")
+        header = driver.find_element(By.ID, "semap-header").rect
+        bottom = header["y"] + header["height"] - 1
+        # Leaflet pans the map to show the popup whole (animated): wait until it sits below the header.
+        popup = wait_for(
+            driver,
+            "var p = document.querySelector('.leaflet-popup'); var r = p && p.getBoundingClientRect();"
+            f"return r && r.top >= {bottom} && r;",
+            timeout=5,
+        )
+        assert popup["left"] >= 0 and popup["right"] <= 391
+        assert "카카오맵 길찾기" in driver.find_element(By.CSS_SELECTOR, ".semap-popup").text
+        screenshot(driver, "map-popup-phone")
+        assert console_errors(driver) == []
+    finally:
+        driver.quit()

@@ -61,3 +61,8 @@ def test_a3_in_english_and_the_district_page_download(built_store: Store) -> Non
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert client.get("/districts/송파구/print.pdf", params={"size": "B5"}).status_code == 422
+
+
+def test_an_unknown_district_has_no_printed_map(built_store: Store) -> None:
+    response = TestClient(create_app(built_store)).get("/districts/0/print.pdf")
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")

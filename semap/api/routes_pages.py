@@ -78,7 +78,10 @@ def district_print_pdf(
     size: Literal["A4", "A3"] = "A4",
     lang: Lang = "ko",
 ) -> Response:
-    district = resolve_district(name)
+    try:
+        district = resolve_district(name)
+    except InvalidParameter as exc:
+        return _problem_page(lang, 404, TEXT[lang]["no_district"], str(exc).removeprefix("district: "))
     pdf = district_print(store, district, layer, size, lang, load(MapSettings).public_url)
     filename = f"semap-{district.name_ko}-{layer.value}-{size}.pdf"
     disposition = f"attachment; filename=\"semap-{district.adm_code}.pdf\"; filename*=UTF-8''{quote(filename)}"

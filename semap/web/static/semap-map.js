@@ -264,7 +264,7 @@
         radius: layer === "resources" ? 5 : 7, color: "#fff", weight: 1, fillOpacity: 0.9,
         fillColor: self.color(layer, p),
       });
-      marker.bindPopup(function () { return self.popup(layer, p); });
+      marker.bindPopup(function () { return self.popup(layer, p); }, self.popupOptions());
       marker.feature = f;
       (batches[key] = batches[key] || []).push(marker);
       self.markersById[p.id] = { marker: marker, group: group };
@@ -390,7 +390,13 @@
     this.keepList = true;
     this.map.setView(latlng, Math.max(this.map.getZoom(), 17), { animate: false });
     // A standalone popup: clustered circle markers may not be on the map yet at this zoom.
-    L.popup().setLatLng(latlng).setContent(this.popup(layer, f.properties)).openOn(this.map);
+    L.popup(this.popupOptions()).setLatLng(latlng).setContent(this.popup(layer, f.properties)).openOn(this.map);
+  };
+
+  // A popup never taller than most of the map (it scrolls inside instead), so panning can always show it whole
+  // below the header, on a phone too.
+  SeMapView.prototype.popupOptions = function () {
+    return { maxHeight: Math.max(120, Math.floor(this.map.getSize().y * 0.6)), autoPanPadding: [12, 12] };
   };
 
   SeMapView.prototype.announce = function () {
