@@ -15,11 +15,12 @@ import pandas as pd
 from semap.features.filters import FeatureFilter
 from semap.features.layers import RESOURCES
 from semap.features.queries import table_rows
-from semap.geodata.districts import District
+from semap.geodata.districts import District, load_crosswalk
 from semap.maps.labels import TEXT, value_label
 from semap.maps.main_page import DOWNLOADS
 from semap.maps.render import Page, render_page
 from semap.settings import MapSettings
+from semap.stats.lq import suppression
 from semap.stats.tables import CountBy, Level, LqBy, counts_table, lq_table
 from semap.store.base import Store
 
@@ -27,10 +28,6 @@ TYPE_COLUMNS = ("se_total", "village_enterprise", "cooperative", "self_sufficien
 RESOURCE_COLUMNS = ("name", "category", "owner_name", "fee", "availability")
 SIGNIFICANT_Q = 0.05
 LQ_AXIS_MAX = 4.0  # the dot plot's right edge; a larger value or bound is drawn at the edge with an arrow
-
-
-def withheld(count: int) -> bool:
-    return 1 <= count <= 2
 
 
 @dataclass(frozen=True)
@@ -58,13 +55,13 @@ def _pct(value: float) -> float:
 
 
 def type_bars(by_type: pd.DataFrame, district_ko: str, lang: str) -> list[Bar]:
-    seoul = by_type.drop(index=[i for i in by_type.index if i not in _seoul_rows(by_type)])
+    seoul = by_type.loc[_seoul_rows(by_type)]
     row = by_type.loc[district_ko]
     top = max(float(row[list(TYPE_COLUMNS)].max()), float(seoul[list(TYPE_COLUMNS)].mean().max()), 1.0)
     bars = []
     for column in TYPE_COLUMNS:
         count, average = int(row[column]), float(seoul[column].mean())
-        hidden = withheld(count)
+        hidden = suppression(count) == "S"
         bars.append(
             Bar(
                 TEXT[lang][column],
@@ -78,7 +75,8 @@ def type_bars(by_type: pd.DataFrame, district_ko: str, lang: str) -> list[Bar]:
 
 
 def _seoul_rows(table: pd.DataFrame) -> list[str]:
-    return [i for i in table.index if str(i).endswith("구")]  # the 25 districts, not a province row
+    """The 25 districts' rows, not an area outside Seoul (the published table has a 경기도 row)."""
+    return [d.name_ko for d in load_crosswalk() if d.name_ko in table.index]
 
 
 def lq_dots(lq: pd.DataFrame, district_ko: str, lang: str) -> list[Dot]:

@@ -21,6 +21,13 @@ from scipy.stats import binomtest, false_discovery_control
 
 SMALL_COUNT = 5  # below this an LQ is unstable: flagged
 SUPPRESS_BELOW = 3  # counts of 1 or 2 can identify an organization: coded "S" (suppress before publishing)
+
+
+def suppression(count: int) -> str:
+    """The code "S" for a count that could identify an organization (1 or 2), else an empty string."""
+    return "S" if 0 < count < SUPPRESS_BELOW else ""
+
+
 COLUMNS = (
     "district",
     "industry",
@@ -83,7 +90,7 @@ def location_quotients(
                     "p_value": float(p_value),
                     "z": float(z[i, j]),
                     "small_count": k < SMALL_COUNT,
-                    "suppression": "S" if 0 < k < SUPPRESS_BELOW else "",
+                    "suppression": suppression(k),
                     "reference_area": reference_area,
                     "as_of": as_of,
                 }
