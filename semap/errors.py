@@ -69,3 +69,27 @@ class GeocoderUnavailable(GeocoderError):
 
 class GeocoderParseError(GeocoderError):
     """The provider's answer was not what its API documents (malformed JSON, missing fields)."""
+
+
+class NotSignedIn(SemapError):
+    """The request needs a coordinator's or admin's session, or an owner's edit link, and has neither."""
+
+
+class Forbidden(SemapError):
+    """The person is known but may not do this (another district's or another organization's record)."""
+
+
+class LinkInvalid(Forbidden):
+    """An owner's edit link is expired, revoked, tampered with or for another purpose."""
+
+
+class RateLimited(SemapError):
+    """Too many attempts (logins, problem reports) in a short time."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class Conflict(SemapError):
+    """The request answers something already answered (a proposal approved twice)."""

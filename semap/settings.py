@@ -144,3 +144,21 @@ class MapSettings(BaseSettings):
     public_url: str = Field(
         default="http://localhost:8000", description="where SeMap is reached: printed maps' QR codes link there"
     )
+
+
+class AccessSettings(BaseSettings):
+    """Accounts, edit links and the e-mail that carries them."""
+
+    model_config = SettingsConfigDict(env_prefix="SEMAP_", extra="ignore")
+
+    secret_key: str | None = Field(
+        default=None, description="signs owners' edit links; unset: one is generated once and kept with the data"
+    )
+    smtp_host: str | None = Field(default=None, description="unset: e-mails are printed, not sent")
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "SeMap <semap@localhost>"
+    login_attempts_per_minute: int = Field(default=10, description="per client address, before 429")
+    reports_per_hour: int = Field(default=10, description="problem reports per client address, before 429")

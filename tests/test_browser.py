@@ -94,7 +94,7 @@ def test_language_switch(browser, base_url: str) -> None:
     assert browser.find_element(By.ID, "semap-count").text == "1871 organizations · 555 shared resources"
     browser.find_element(By.CSS_SELECTOR, "#semap-results button").click()
     popup = wait_for(browser, "var p = document.querySelector('.semap-popup'); return p && p.innerText;")
-    assert "Type" in popup and "Last verified" in popup and "유형" not in popup
+    assert "Type" in popup and "Verified" in popup and "유형" not in popup
 
 
 def test_list_matches_the_map_and_works_with_the_keyboard(browser, base_url: str) -> None:

@@ -12,11 +12,14 @@ from fastapi.staticfiles import StaticFiles
 
 import semap
 from semap.api import (
+    routes_admin,
     routes_boundaries,
+    routes_coordinator,
     routes_docs,
     routes_export,
     routes_features,
     routes_meta,
+    routes_owner,
     routes_pages,
     routes_stats,
     routes_tiles,
@@ -62,10 +65,13 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_meta.router)
     app.include_router(routes_boundaries.router)
     app.include_router(routes_stats.router)
+    app.include_router(routes_admin.router)  # /api/v1/{layer}/{id}/history before the features' routes
     app.include_router(routes_features.router)
     app.include_router(routes_tiles.router)
     app.include_router(routes_export.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_docs.router)
+    app.include_router(routes_owner.router)
+    app.include_router(routes_coordinator.router)
     app.mount("/static", StaticFiles(directory=str(routes_pages.STATIC_DIR)), name="static")
     return app

@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from semap.api.html import problem_page
 from semap.errors import (
     BuildInProgress,
     ConfigError,
+    Conflict,
+    Forbidden,
     GeocoderError,
     InvalidParameter,
     NotFound,
+    NotSignedIn,
+    RateLimited,
     SemapError,
     StoreNotBuilt,
     StoreUnavailable,
 )
 
+# Pages people use with a browser (forms): errors there answer a page in their language, not JSON.
+EDITING_PAGES = ("/edit/", "/coordinator", "/admin", "/login", "/logout", "/report/")
+
 STATUS_BY_ERROR: dict[type[SemapError], int] = {
     InvalidParameter: 422,
+    NotSignedIn: 401,
+    Forbidden: 403,
+    RateLimited: 429,
+    Conflict: 409,
     BuildInProgress: 409,
     NotFound: 404,
     StoreNotBuilt: 503,
@@ -58,9 +72,20 @@ def _body(error: str, detail: str, parameter: str | None, status: int) -> JSONRe
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SemapError)
-    async def _semap_error(_: Request, exc: SemapError) -> JSONResponse:
+    async def _semap_error(request: Request, exc: SemapError) -> Response:
+        status = status_for(exc)
+        if request.url.path.startswith(EDITING_PAGES):  # people at a browser: a page, or the way to sign in
+            if isinstance(exc, NotSignedIn) and request.method in ("GET", "HEAD"):
+                return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+            page = problem_page(request.query_params.get("lang", "ko"), status, type(exc).__name__, str(exc))
+            if isinstance(exc, RateLimited):
+                page.headers["Retry-After"] = str(exc.retry_after_s)
+            return page
         parameter = exc.parameter if isinstance(exc, InvalidParameter) else None
-        return _body(type(exc).__name__, str(exc), parameter, status_for(exc))
+        response = _body(type(exc).__name__, str(exc), parameter, status)
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
+from semap.api.html import html_response, problem_page
 from semap.errors import InvalidParameter, NotFound, StoreNotBuilt
 from semap.features.filters import resolve_district
 from semap.features.layers import LayerName
@@ -18,8 +19,7 @@ from semap.maps.detail_pages import district_page, organization_page
 from semap.maps.labels import TEXT
 from semap.maps.main_page import main_page
 from semap.maps.print_map import district_print
-from semap.maps.render import Page, content_security_policy, render_plain
-from semap.settings import ApiSettings, MapSettings, load
+from semap.settings import MapSettings, load
 from semap.store import Store
 
 STATIC_DIR = resources.files("semap") / "web" / "static"
@@ -33,17 +33,8 @@ router = APIRouter(tags=["pages"], responses=PAGE_RESPONSES)
 Lang = Annotated[Literal["ko", "en"], Query(description="ko (default) or en")]
 
 
-def _html(page: Page, status: int = 200) -> HTMLResponse:
-    csp = content_security_policy(page, load(MapSettings), load(ApiSettings).frame_ancestors)
-    return HTMLResponse(page.html, status_code=status, headers={"Content-Security-Policy": csp})
-
-
 def _problem_page(lang: str, status: int, heading: str, message: str) -> HTMLResponse:
-    t = TEXT[lang]
-    page = render_plain(
-        "not_found.html", lang=lang, title=f"SeMap — {heading}", heading=heading, message=message, back=t["back"]
-    )
-    return _html(page, status)
+    return problem_page(lang, status, heading, message)
 
 
 @router.get("/", response_class=HTMLResponse, summary="The citizen map")
@@ -52,7 +43,7 @@ def index(store: Annotated[Store, Depends(get_store)], lang: Lang = "ko") -> HTM
         store.districts_geojson(simplify=0.01)
     except StoreNotBuilt as exc:
         return _problem_page(lang, 503, TEXT[lang]["not_built"], str(exc))
-    return _html(main_page(lang, load(MapSettings)))
+    return html_response(main_page(lang, load(MapSettings)))
 
 
 @router.get("/districts/{name}", response_class=HTMLResponse, summary="A district: map, counts, LQ row, resources")
@@ -60,7 +51,7 @@ def district(
     store: Annotated[Store, Depends(get_store)], name: Annotated[str, Path(max_length=100)], lang: Lang = "ko"
 ) -> HTMLResponse:
     try:
-        return _html(district_page(store, name, lang, load(MapSettings)))
+        return html_response(district_page(store, name, lang, load(MapSettings)))
     except InvalidParameter as exc:
         return _problem_page(lang, 404, TEXT[lang]["no_district"], str(exc).removeprefix("district: "))
 
@@ -93,7 +84,7 @@ def organization(
     store: Annotated[Store, Depends(get_store)], org_id: Annotated[str, Path(max_length=64)], lang: Lang = "ko"
 ) -> HTMLResponse:
     try:
-        return _html(organization_page(store, org_id, lang, load(MapSettings)))
+        return html_response(organization_page(store, org_id, lang, load(MapSettings)))
     except NotFound as exc:
         return _problem_page(lang, 404, TEXT[lang]["no_organization"], str(exc))
 

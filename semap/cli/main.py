@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from semap.cli.access import access_app
 from semap.cli.address import address_app
 from semap.cli.context import geodata_settings, opened_store
 from semap.cli.demo import demo_app
@@ -28,6 +29,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(stats_app, name="stats")
 app.add_typer(registry_app, name="registry")
 app.add_typer(print_app, name="print")
+app.add_typer(access_app, name="access")
 
 
 @app.command()

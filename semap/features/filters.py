@@ -121,7 +121,8 @@ def where_clause(flt: FeatureFilter, layer: Layer, envelope_sql: str, alias: str
         raise InvalidParameter(
             unknown[0], f"is not a filter of {layer.name}; filters: {', '.join(sorted(layer.filters))}"
         )
-    conditions: list[str] = []
+    # Archived and retired entries are off the public map, lists and exports; they stay in history.
+    conditions: list[str] = [f"COALESCE({alias}.status, '') NOT IN ('archived', 'retired')"]
     params: dict[str, object] = {}
     if flt.district:
         conditions.append(f"{alias}.district_adm_code = :district")

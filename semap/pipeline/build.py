@@ -1,7 +1,7 @@
 """`semap build`: load everything SeMap knows into the store, each dataset swapped in atomically.
 
 Order: boundaries -> offline address database -> registries (read, validate, deduplicate) -> geocoding ->
-organizations and resources (districts by point-in-polygon) -> reports.
+organizations and resources (districts by point-in-polygon) -> reports -> people's edits (semap.curation).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from semap.curation.apply import apply_edits
 from semap.errors import BuildRefused, SemapError
 from semap.geocode.addressdb import read_entrances, read_lots
 from semap.geocode.chain import GeocoderChain
@@ -77,7 +78,13 @@ def build(
     """Everything into ``store.staging()``: readers keep the previous data until it is swapped in whole.
     A build that would lose served data stops (BuildRefused) unless ``allow_shrink``."""
     guard = ShrinkGuard(served_counts(store), geodata.shrink_threshold, allow_shrink)
-    with store.staging() as target:
+
+    def apply_people_edits(target: Store) -> None:
+        # Edits are the overlay over the registry: applied last, holding the edits lock, so none is lost.
+        stage("edits")
+        apply_edits(target, target.overlay)
+
+    with store.staging(before_swap=apply_people_edits) as target:
         summary = _build_into(target, geodata, geocode, progress, stage, guard)
         stage("swap")
     stage("done")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,6 +54,9 @@ class Tables(Protocol):
     def transaction(self) -> AbstractContextManager[Transaction]: ...
 
 
+BeforeSwap = Callable[["Store"], None]
+
+
 class Store(ABC):
     backend: str
     dialect: Dialect
@@ -83,9 +86,17 @@ class Store(ABC):
         """The tables a rebuild keeps: manual pins and the geocoding cache."""
 
     @abstractmethod
-    def staging(self) -> AbstractContextManager[Store]:
+    def staging(self, before_swap: BeforeSwap | None = None) -> AbstractContextManager[Store]:
         """Where a build writes. One build at a time (another gets BuildInProgress); readers keep seeing the
-        previous data until each swap commits; a build that fails or is killed leaves them serving it."""
+        previous data until each swap commits; a build that fails or is killed leaves them serving it.
+        ``before_swap(target)`` runs last, holding the lock live edits take (``patching``): the edits overlay is
+        applied there, so no edit made during a build is lost by its swap."""
+
+    @abstractmethod
+    def patching(self) -> AbstractContextManager[Store]:
+        """A small change to the served records (a person's edit), swapped in whole like a build, with a new
+        data version; edits wait for each other and for a build's ``before_swap``, never for a whole build.
+        The yielded store's ``overlay`` writes commit with the patch where the backend can (PostGIS)."""
 
     def data_version(self) -> str:
         """Changes whenever a build swaps data in: the key for caches of derived tables and pages."""

@@ -18,13 +18,23 @@ import duckdb
 import pandas as pd
 
 from semap.errors import StoreNotBuilt, StoreUnavailable
-from semap.store.base import Dialect, Store, Tables, Transaction
+from semap.store.base import BeforeSwap, Dialect, Store, Tables, Transaction
 from semap.store.schema import LOOKUP_INDEXES, SNAPSHOT_TABLES, TABLES, create_table_sql
 
 # Data files are built whole by `semap build`, never migrated in place: what must survive upgrades (pins, the
 # geocoding cache) lives in the overlay (semap.store.overlay). 4: the overlay tables moved out of the file;
-# 5: placement QA columns (precision, release, address_exists, district_named, written_district_differs).
-SCHEMA_VERSION = "5"
+# 5: placement QA columns (precision, release, address_exists, district_named, written_district_differs);
+# 6: living data (opening hours, resources' status and booking link).
+SCHEMA_VERSION = "6"
+# A served file of an older schema is migrated into a new generation, not rebuilt (semap.store.embedded):
+# version -> statements reaching the next. Append, never edit.
+DATA_MIGRATIONS: dict[str, tuple[str, ...]] = {
+    "5": (
+        "ALTER TABLE organizations ADD COLUMN IF NOT EXISTS opening_hours VARCHAR",
+        "ALTER TABLE resources ADD COLUMN IF NOT EXISTS booking_url VARCHAR",
+        "ALTER TABLE resources ADD COLUMN IF NOT EXISTS status VARCHAR",
+    ),
+}
 
 SCHEMA = (
     """
@@ -144,8 +154,27 @@ class DuckDBStore(Store):
         return self._overlay
 
     @contextmanager
-    def staging(self) -> Iterator[Store]:
+    def staging(self, before_swap: BeforeSwap | None = None) -> Iterator[Store]:
         yield self  # a file being built is its own staging area
+        if before_swap is not None:
+            before_swap(self)
+
+    @contextmanager
+    def patching(self) -> Iterator[Store]:
+        yield self  # a file being built: writes go straight in
+
+    def upgrade_data(self) -> bool:
+        """Migrate an older data file in place, step by step; False when it is too old to migrate."""
+        version = self.schema_version()
+        while version != SCHEMA_VERSION:
+            if version not in DATA_MIGRATIONS:
+                return False
+            cursor = self._con.cursor()
+            for statement in DATA_MIGRATIONS[version]:
+                cursor.execute(statement)
+            version = str(int(version) + 1)
+            cursor.execute("INSERT OR REPLACE INTO dataset_meta VALUES ('schema_version', ?)", [version])
+        return True
 
     def schema_version(self) -> str | None:
         try:
@@ -166,7 +195,7 @@ class DuckDBStore(Store):
         cursor = self._con.cursor()
         cursor.execute("CREATE TABLE IF NOT EXISTS dataset_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
         found = cursor.execute("SELECT value FROM dataset_meta WHERE key = 'schema_version'").fetchall()
-        if found and found[0][0] != SCHEMA_VERSION:
+        if found and found[0][0] != SCHEMA_VERSION and not self.upgrade_data():
             for table in (*TABLES, "dongs", "districts", "dataset_meta"):
                 cursor.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
             cursor.execute("CREATE TABLE dataset_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")

@@ -9,24 +9,29 @@
 - Readers notice the link naming another generation on their next query and open it: the server picks up a
   rebuild without a restart, and keeps serving the previous data until then. (Each generation has its own path
   because DuckDB shares one database instance per path within a process.)
-- What people and builds write that no registry holds (pins, the geocoding cache) lives in the overlay, a SQLite
-  file of its own (semap.store.overlay), migrated in place and never rebuilt.
+- What people and builds write that no registry holds (pins, the geocoding cache, edits, accounts) lives in the
+  overlay, a SQLite file of its own (semap.store.overlay), migrated in place and never rebuilt.
+- A person's edit is a *patch*: the served file is copied to a new generation, changed, and swapped in like a
+  build, under a lock of its own (``.edits.lock``) that a build takes only for its last step, applying the edits
+  overlay before its swap: an edit never waits for a whole build, and a build never drops an edit.
+- A served file of an older schema is migrated the same way (a patch running the data migrations), not rebuilt.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from semap.errors import BuildInProgress, StoreNotBuilt, StoreUnavailable
-from semap.store.base import Store, Tables, Transaction
-from semap.store.duckdb_store import DuckDBStore
+from semap.store.base import BeforeSwap, Store, Tables, Transaction
+from semap.store.duckdb_store import SCHEMA_VERSION, DuckDBStore
 from semap.store.overlay import SQLiteOverlay
 from semap.store.schema import OVERLAY_TABLES, TABLES
 
@@ -50,9 +55,26 @@ class EmbeddedStore(Store):
         return self._overlay
 
     def migrate(self) -> None:
-        """Migrate the overlay; on its first creation, take over the pins and cache an older data file held."""
+        """Migrate the overlay; on its first creation, take over the pins and cache an older data file held.
+        A served data file of an older schema is migrated into a new generation (its data kept)."""
         if self._overlay.migrate() == 0:
             self._adopt_legacy_overlay()
+        if self.path.exists() and self._served_schema() not in (None, SCHEMA_VERSION):
+            try:
+                with self.patching():
+                    pass  # the copy is upgraded when opened read-write (DuckDBStore.migrate)
+            except StoreUnavailable:
+                pass  # too old to migrate: readers say "run semap build"
+
+    def _served_schema(self) -> str | None:
+        try:
+            served = DuckDBStore(Path(self._generation()), self._overlay, read_only=True)
+        except (StoreUnavailable, StoreNotBuilt):
+            return None
+        try:
+            return served.schema_version()
+        finally:
+            served.close()
 
     def _generation(self) -> str:
         if not self.path.exists():
@@ -83,33 +105,67 @@ class EmbeddedStore(Store):
     def data_version(self) -> str:
         return Path(self._generation()).name
 
+    @property
+    def _generations(self) -> Path:
+        return self.path.with_name(self.path.name + ".d")
+
+    def _edits_lock(self) -> AbstractContextManager[None]:
+        return _exclusive(self.path.with_name(self.path.name + ".edits.lock"), self.path, wait=True)
+
     @contextmanager
-    def staging(self) -> Iterator[Store]:
-        generations = self.path.with_name(self.path.name + ".d")
+    def staging(self, before_swap: BeforeSwap | None = None) -> Iterator[Store]:
+        generations = self._generations
         generations.mkdir(parents=True, exist_ok=True)
         with _exclusive(self.path.with_name(self.path.name + ".lock"), self.path):
-            served = os.path.realpath(self.path) if self.path.exists() else None
-            for old in generations.iterdir():
-                # Killed builds' files and generations before the served one: the lock proves no build uses them,
-                # and readers moved to the served generation when it was swapped in, a whole build ago.
-                if str(old.resolve()) != served:
-                    old.unlink()
+            with self._edits_lock():  # a patch being written is not a leftover
+                served = os.path.realpath(self.path) if self.path.exists() else None
+                for old in generations.iterdir():
+                    # Killed builds' files and generations before the served one: the lock proves no build uses
+                    # them, and readers moved to the served generation when it was swapped in.
+                    if str(old.resolve()) != served:
+                        old.unlink()
             name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}.duckdb"
-            target = DuckDBStore(generations / name, self._overlay)
-            try:
+            with self._new_generation(name) as target:
                 target.migrate()
                 yield target
-                target.finish()
-            except BaseException:
-                target.close()
-                for leftover in (generations / name, generations / f"{name}.wal"):
-                    leftover.unlink(missing_ok=True)
-                raise
-            link = self.path.with_name(f"{self.path.name}.link-{os.getpid()}")
-            link.unlink(missing_ok=True)
-            os.symlink(f"{generations.name}/{name}", link)
-            os.replace(link, self.path)
-            _fsync_directory(self.path.parent)
+                with self._edits_lock():
+                    if before_swap is not None:
+                        before_swap(target)
+                    self._swap(target, name)
+
+    @contextmanager
+    def patching(self) -> Iterator[Store]:
+        with self._edits_lock():
+            served = Path(self._generation())
+            name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}-patch.duckdb"
+            shutil.copyfile(served, self._generations / name)  # served files are checkpointed: no WAL beside
+            with self._new_generation(name) as target:
+                target.migrate()  # an older file is upgraded here, its data kept
+                yield target
+                self._swap(target, name)
+            for old in self._generations.iterdir():
+                # Earlier patches: the one just replaced stays for readers that resolved it a moment ago.
+                if old.name.endswith("-patch.duckdb") and old.name < served.name and old.name != name:
+                    old.unlink(missing_ok=True)
+
+    @contextmanager
+    def _new_generation(self, name: str) -> Iterator[DuckDBStore]:
+        target = DuckDBStore(self._generations / name, self._overlay)
+        try:
+            yield target
+        except BaseException:
+            target.close()
+            for leftover in (self._generations / name, self._generations / f"{name}.wal"):
+                leftover.unlink(missing_ok=True)
+            raise
+
+    def _swap(self, target: DuckDBStore, name: str) -> None:
+        target.finish()
+        link = self.path.with_name(f"{self.path.name}.link-{os.getpid()}")
+        link.unlink(missing_ok=True)
+        os.symlink(f"{self._generations.name}/{name}", link)
+        os.replace(link, self.path)
+        _fsync_directory(self.path.parent)
 
     def _adopt_legacy_overlay(self) -> None:
         if not self.path.exists():
@@ -143,11 +199,12 @@ class EmbeddedStore(Store):
 
 
 @contextmanager
-def _exclusive(lock_path: Path, store_path: Path) -> Iterator[None]:
-    """An advisory lock that dies with its process: a killed build never blocks the next."""
+def _exclusive(lock_path: Path, store_path: Path, wait: bool = False) -> Iterator[None]:
+    """An advisory lock that dies with its process: a killed build never blocks the next.
+    ``wait``: queue for it (edits, which hold it briefly) instead of refusing (builds)."""
     with open(lock_path, "a+") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             raise BuildInProgress(f"another `semap build` is writing {store_path}; try again when it ends") from None
         try:

@@ -1,5 +1,5 @@
 """The embedded store's writable overlay: what people and past builds wrote that no registry holds (manual pins,
-the geocoding cache), in a SQLite file of its own beside the DuckDB data file.
+the geocoding cache, edits and their change events, accounts), in a SQLite file of its own beside the DuckDB data file.
 
 SQLite because several processes write it while the server runs (`semap pin`, a build's cache): WAL mode lets
 readers and one writer at a time share it, and a killed writer leaves it consistent. It is migrated in place,
@@ -20,7 +20,33 @@ from semap.store.base import Transaction
 from semap.store.schema import OVERLAY_TABLES, create_table_sql
 
 # Each entry brings the overlay from version i to i + 1; append, never edit.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (tuple(create_table_sql(t, "BLOB") for t in OVERLAY_TABLES),)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    tuple(create_table_sql(t, "BLOB") for t in OVERLAY_TABLES),
+    # 2: living data (semap.curation): change events, edits, conflicts, accounts, sessions, owner access, secrets
+    (
+        "CREATE TABLE IF NOT EXISTS change_events (id TEXT, at TEXT, actor_role TEXT, actor_id TEXT, kind TEXT, "
+        "layer TEXT, record_id TEXT, district_adm_code TEXT, field TEXT, before TEXT, after TEXT, reason TEXT, "
+        "refers_to TEXT, PRIMARY KEY (id))",
+        "CREATE TABLE IF NOT EXISTS record_edits (layer TEXT, record_id TEXT, field TEXT, value TEXT, base TEXT, "
+        "event_id TEXT, set_at TEXT, PRIMARY KEY (layer, record_id, field))",
+        "CREATE TABLE IF NOT EXISTS edit_conflicts (layer TEXT, record_id TEXT, field TEXT, kind TEXT, "
+        "edited_value TEXT, registry_value TEXT, found_at TEXT, PRIMARY KEY (layer, record_id, field))",
+        "CREATE TABLE IF NOT EXISTS accounts (email TEXT, role TEXT, districts TEXT, password_hash TEXT, "
+        "failed_logins INTEGER, locked_until TEXT, active BOOLEAN, created_at TEXT, PRIMARY KEY (email))",
+        "CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT, email TEXT, csrf TEXT, created_at TEXT, "
+        "expires_at TEXT, PRIMARY KEY (token_hash))",
+        "CREATE TABLE IF NOT EXISTS access_grants (id TEXT, org_id TEXT, email TEXT, issued_by TEXT, issued_at TEXT, "
+        "expires_at TEXT, revoked_at TEXT, PRIMARY KEY (id))",
+        "CREATE TABLE IF NOT EXISTS site_secrets (name TEXT, value TEXT, PRIMARY KEY (name))",
+        "CREATE INDEX IF NOT EXISTS change_events_record ON change_events (layer, record_id, at)",
+        "CREATE INDEX IF NOT EXISTS change_events_district ON change_events (district_adm_code, at)",
+        # Append-only, enforced by the file itself and not only by the code that writes it.
+        "CREATE TRIGGER IF NOT EXISTS change_events_no_update BEFORE UPDATE ON change_events "
+        "BEGIN SELECT RAISE(ABORT, 'change_events is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS change_events_no_delete BEFORE DELETE ON change_events "
+        "BEGIN SELECT RAISE(ABORT, 'change_events is append-only'); END",
+    ),
+)
 BUSY_TIMEOUT_MS = 10_000
 
 

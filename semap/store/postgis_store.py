@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from semap.errors import BuildInProgress, ConfigError, StoreUnavailable
-from semap.store.base import Dialect, Store, Tables, Transaction
+from semap.store.base import BeforeSwap, Dialect, Store, Tables, Transaction
 
 _SQL_TYPES = {
     "int64": "BIGINT",
@@ -35,6 +35,7 @@ SELECT ST_AsMVT(mvtgeom.*, '{layer}', 4096, 'geom') FROM mvtgeom HAVING count(*)
 """
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUILD_LOCK = 0x5E4D_0B11  # pg_advisory_lock key held by the one running `semap build`
+EDITS_LOCK = 0x5E4D_0E17  # transaction lock: one edit at a time, and a build's last step (applying the edits)
 
 
 def normalize_url(url: str) -> str:
@@ -129,7 +130,7 @@ class PostGISStore(Store):
         return self  # pins and the geocoding cache are tables of the same database
 
     @contextmanager
-    def staging(self) -> Iterator[Store]:
+    def staging(self, before_swap: BeforeSwap | None = None) -> Iterator[Store]:
         # The whole build is one transaction: readers see the previous data until it commits, and a build that
         # fails or dies is rolled back by the server. The session lock keeps a second build out.
         with self.engine.connect() as connection:
@@ -138,10 +139,21 @@ class PostGISStore(Store):
             connection.commit()
             try:
                 with connection.begin():
-                    yield _PostGISStaging(self, connection)
+                    staging = _PostGISStaging(self, connection)
+                    yield staging
+                    if before_swap is not None:
+                        # Held to the commit: an edit committed before this is applied here; one after waits.
+                        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EDITS_LOCK})
+                        before_swap(staging)
             finally:
                 connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": BUILD_LOCK})
                 connection.commit()
+
+    @contextmanager
+    def patching(self) -> Iterator[Store]:
+        with self.engine.connect() as connection, connection.begin():
+            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EDITS_LOCK})
+            yield _PostGISPatch(self, connection)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -175,8 +187,22 @@ class _PostGISStaging(Store):
         return self._parent  # the geocoding cache commits on its own: what a failed build learnt is kept
 
     @contextmanager
-    def staging(self) -> Iterator[Store]:
+    def staging(self, before_swap: BeforeSwap | None = None) -> Iterator[Store]:
+        yield self
+        if before_swap is not None:
+            before_swap(self)
+
+    @contextmanager
+    def patching(self) -> Iterator[Store]:
         yield self
 
     def close(self) -> None:
         """The transaction belongs to PostGISStore.staging(), which ends it."""
+
+
+class _PostGISPatch(_PostGISStaging):
+    """An edit: the overlay tables are written in the same transaction as the records, all or nothing."""
+
+    @property
+    def overlay(self) -> Tables:
+        return self

@@ -44,6 +44,7 @@ ORGANIZATION_COLUMNS = (
     ("designated_on", "TEXT"),
     ("source", "TEXT"),
     ("names", "TEXT"),
+    ("opening_hours", "TEXT"),  # written by the organization itself (semap.curation)
     *RECORD_QA_COLUMNS,
 )
 RESOURCE_COLUMNS = (
@@ -57,6 +58,8 @@ RESOURCE_COLUMNS = (
     ("eligibility", "TEXT"),
     ("availability", "TEXT"),
     ("contact", "TEXT"),
+    ("booking_url", "TEXT"),  # e.g. the facility's 공유누리 page
+    ("status", "TEXT"),  # available / retired / archived (retired and archived are off the public map)
     ("address_raw", "TEXT"),
     ("address_normalized", "TEXT"),
     ("district_written", "TEXT"),
@@ -107,6 +110,67 @@ MANUAL_OVERRIDE_COLUMNS = (
     ("note", "TEXT"),
     ("set_at", "TEXT"),
 )
+# Living data (semap.curation): written by people through SeMap, kept across rebuilds, never rebuilt.
+CHANGE_EVENT_COLUMNS = (  # append-only: rows are inserted, never updated or deleted
+    ("id", "TEXT"),
+    ("at", "TEXT"),
+    ("actor_role", "TEXT"),  # public / owner / coordinator / admin / system
+    ("actor_id", "TEXT"),
+    ("kind", "TEXT"),  # edit / create / propose / approve / reject / revert / report / resolve / invite / ...
+    ("layer", "TEXT"),
+    ("record_id", "TEXT"),
+    ("district_adm_code", "TEXT"),  # the record's district when it happened: whose queue it is in
+    ("field", "TEXT"),
+    ("before", "TEXT"),
+    ("after", "TEXT"),
+    ("reason", "TEXT"),
+    ("refers_to", "TEXT"),  # the event an approve / reject / revert / resolve answers
+)
+RECORD_EDIT_COLUMNS = (  # the overlay applied over the registry: the current edited value of a field
+    ("layer", "TEXT"),
+    ("record_id", "TEXT"),
+    ("field", "TEXT"),
+    ("value", "TEXT"),
+    ("base", "TEXT"),  # the registry's value when the field was first edited: a rebuild bringing another is a conflict
+    ("event_id", "TEXT"),
+    ("set_at", "TEXT"),
+)
+EDIT_CONFLICT_COLUMNS = (  # found by the last build: the coordinator's list
+    ("layer", "TEXT"),
+    ("record_id", "TEXT"),
+    ("field", "TEXT"),
+    ("kind", "TEXT"),  # conflict (the registry changed an edited field) / disappeared (no longer in the registry)
+    ("edited_value", "TEXT"),
+    ("registry_value", "TEXT"),
+    ("found_at", "TEXT"),
+)
+ACCOUNT_COLUMNS = (
+    ("email", "TEXT"),
+    ("role", "TEXT"),  # coordinator / admin
+    ("districts", "TEXT"),  # comma-separated adm_codes a coordinator manages
+    ("password_hash", "TEXT"),  # Argon2id
+    ("failed_logins", "INTEGER"),
+    ("locked_until", "TEXT"),
+    ("active", "BOOLEAN"),
+    ("created_at", "TEXT"),
+)
+SESSION_COLUMNS = (
+    ("token_hash", "TEXT"),  # sha256 of the cookie's value: a leaked table opens no session
+    ("email", "TEXT"),
+    ("csrf", "TEXT"),
+    ("created_at", "TEXT"),
+    ("expires_at", "TEXT"),
+)
+ACCESS_GRANT_COLUMNS = (  # an owner's edit link; the link itself is signed, this row lets it be revoked
+    ("id", "TEXT"),
+    ("org_id", "TEXT"),
+    ("email", "TEXT"),
+    ("issued_by", "TEXT"),
+    ("issued_at", "TEXT"),
+    ("expires_at", "TEXT"),
+    ("revoked_at", "TEXT"),
+)
+SITE_SECRET_COLUMNS = (("name", "TEXT"), ("value", "TEXT"))
 
 # table -> (columns, primary key, has a point geometry)
 TABLES = {
@@ -116,16 +180,36 @@ TABLES = {
     "address_lots": (ADDRESS_LOT_COLUMNS, None, False),
     "geocode_cache": (GEOCODE_CACHE_COLUMNS, "geocoder, query", False),
     "manual_overrides": (MANUAL_OVERRIDE_COLUMNS, "record_id", False),
+    "change_events": (CHANGE_EVENT_COLUMNS, "id", False),
+    "record_edits": (RECORD_EDIT_COLUMNS, "layer, record_id, field", False),
+    "edit_conflicts": (EDIT_CONFLICT_COLUMNS, "layer, record_id, field", False),
+    "accounts": (ACCOUNT_COLUMNS, "email", False),
+    "sessions": (SESSION_COLUMNS, "token_hash", False),
+    "access_grants": (ACCESS_GRANT_COLUMNS, "id", False),
+    "site_secrets": (SITE_SECRET_COLUMNS, "name", False),
 }
 # Written by people and by past builds, not derived from registries: kept across rebuilds (the embedded store
 # keeps them in a file of their own, semap.store.overlay).
 OVERLAY_TABLES = ("geocode_cache", "manual_overrides")
-SNAPSHOT_TABLES = tuple(t for t in TABLES if t not in OVERLAY_TABLES)
+LIVING_TABLES = (
+    "change_events",
+    "record_edits",
+    "edit_conflicts",
+    "accounts",
+    "sessions",
+    "access_grants",
+    "site_secrets",
+)
+SNAPSHOT_TABLES = tuple(t for t in TABLES if t not in OVERLAY_TABLES + LIVING_TABLES)
 LOOKUP_INDEXES = (
     ("address_points_lookup", "address_points", "sigungu, road, main, sub"),
     ("address_lots_lookup", "address_lots", "sigungu, emd, lot_main, lot_sub"),
     ("organizations_district", "organizations", "district_adm_code"),
     ("resources_district", "resources", "district_adm_code"),
+)
+LIVING_INDEXES = (
+    ("change_events_record", "change_events", "layer, record_id, at"),
+    ("change_events_district", "change_events", "district_adm_code, at"),
 )
 
 

@@ -252,6 +252,9 @@
     return this.config.categoryColors[p.category] || "#969696";
   };
 
+  var YEAR_MS = 365 * 24 * 3600 * 1000;
+  function stale(verified) { return !verified || (Date.now() - Date.parse(verified)) > YEAR_MS; }
+
   SeMapView.prototype.draw = function (layer, features) {
     var self = this, shown = 0, batches = {};
     features.forEach(function (f) {
@@ -261,7 +264,9 @@
       if (!group) return;
       var c = spread(f, self.stacks);
       var marker = L.circleMarker([c[1], c[0]], {
-        radius: layer === "resources" ? 5 : 7, color: "#fff", weight: 1, fillOpacity: 0.9,
+        radius: layer === "resources" ? 5 : 7, color: "#fff", weight: 1,
+        // Not confirmed for 12 months: drawn faded, so people see which entries may be out of date.
+        fillOpacity: stale(p.verified_at) ? 0.35 : 0.9, className: stale(p.verified_at) ? "semap-stale" : "",
         fillColor: self.color(layer, p),
       });
       marker.bindPopup(function () { return self.popup(layer, p); }, self.popupOptions());
@@ -289,7 +294,13 @@
       row(t.category, escapeHtml(this.value(p.category)));
       row(t.owner, escapeHtml(p.owner_name));
       row(t.fee, escapeHtml(p.fee));
+      row(t.eligibility, escapeHtml(p.eligibility));
+      row(t.availability, escapeHtml(p.availability));
+      if (p.booking_url && /^https?:\/\//.test(p.booking_url)) {
+        row(t.booking, '<a href="' + escapeHtml(p.booking_url) + '" rel="noopener" target="_blank">' + escapeHtml(t.booking) + "</a>");
+      }
     }
+    row(t.opening_hours, escapeHtml(p.opening_hours));
     // The address as SeMap read it; the registry's own wording one click away.
     var address = escapeHtml(p.address_normalized || p.address_raw);
     if (p.address_raw && p.address_raw !== p.address_normalized) {
@@ -300,8 +311,9 @@
       row(t.website, '<a href="' + escapeHtml(p.website) + '" rel="noopener" target="_blank">' + escapeHtml(p.website) + "</a>");
     }
     if (p.status) row(t.status, escapeHtml(this.value(p.status)));
-    row(t.verified, escapeHtml(p.verified_at));
+    row(t.verified, escapeHtml(p.verified_at) + (stale(p.verified_at) ? " (" + escapeHtml(t.stale) + ")" : ""));
     var links = [];
+    links.push('<a href="/report/' + layer + "/" + encodeURIComponent(p.id) + "?lang=" + this.config.lang + '">' + escapeHtml(t.report) + "</a>");
     if (layer === "organizations") {
       links.push('<a href="/organizations/' + encodeURIComponent(p.id) + "?lang=" + this.config.lang + '">' + escapeHtml(t.details) + "</a>");
     }

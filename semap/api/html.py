@@ -1,0 +1,27 @@
+"""HTML answers: a rendered page with its Content-Security-Policy, and the page that says what went wrong."""
+
+from __future__ import annotations
+
+from fastapi.responses import HTMLResponse
+
+from semap.maps.labels import TEXT
+from semap.maps.render import Page, content_security_policy, render_plain
+from semap.settings import ApiSettings, MapSettings, load
+
+
+def html_response(page: Page, status: int = 200) -> HTMLResponse:
+    csp = content_security_policy(page, load(MapSettings), load(ApiSettings).frame_ancestors)
+    return HTMLResponse(page.html, status_code=status, headers={"Content-Security-Policy": csp})
+
+
+def problem_page(lang: str, status: int, heading: str, message: str) -> HTMLResponse:
+    lang = lang if lang in TEXT else "ko"
+    page = render_plain(
+        "not_found.html",
+        lang=lang,
+        title=f"SeMap — {heading}",
+        heading=heading,
+        message=message,
+        back=TEXT[lang]["back"],
+    )
+    return html_response(page, status)

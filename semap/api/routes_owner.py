@@ -1,0 +1,120 @@
+"""Pages for organizations (their edit link) and for anyone (report a problem). Forms work without JavaScript."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse
+
+from semap.api.auth import client, limit, owner_actor
+from semap.api.deps import get_store
+from semap.api.html import html_response
+from semap.curation import edits
+from semap.curation.fields import LOCATION
+from semap.errors import InvalidParameter
+from semap.maps.edit_pages import OWNER_FORM, owner_page, report_page
+from semap.maps.form_labels import WORDS
+from semap.maps.labels import TEXT
+from semap.settings import AccessSettings, load
+from semap.store import Store
+
+router = APIRouter(tags=["editing"], include_in_schema=False)
+Lang = Annotated[Literal["ko", "en"], Query()]
+Token = Annotated[str, Path(max_length=500)]
+
+
+async def form_values(request: Request, names: tuple[str, ...]) -> dict[str, str | None]:
+    form = await request.form()
+    values: dict[str, str | None] = {}
+    for name in names:
+        value = form.get(name)
+        if isinstance(value, str) and not (name == LOCATION and not value.strip()):
+            values[name] = value
+    return values
+
+
+@router.get("/edit/{token}", response_class=HTMLResponse)
+def owner_edit(store: Annotated[Store, Depends(get_store)], token: Token, lang: Lang = "ko") -> HTMLResponse:
+    return html_response(owner_page(store, owner_actor(store, token), token, lang))
+
+
+def _outcome(result: edits.ChangeResult, lang: str) -> str:
+    words = WORDS[lang]
+    notice = words["saved"] if result.applied or not result.proposed else ""
+    if result.proposed:
+        notice += f" {words['proposed']}: {', '.join(e.field or '' for e in result.proposed)}"
+    return notice.strip()
+
+
+@router.post("/edit/{token}", response_class=HTMLResponse)
+async def owner_save(
+    request: Request, store: Annotated[Store, Depends(get_store)], token: Token, lang: Lang = "ko"
+) -> HTMLResponse:
+    actor = owner_actor(store, token)
+    assert actor.org_id
+    values = await form_values(request, OWNER_FORM["organizations"])
+    try:
+        result = edits.change(store, actor, "organizations", actor.org_id, values, "edited by the organization")
+    except InvalidParameter as exc:
+        return html_response(owner_page(store, actor, token, lang, error=str(exc)), 422)
+    return html_response(owner_page(store, actor, token, lang, notice=_outcome(result, lang)))
+
+
+@router.post("/edit/{token}/confirm", response_class=HTMLResponse)
+def owner_confirm(store: Annotated[Store, Depends(get_store)], token: Token, lang: Lang = "ko") -> HTMLResponse:
+    actor = owner_actor(store, token)
+    assert actor.org_id
+    edits.confirm(store, actor, "organizations", actor.org_id)
+    return html_response(owner_page(store, actor, token, lang, notice=WORDS[lang]["saved"]))
+
+
+@router.post("/edit/{token}/resources/{resource_id}", response_class=HTMLResponse)
+async def owner_resource_save(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    token: Token,
+    resource_id: Annotated[str, Path(max_length=64)],
+    lang: Lang = "ko",
+) -> HTMLResponse:
+    actor = owner_actor(store, token)
+    values = await form_values(request, OWNER_FORM["resources"])
+    try:
+        result = edits.change(store, actor, "resources", resource_id, values, "edited by the organization")
+    except InvalidParameter as exc:
+        return html_response(owner_page(store, actor, token, lang, error=str(exc)), 422)
+    return html_response(owner_page(store, actor, token, lang, notice=_outcome(result, lang)))
+
+
+ReportLayer = Annotated[Literal["organizations", "resources"], Path()]
+
+
+@router.get("/report/{layer}/{record_id}", response_class=HTMLResponse)
+def report_form(
+    store: Annotated[Store, Depends(get_store)],
+    layer: ReportLayer,
+    record_id: Annotated[str, Path(max_length=64)],
+    lang: Lang = "ko",
+) -> HTMLResponse:
+    record = edits.load_record(store, layer, record_id)
+    return html_response(report_page(record, layer, lang, TEXT[lang]["back"]))
+
+
+@router.post("/report/{layer}/{record_id}", response_class=HTMLResponse)
+async def report_send(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    layer: ReportLayer,
+    record_id: Annotated[str, Path(max_length=64)],
+    lang: Lang = "ko",
+) -> HTMLResponse:
+    record = edits.load_record(store, layer, record_id)
+    limit("report", client(request), f"{load(AccessSettings).reports_per_hour}/hour")
+    message = (await request.form()).get("message")
+    try:
+        reporter = "client:" + hashlib.sha256(client(request).encode()).hexdigest()[:12]  # no address kept
+        edits.report_problem(store, layer, record_id, message if isinstance(message, str) else "", reporter)
+    except InvalidParameter as exc:
+        return html_response(report_page(record, layer, lang, TEXT[lang]["back"], error=str(exc)), 422)
+    return html_response(report_page(record, layer, lang, TEXT[lang]["back"], notice=WORDS[lang]["report_thanks"]))

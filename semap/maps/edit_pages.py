@@ -1,0 +1,228 @@
+"""The editing pages' contents: forms built from the field rules, rendered through autoescaping templates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from semap.curation import events, review
+from semap.curation.access import grants
+from semap.curation.edits import load_record, today
+from semap.curation.fields import FIELDS, LOCATION, MODERATED, OWNER_FIELDS, OWNER_STATUSES
+from semap.curation.freshness import stale
+from semap.curation.policy import Actor
+from semap.geodata.districts import District, by_adm_code, load_crosswalk
+from semap.maps.form_labels import FIELD_LABELS, WORDS
+from semap.maps.render import Page, render_plain
+from semap.store.base import Store
+
+OWNER_FORM = {
+    "organizations": (
+        "name",
+        "type",
+        "category",
+        "description",
+        "opening_hours",
+        "website",
+        "phone",
+        "email",
+        "address_raw",
+        "status",
+    ),
+    "resources": (
+        "name",
+        "category",
+        "description",
+        "fee",
+        "eligibility",
+        "availability",
+        "contact",
+        "booking_url",
+        "address_raw",
+        "status",
+    ),
+}
+COORDINATOR_FORM = {
+    "organizations": (*OWNER_FORM["organizations"], LOCATION),
+    "resources": (*OWNER_FORM["resources"], "owner_name", "owner_org_id", LOCATION),
+}
+
+
+def form_fields(layer: str, record: dict[str, Any], names: tuple[str, ...], lang: str, owner: bool) -> list[dict]:
+    rules = FIELDS[layer]
+    rows = []
+    for name in names:
+        if owner and name not in OWNER_FIELDS[layer]:
+            continue
+        rule = rules[name]
+        choices = OWNER_STATUSES[layer] if owner and name == "status" else rule.choices
+        value = record.get(name)
+        if name == LOCATION and value:
+            import json
+
+            place = json.loads(value)
+            value = f"{place['lon']},{place['lat']}"
+        rows.append(
+            {
+                "name": name,
+                "label": FIELD_LABELS[lang].get(name, name),
+                "value": value,
+                "choices": choices,
+                "multiline": rule.multiline,
+                "kind": rule.kind,
+                "max_length": rule.max_length or 300,
+                "moderated": owner and name in MODERATED,
+            }
+        )
+    return rows
+
+
+def _common(lang: str) -> dict[str, Any]:
+    return {"lang": lang, "w": WORDS[lang], "labels": FIELD_LABELS[lang]}
+
+
+def owner_page(store: Store, actor: Actor, token: str, lang: str, notice: str = "", error: str = "") -> Page:
+    assert actor.org_id
+    record = load_record(store, "organizations", actor.org_id)
+    pending = [e for e in events.open_items(store.overlay, None) if e.record_id == actor.org_id and e.kind == "propose"]
+    own = store.fetch("SELECT id FROM resources WHERE owner_org_id = :id ORDER BY id", {"id": actor.org_id})
+    resources = []
+    for (rid,) in own:
+        r = load_record(store, "resources", rid)
+        resources.append({"record": r, "fields": form_fields("resources", r, OWNER_FORM["resources"], lang, True)})
+    return render_plain(
+        "owner_edit.html",
+        **_common(lang),
+        title=f"SeMap — {record['name']}",
+        record=record,
+        fields=form_fields("organizations", record, OWNER_FORM["organizations"], lang, True),
+        base_url=f"/edit/{token}",
+        pending=pending,
+        resources=resources,
+        notice=notice,
+        error=error,
+    )
+
+
+def login_page(lang: str, next_url: str, error: str = "") -> Page:
+    return render_plain("login.html", **_common(lang), title="SeMap", next=next_url, error=error)
+
+
+def report_page(record: dict[str, Any], layer: str, lang: str, back: str, notice: str = "", error: str = "") -> Page:
+    return render_plain(
+        "report.html",
+        **_common(lang),
+        title="SeMap",
+        record=record,
+        action=f"/report/{layer}/{record['id']}",
+        back=back,
+        notice=notice,
+        error=error,
+    )
+
+
+def _names(store: Store, ids: set[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for layer in ("organizations", "resources"):
+        for chunk_start in range(0, len(ids), 500):
+            chunk = sorted(ids)[chunk_start : chunk_start + 500]
+            params = {f"i{n}": v for n, v in enumerate(chunk)}
+            if params:
+                found = store.fetch(
+                    f"SELECT id, name FROM {layer} WHERE id IN ({', '.join(':' + k for k in params)})", params
+                )
+                names.update({r[0]: r[1] for r in found})
+    return names
+
+
+def coordinator_page(
+    store: Store,
+    actor: Actor,
+    district: District,
+    csrf: str,
+    lang: str,
+    notice: str = "",
+    error: str = "",
+    new_link: str = "",
+) -> Page:
+    codes = [district.adm_code]
+    queue = events.open_items(store.overlay, codes)
+    since = (today() - timedelta(days=30)).isoformat()
+    recent = events.recent(store.overlay, codes, "owner", since)
+    conflicts = review.conflicts(store, codes)
+    orgs = store.fetch(
+        "SELECT id, name FROM organizations WHERE district_adm_code = :d ORDER BY name", {"d": district.adm_code}
+    )
+    resources = store.fetch(
+        "SELECT id, name, category, status FROM resources WHERE district_adm_code = :d ORDER BY name",
+        {"d": district.adm_code},
+    )
+    ids = {e.record_id or "" for e in queue + recent} | {c.record_id for c in conflicts}
+    org_ids = [o[0] for o in orgs]
+    links = grants(store.overlay, org_ids)
+    managed = sorted(actor.districts) if actor.role == "coordinator" else [d.adm_code for d in load_crosswalk()]
+    return render_plain(
+        "coordinator.html",
+        **_common(lang),
+        title=f"SeMap — {district.name_ko}",
+        district=district,
+        districts=[by_adm_code(c) for c in managed],
+        is_admin=actor.role == "admin",
+        csrf=csrf,
+        queue=queue,
+        recent=recent,
+        conflicts=conflicts,
+        stale=stale(store, codes),
+        resources=resources,
+        organizations=orgs,
+        grants=links,
+        names=_names(store, ids | {g.org_id for g in links}),
+        notice=notice,
+        error=error,
+        new_link=new_link,
+        new_fields=form_fields("resources", {}, COORDINATOR_FORM["resources"], lang, False),
+    )
+
+
+def record_admin_page(
+    store: Store, layer: str, record_id: str, csrf: str, lang: str, notice: str = "", error: str = ""
+) -> Page:
+    record = load_record(store, layer, record_id)
+    district = record.get("district_adm_code")
+    return render_plain(
+        "record_admin.html",
+        **_common(lang),
+        title=f"SeMap — {record['name']}",
+        record=record,
+        csrf=csrf,
+        action=f"/coordinator/records/{layer}/{record['id']}",
+        history=events.history(store.overlay, layer, record["id"]),
+        fields=form_fields(layer, record, COORDINATOR_FORM[layer], lang, False),
+        district_name=by_adm_code(district).name_ko if district else "",
+        notice=notice,
+        error=error,
+    )
+
+
+def admin_page(store: Store, csrf: str, lang: str, notice: str = "", error: str = "") -> Page:
+    from semap.curation.access import accounts
+
+    rows = [
+        {
+            "email": a.email,
+            "role": a.role,
+            "active": a.active,
+            "district_names": ", ".join(by_adm_code(c).name_ko for c in sorted(a.districts)),
+        }
+        for a in accounts(store.overlay)
+    ]
+    return render_plain(
+        "admin.html",
+        **_common(lang),
+        title="SeMap — admin",
+        csrf=csrf,
+        accounts=rows,
+        all_districts=load_crosswalk(),
+        notice=notice,
+        error=error,
+    )
