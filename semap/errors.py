@@ -71,12 +71,13 @@ class GeocoderParseError(GeocoderError):
     """The provider's answer was not what its API documents (malformed JSON, missing fields)."""
 
 
-class NotSignedIn(SemapError):
-    """The request needs a coordinator's or admin's session, or an owner's edit link, and has neither."""
-
-
 class Forbidden(SemapError):
-    """The person is known but may not do this (another district's or another organization's record)."""
+    """The person may not do this (another district's or another organization's record)."""
+
+
+class NotSignedIn(Forbidden):
+    """The request needs a coordinator's or admin's session and has none (a page asks them to sign in; a form
+    post or an API call is refused with 403: a cookie session has no WWW-Authenticate challenge for a 401)."""
 
 
 class LinkInvalid(Forbidden):

@@ -21,6 +21,7 @@ from semap.store import Store, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 BACKENDS = ["duckdb", pytest.param("postgis", marks=pytest.mark.postgis)]
+pytest_plugins = ["tests.living"]  # its postgis_template fixture
 
 
 def postgis_required() -> bool:

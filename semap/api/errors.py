@@ -31,7 +31,6 @@ EDITING_PAGES = ("/edit/", "/coordinator", "/admin", "/login", "/logout", "/repo
 
 STATUS_BY_ERROR: dict[type[SemapError], int] = {
     InvalidParameter: 422,
-    NotSignedIn: 401,
     Forbidden: 403,
     RateLimited: 429,
     Conflict: 409,

@@ -157,11 +157,11 @@ def _record_district(store: Store, layer: str, record_id: str) -> str | None:
 
 def settle(store: Store, actor: Actor, layer: str, record_id: str, fieldname: str, keep_edit: bool) -> None:
     """A conflict: keep the edit (the registry's new value becomes its base) or take the registry's value."""
+    require_district(actor, _record_district(store, layer, record_id))  # before saying whether one exists
     found = [c for c in conflicts(store, None) if (c.layer, c.record_id, c.field) == (layer, record_id, fieldname)]
     if not found:
         raise NotFound(f"no open conflict on {layer} {record_id} {fieldname}")
     row = found[0]
-    require_district(actor, _record_district(store, layer, record_id))
     event = new_event(
         kind="settle",
         actor_role=actor.role,

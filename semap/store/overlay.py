@@ -81,7 +81,10 @@ class SQLiteOverlay:
         if connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+                # check_same_thread=False only so close() may run on another thread; each connection serves one thread.
+                connection = sqlite3.connect(
+                    self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+                )
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             except sqlite3.Error as exc:
