@@ -56,8 +56,9 @@ def writable_store(backend: str, request: pytest.FixtureRequest, tmp: Path) -> I
     admin = template.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"')
-    settings = StoreSettings(database_url=template.set(database=name).render_as_string(hide_password=False),
-                             data_dir=tmp / "data")
+    settings = StoreSettings(
+        database_url=template.set(database=name).render_as_string(hide_password=False), data_dir=tmp / "data"
+    )
     store = open_store(settings)
     try:
         yield store, settings

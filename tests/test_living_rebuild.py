@@ -47,8 +47,13 @@ def test_edits_survive_rebuilds_and_conflicts_and_disappearances_are_listed(
         owner_actor = owner(store.overlay, owner_link(store, kept[0]), site_secret(store.overlay, None))
 
         # 1. an owner's edit applied at once; a moderated one waits, is approved
-        result = edits.change(store, owner_actor, "organizations", kept[0],
-                              {"website": "https://coop.example.org", "name": kept[1] + " (새 이름)"})
+        result = edits.change(
+            store,
+            owner_actor,
+            "organizations",
+            kept[0],
+            {"website": "https://coop.example.org", "name": kept[1] + " (새 이름)"},
+        )
         assert [e.field for e in result.applied] == ["website"] and [e.field for e in result.proposed] == ["name"]
         assert _value(store, "organizations", kept[0], "name") == kept[1]  # not before review
         review.approve(store, SONGPA, result.proposed[0].id)
@@ -57,8 +62,17 @@ def test_edits_survive_rebuilds_and_conflicts_and_disappearances_are_listed(
         edits.change(store, SONGPA, "organizations", vanishing[0], {"opening_hours": "평일 10-17"})
         edits.change(store, SONGPA, "resources", resource[0], {"fee": "무료 (구청 확인)"})
         # 3. a resource made in SeMap, and a change reverted
-        created = edits.create_resource(store, SONGPA, "11710", {
-            "name": "마을 공유부엌", "category": "공간", "address_raw": "서울특별시 송파구 올림픽로 300", "fee": "무료"})
+        created = edits.create_resource(
+            store,
+            SONGPA,
+            "11710",
+            {
+                "name": "마을 공유부엌",
+                "category": "공간",
+                "address_raw": "서울특별시 송파구 올림픽로 300",
+                "fee": "무료",
+            },
+        )
         reverted = edits.change(store, SONGPA, "resources", resource[0], {"availability": "주말"}).applied[0]
         review.revert(store, SONGPA, reverted.id)
         operations_before_rebuild = store.overlay.fetch("SELECT count(*) FROM change_events")[0][0]
@@ -88,7 +102,11 @@ def test_edits_survive_rebuilds_and_conflicts_and_disappearances_are_listed(
         assert store.overlay.fetch("SELECT count(*) FROM change_events")[0][0] == operations_before_rebuild
         history = events.history(store.overlay, "organizations", kept[0])
         assert [(e.kind, e.field) for e in history] == [
-            ("invite", None), ("edit", "website"), ("propose", "name"), ("approve", "name"), ("edit", "name")
+            ("invite", None),
+            ("edit", "website"),
+            ("propose", "name"),
+            ("approve", "name"),
+            ("edit", "name"),
         ]
 
         # The coordinator settles the conflict by taking the registry's value: edit gone, value from registry.

@@ -17,8 +17,6 @@ from tests.conftest import BACKENDS
 from tests.living import add_coordinator, owner_link, record_in, signed_in, writable_store
 
 
-
-
 def _state(store: Store, ids: list[str]) -> tuple:
     """Everything a refused request could have changed."""
     params = {f"i{n}": v for n, v in enumerate(ids)}
@@ -53,7 +51,7 @@ def test_every_mutating_route_refuses_every_role_on_a_foreign_record(
         proposal = edits.change(store, foreign_owner, "organizations", foreign_org, {"name": "바뀐 이름"}).proposed[0]
         report = edits.report_problem(store, "organizations", foreign_org, "전화번호가 틀립니다", "client:test")
         change = edits.change(store, eunpyeong, "organizations", foreign_org, {"description": "설명"}).applied[0]
-        grant = [g for g in grants(store.overlay) if g.org_id == foreign_org][0]
+        grant = next(g for g in grants(store.overlay) if g.org_id == foreign_org)
 
         routes = [
             (f"/coordinator/records/organizations/{foreign_org}", {"description": "x", "name": "x"}),
@@ -88,7 +86,9 @@ def test_every_mutating_route_refuses_every_role_on_a_foreign_record(
             refused.append(("owner", path, answer.status_code))
         history = anonymous.get(f"/api/v1/organizations/{foreign_org}/history")
         refused.append(("public", "history", history.status_code))
-        refused.append(("coordinator", "history", coordinator.get(f"/api/v1/organizations/{foreign_org}/history").status_code))
+        refused.append(
+            ("coordinator", "history", coordinator.get(f"/api/v1/organizations/{foreign_org}/history").status_code)
+        )
         assert [r for r in refused if r[2] != 403] == []
         assert _state(store, [foreign_org, foreign_resource, other_org_same_district]) == before
         # An owner cannot touch another organization of the same district either.
