@@ -42,10 +42,15 @@ def load_record(store: Store, layer: str, record_id: str) -> dict[str, Any]:
     return record
 
 
-def _differs(fieldname: str, old: str | None, new: str | None) -> bool:
+def _differs(layer: str, fieldname: str, old: str | None, new: str | None) -> bool:
     if fieldname == LOCATION and old and new:
         a, b = json.loads(old), json.loads(new)
         return abs(a["lon"] - b["lon"]) > 1e-7 or abs(a["lat"] - b["lat"]) > 1e-7
+    if old is not None and not FIELDS[layer][fieldname].multiline:
+        # A one-line form field gives back registry text without its line breaks (HTML strips them): unchanged.
+        old = old.replace("\r", "").replace("\n", "").strip() or None
+    elif old is not None:
+        old = old.replace("\r\n", "\n").strip() or None
     return old != new
 
 
@@ -137,7 +142,7 @@ def change(
     cleaned = {name: clean_value(layer, name, value) for name, value in values.items()}
     if actor.role == "owner":
         require_owner_status(layer, cleaned.get("status"))
-    changed = {n: v for n, v in cleaned.items() if _differs(n, record.get(n), v)}
+    changed = {n: v for n, v in cleaned.items() if _differs(layer, n, record.get(n), v)}
     held = actor.role == "owner"
     if "address_raw" in changed and LOCATION not in changed and not held and changed["address_raw"]:
         changed[LOCATION], changed["address_normalized"] = place_address(store, changed["address_raw"])
