@@ -66,11 +66,7 @@ async def deactivate(request: Request, store: StoreDep, session: SessionDep, lan
     "/api/v1/{layer}/{record_id}/history",
     tags=["editing"],
     summary="Every change of one record, oldest first (district coordinators and admins; session cookie)",
-    responses={
-        **ERROR_RESPONSES,
-        401: ERROR_RESPONSES[404] | {"description": "Not signed in"},
-        403: ERROR_RESPONSES[404] | {"description": "Another district's record"},
-    },
+    responses={**ERROR_RESPONSES, 403: ERROR_RESPONSES[404] | {"description": "Not signed in, or another district's"}},
 )
 def history(
     store: StoreDep,

@@ -37,6 +37,7 @@ def organization_page(store: Store, org_id: str, lang: str, settings: MapSetting
         (t["district"], p.get("district_ko") or "", None),
         # Only web links become links: a javascript: URL in a registry stays text.
         (t["website"], website, website if website.startswith(("http://", "https://")) else None),
+        (t["opening_hours"], p.get("opening_hours") or "", None),
         (t["status"], value_label(p["status"], lang), None),
         (t["verified"], p.get("verified_at") or "", None),
     ]
@@ -54,6 +55,7 @@ def organization_page(store: Store, org_id: str, lang: str, settings: MapSetting
         t=t,
         name=p["name"],
         description=p.get("description") or "",
+        report_url=f"/report/organizations/{quote(p['id'], safe='')}?lang={lang}",
         fields=[f for f in fields if f[1]],
         data={"center": center, "zoom": 16, "layers": layers},
     )

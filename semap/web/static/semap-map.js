@@ -313,7 +313,6 @@
     if (p.status) row(t.status, escapeHtml(this.value(p.status)));
     row(t.verified, escapeHtml(p.verified_at) + (stale(p.verified_at) ? " (" + escapeHtml(t.stale) + ")" : ""));
     var links = [];
-    links.push('<a href="/report/' + layer + "/" + encodeURIComponent(p.id) + "?lang=" + this.config.lang + '">' + escapeHtml(t.report) + "</a>");
     if (layer === "organizations") {
       links.push('<a href="/organizations/' + encodeURIComponent(p.id) + "?lang=" + this.config.lang + '">' + escapeHtml(t.details) + "</a>");
     }
@@ -323,7 +322,9 @@
       links.push('<a href="https://map.kakao.com/link/to/' + name + "," + lat + "," + lon + '" target="_blank" rel="noopener">' + escapeHtml(t.kakao) + "</a>");
       links.push('<a href="https://map.naver.com/index.nhn?menu=route&elng=' + lon + "&elat=" + lat + "&etext=" + name + '" target="_blank" rel="noopener">' + escapeHtml(t.naver) + "</a>");
     }
-    var link = '<p class="semap-links">' + links.join(" · ") + "</p>";
+    var link = '<p class="semap-links">' + links.join(" · ") + "</p>" +
+      '<p class="semap-links"><a href="/report/' + layer + "/" + encodeURIComponent(p.id) + "?lang=" + this.config.lang +
+      '">' + escapeHtml(t.report) + "</a></p>";
     var stack = (this.stacks || {})[pointKey(p.id && this.markersById[p.id] ? this.markersById[p.id].marker.feature : null)];
     var here = "";
     if (stack && stack.length > 1) {
