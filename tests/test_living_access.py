@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from itsdangerous import URLSafeTimedSerializer
 
 from semap.api.app import create_app
-from semap.curation import access, edits, review
+from semap.curation import access, edits, events, review
 from semap.curation.policy import Actor
 from semap.settings import StoreSettings
 from semap.store import open_store
@@ -102,6 +102,14 @@ def test_passwords_lock_out_cookies_are_strict_and_forms_need_csrf(
             ).status_code
             == 200
         )
+        # After signing in, only a path of this site is followed (no open redirect).
+        for elsewhere in ("//evil.example/x", "/\\evil.example/x", "https://evil.example/"):
+            bounce = TestClient(create_app(store)).post(
+                "/login",
+                data={"email": "songpa@example.org", "password": PASSWORD, "next": elsewhere},
+                follow_redirects=False,
+            )
+            assert bounce.headers["location"] == "/coordinator"
         # Five wrong passwords lock the account, even against the right one, and answer 429.
         other = TestClient(create_app(store))
         for _ in range(access.LOCKOUT_AFTER):
@@ -220,3 +228,23 @@ def test_an_overlay_of_the_previous_release_is_migrated_in_place(tmp_path: Path)
         assert overlay.fetch("PRAGMA user_version") == [(len(MIGRATIONS),)]
     finally:
         overlay.close()
+
+
+def test_problem_reports_need_no_account_land_in_the_queue_and_are_rate_limited(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SEMAP_REPORTS_PER_HOUR", "2")
+    with writable_store("duckdb", request, tmp_path) as (store, _):
+        resource = record_in(store, "resources", "송파구")
+        public = TestClient(create_app(store))
+        assert "report" in public.get(f"/report/resources/{resource}").text
+        assert public.post(f"/report/resources/{resource}", data={"message": "x"}).status_code == 422
+        sent = public.post(f"/report/resources/{resource}", data={"message": "이 공간은 문을 닫았습니다"})
+        assert sent.status_code == 200 and "감사합니다" in sent.text
+        limited = public.post(f"/report/resources/{resource}", data={"message": "또 신고합니다"})
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+        queue = events.open_items(store.overlay, ["11710"])
+        assert [(e.kind, e.record_id, e.after) for e in queue] == [("report", resource, "이 공간은 문을 닫았습니다")]
+        assert all("testclient" not in (e.actor_id or "") for e in queue)  # the address is not kept
+        review.resolve(store, SONGPA, queue[0].id)
+        assert events.open_items(store.overlay, ["11710"]) == []

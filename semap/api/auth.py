@@ -20,18 +20,21 @@ from semap.settings import AccessSettings, load
 from semap.store import Store
 
 COOKIE = "semap_session"
-_limiter = MovingWindowRateLimiter(MemoryStorage())
 
 
 def client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def limit(kind: str, key: str, rate: str) -> None:
-    """Count one attempt of ``kind`` by ``key``; past ``rate`` (e.g. '10/minute') raise RateLimited (429)."""
-    item = parse(rate)
-    if not _limiter.hit(item, kind, key):
-        reset = _limiter.get_window_stats(item, kind, key).reset_time
+def limit(request: Request, kind: str, rate: str) -> None:
+    """Count one attempt of ``kind`` by this client; past ``rate`` (e.g. '10/minute') raise RateLimited (429).
+    The counts belong to the app (one per process; several workers each count their own)."""
+    limiter = getattr(request.app.state, "limiter", None)
+    if limiter is None:
+        limiter = request.app.state.limiter = MovingWindowRateLimiter(MemoryStorage())
+    item, key = parse(rate), client(request)
+    if not limiter.hit(item, kind, key):
+        reset = limiter.get_window_stats(item, kind, key).reset_time
         raise RateLimited(
             f"too many {kind} attempts from this address; try again shortly", max(1, int(reset - time.time()))
         )

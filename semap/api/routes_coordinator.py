@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from semap.api.auth import COOKIE, client, limit, optional_session, secret, session_actor, set_session_cookie, signed_in
+from semap.api.auth import COOKIE, limit, optional_session, secret, session_actor, set_session_cookie, signed_in
 from semap.api.deps import get_store
 from semap.api.html import html_response
 from semap.api.routes_owner import form_values
@@ -54,14 +54,16 @@ def login_form(lang: Lang = "ko", next: Annotated[str, Query(max_length=300)] = 
 
 @router.post("/login", response_class=Response)
 async def login(request: Request, store: StoreDep, lang: Lang = "ko") -> Response:
-    limit("login", client(request), f"{load(AccessSettings).login_attempts_per_minute}/minute")
+    limit(request, "login", f"{load(AccessSettings).login_attempts_per_minute}/minute")
     form = await request.form()
     email, password, next_url = (str(form.get(k) or "") for k in ("email", "password", "next"))
     try:
         token, _ = access.login(store.overlay, email, password[:1000])
     except NotSignedIn as exc:
         return html_response(login_page(lang, next_url, error=str(exc)), 401)
-    safe_next = next_url if next_url.startswith("/") and not next_url.startswith("//") else "/coordinator"
+    # Only a path on this site: "//host" and "/\\host" are other sites to a browser.
+    local = next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url
+    safe_next = next_url if local else "/coordinator"
     response = RedirectResponse(safe_next, status_code=303)
     set_session_cookie(request, response, token)
     return response

@@ -110,7 +110,7 @@ async def report_send(
     lang: Lang = "ko",
 ) -> HTMLResponse:
     record = edits.load_record(store, layer, record_id)
-    limit("report", client(request), f"{load(AccessSettings).reports_per_hour}/hour")
+    limit(request, "report", f"{load(AccessSettings).reports_per_hour}/hour")
     message = (await request.form()).get("message")
     try:
         reporter = "client:" + hashlib.sha256(client(request).encode()).hexdigest()[:12]  # no address kept
