@@ -31,7 +31,7 @@ from typing import Any
 
 from semap.errors import BuildInProgress, StoreNotBuilt, StoreUnavailable
 from semap.store.base import BeforeSwap, Store, Tables, Transaction
-from semap.store.duckdb_store import SCHEMA_VERSION, DuckDBStore
+from semap.store.duckdb_store import DATA_MIGRATIONS, DuckDBStore
 from semap.store.overlay import SQLiteOverlay
 from semap.store.schema import OVERLAY_TABLES, TABLES
 
@@ -59,12 +59,9 @@ class EmbeddedStore(Store):
         A served data file of an older schema is migrated into a new generation (its data kept)."""
         if self._overlay.migrate() == 0:
             self._adopt_legacy_overlay()
-        if self.path.exists() and self._served_schema() not in (None, SCHEMA_VERSION):
-            try:
-                with self.patching():
-                    pass  # the copy is upgraded when opened read-write (DuckDBStore.migrate)
-            except StoreUnavailable:
-                pass  # too old to migrate: readers say "run semap build"
+        if self.path.exists() and self._served_schema() in DATA_MIGRATIONS:
+            with self.patching():
+                pass  # the copy is upgraded when opened read-write (DuckDBStore.migrate)
 
     def _served_schema(self) -> str | None:
         try:
@@ -137,6 +134,7 @@ class EmbeddedStore(Store):
     def patching(self) -> Iterator[Store]:
         with self._edits_lock():
             served = Path(self._generation())
+            self._generations.mkdir(parents=True, exist_ok=True)  # a file of an older layout has none yet
             name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}-patch.duckdb"
             shutil.copyfile(served, self._generations / name)  # served files are checkpointed: no WAL beside
             with self._new_generation(name) as target:
