@@ -13,6 +13,7 @@ from semap.api.deps import get_store
 from semap.api.html import html_response
 from semap.curation import edits
 from semap.curation.fields import LOCATION
+from semap.curation.policy import Actor
 from semap.errors import InvalidParameter
 from semap.maps.edit_pages import OWNER_FORM, owner_page, report_page
 from semap.maps.form_labels import WORDS
@@ -54,9 +55,16 @@ async def owner_save(
 ) -> HTMLResponse:
     actor = owner_actor(store, token)
     assert actor.org_id
-    values = await form_values(request, OWNER_FORM["organizations"])
+    return await _save(request, store, actor, token, lang, "organizations", actor.org_id)
+
+
+async def _save(
+    request: Request, store: Store, actor: Actor, token: str, lang: str, layer: str, record_id: str
+) -> HTMLResponse:
+    """The owner's form, applied; the page again with what happened (or why not, 422)."""
+    values = await form_values(request, OWNER_FORM[layer])
     try:
-        result = edits.change(store, actor, "organizations", actor.org_id, values, "edited by the organization")
+        result = edits.change(store, actor, layer, record_id, values, "edited by the organization")
     except InvalidParameter as exc:
         return html_response(owner_page(store, actor, token, lang, error=str(exc)), 422)
     return html_response(owner_page(store, actor, token, lang, notice=_outcome(result, lang)))
@@ -78,13 +86,7 @@ async def owner_resource_save(
     resource_id: Annotated[str, Path(max_length=64)],
     lang: Lang = "ko",
 ) -> HTMLResponse:
-    actor = owner_actor(store, token)
-    values = await form_values(request, OWNER_FORM["resources"])
-    try:
-        result = edits.change(store, actor, "resources", resource_id, values, "edited by the organization")
-    except InvalidParameter as exc:
-        return html_response(owner_page(store, actor, token, lang, error=str(exc)), 422)
-    return html_response(owner_page(store, actor, token, lang, notice=_outcome(result, lang)))
+    return await _save(request, store, owner_actor(store, token), token, lang, "resources", resource_id)
 
 
 ReportLayer = Annotated[Literal["organizations", "resources"], Path()]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
 from semap.curation import events, review
-from semap.curation.access import grants
+from semap.curation.access import accounts, grants
 from semap.curation.edits import load_record, today
 from semap.curation.fields import FIELDS, LOCATION, MODERATED, OWNER_FIELDS, OWNER_STATUSES
 from semap.curation.freshness import stale
@@ -58,8 +59,6 @@ def form_fields(layer: str, record: dict[str, Any], names: tuple[str, ...], lang
         choices = OWNER_STATUSES[layer] if owner and name == "status" else rule.choices
         value = record.get(name)
         if name == LOCATION and value:
-            import json
-
             place = json.loads(value)
             value = f"{place['lon']},{place['lat']}"
         rows.append(
@@ -205,8 +204,6 @@ def record_admin_page(
 
 
 def admin_page(store: Store, csrf: str, lang: str, notice: str = "", error: str = "") -> Page:
-    from semap.curation.access import accounts
-
     rows = [
         {
             "email": a.email,
