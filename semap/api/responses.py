@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi.responses import Response
+
+
+def attachment(name: str, ascii_name: str | None = None) -> str:
+    """Content-Disposition for a download: the UTF-8 name (RFC 6266/5987), and an ASCII one for old clients."""
+    fallback = f'; filename="{ascii_name}"' if ascii_name else ""
+    return f"attachment{fallback}; filename*=UTF-8''{quote(name)}"
 
 
 class GeoJSONResponse(Response):

@@ -2,7 +2,6 @@
 # No "from __future__ import annotations": FastAPI must see each layer's filter dependency, a closure variable.
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -11,6 +10,7 @@ from semap.api.caching import cached
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.params import FILTERS
+from semap.api.responses import attachment
 from semap.exports import ExportFormat, feature_export
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LayerName
@@ -38,8 +38,7 @@ def _export(layer: LayerName):
     ) -> Response:
         body, name = feature_export(store, layer.value, flt, fmt)
         ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
-        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-        return cached(request, body, MEDIA[fmt], {"Content-Disposition": disposition})
+        return cached(request, body, MEDIA[fmt], {"Content-Disposition": attachment(name, ascii_name)})
 
     return handler
 

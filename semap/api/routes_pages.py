@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from importlib import resources
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -12,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.html import html_response, problem_page
+from semap.api.responses import attachment
 from semap.errors import InvalidParameter, NotFound, StoreNotBuilt
 from semap.features.filters import resolve_district
 from semap.features.layers import LayerName
@@ -75,7 +75,7 @@ def district_print_pdf(
         return _problem_page(lang, 404, TEXT[lang]["no_district"], str(exc).removeprefix("district: "))
     pdf = district_print(store, district, layer, size, lang, load(MapSettings).public_url)
     filename = f"semap-{district.name_ko}-{layer.value}-{size}.pdf"
-    disposition = f"attachment; filename=\"semap-{district.adm_code}.pdf\"; filename*=UTF-8''{quote(filename)}"
+    disposition = attachment(filename, f"semap-{district.adm_code}.pdf")
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
 
 

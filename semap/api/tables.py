@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 from fastapi.responses import Response
 
+from semap.api.responses import attachment
 from semap.exports import TableFormat, table_bytes
 
 MEDIA_TYPES = {
@@ -24,10 +25,7 @@ def download_name(*parts: str, extension: str) -> str:
 def table_response(table: pd.DataFrame, fmt: TableFormat, *name_parts: str) -> Response:
     headers = {}
     if fmt is not TableFormat.json:
-        from urllib.parse import quote
-
-        name = download_name(*name_parts, extension=fmt.value)
-        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        headers["Content-Disposition"] = attachment(download_name(*name_parts, extension=fmt.value))
     return Response(table_bytes(table, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
 
 

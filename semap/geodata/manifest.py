@@ -69,18 +69,18 @@ def _load(path: Path, monthly: bool, make: Callable[[str, dict[str, Any]], T]) -
     return sources
 
 
+def _common(entry: dict[str, Any]) -> dict[str, str]:
+    """The fields every source has, fixed or monthly (a missing one raises KeyError, named by _load)."""
+    return {key: entry[key] for key in ("title", "base_url", "dir", "encoding", "crs", "licence")}
+
+
 def load_monthly(path: Path) -> dict[str, MonthlySource]:
     return _load(
         path,
         True,
         lambda name, entry: MonthlySource(
             name=name,
-            title=entry["title"],
-            base_url=entry["base_url"],
-            dir=entry["dir"],
-            encoding=entry["encoding"],
-            crs=entry["crs"],
-            licence=entry["licence"],
+            **_common(entry),
             file_pattern=entry["file_pattern"],
             members=tuple(entry["members"]),
             releases={str(k): v for k, v in entry.get("releases", {}).items()},
@@ -95,13 +95,8 @@ def load_manifest(path: Path) -> dict[str, Source]:
         False,
         lambda name, entry: Source(
             name=name,
-            title=entry["title"],
-            base_url=entry["base_url"],
-            dir=entry["dir"],
-            encoding=entry["encoding"],
-            crs=entry["crs"],
+            **_common(entry),
             vintage=str(entry["vintage"]),
-            licence=entry["licence"],
             files=dict(entry["files"]),
         ),
     )
