@@ -11,15 +11,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from semap.api.auth import COOKIE, limit, optional_session, secret, session_actor, set_session_cookie, signed_in
 from semap.api.deps import get_store
 from semap.api.html import html_response
+from semap.api.responses import attachment
 from semap.api.routes_owner import form_values
 from semap.curation import access, edits, review
 from semap.curation.access import Session
+from semap.curation.fields import COORDINATOR_FORM
 from semap.curation.policy import Actor, require_district
 from semap.errors import InvalidParameter, NotSignedIn
 from semap.exports import rows_to_csv
 from semap.features.filters import resolve_district
 from semap.geodata.districts import by_adm_code, load_crosswalk
-from semap.maps.edit_pages import COORDINATOR_FORM, coordinator_page, login_page, record_admin_page
+from semap.maps.edit_pages import coordinator_page, login_page, record_admin_page
 from semap.settings import AccessSettings, MapSettings, load
 from semap.store import Store
 
@@ -137,12 +139,12 @@ def resources_with_contacts(store: StoreDep, actor: ActorDep, name: Annotated[st
         f"SELECT {', '.join(columns)} FROM resources WHERE district_adm_code = :d ORDER BY id", {"d": district.adm_code}
     )
     body = rows_to_csv([dict(zip(columns, r, strict=True)) for r in rows])
-    filename = quote(f"semap-{district.name_ko}-resources-contacts.csv")
+    filename = f"semap-{district.name_ko}-resources-contacts.csv"
     return Response(
         body,
         media_type="text/csv; charset=utf-8",
         headers={
-            "Content-Disposition": f"attachment; filename=\"resources.csv\"; filename*=UTF-8''{filename}",
+            "Content-Disposition": attachment(filename, "resources.csv"),
             "Cache-Control": "private, no-store",
         },
     )

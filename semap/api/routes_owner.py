@@ -12,10 +12,10 @@ from semap.api.auth import client, limit, owner_actor
 from semap.api.deps import get_store
 from semap.api.html import html_response
 from semap.curation import edits
-from semap.curation.fields import LOCATION
+from semap.curation.fields import LOCATION, OWNER_FORM
 from semap.curation.policy import Actor
 from semap.errors import InvalidParameter
-from semap.maps.edit_pages import OWNER_FORM, owner_page, report_page
+from semap.maps.edit_pages import owner_page, report_page
 from semap.maps.form_labels import WORDS
 from semap.maps.labels import TEXT
 from semap.settings import AccessSettings, load

@@ -246,34 +246,38 @@ def invite(store: Store, by: Actor, org_id: str, email: str | None, secret: str,
     return grant, _serializer(secret).dumps({"g": grant.id, "o": org_id})
 
 
+_GRANT_COLUMNS = "id, org_id, email, issued_by, issued_at, expires_at, revoked_at"
+
+
 def grants(overlay: Tables, org_ids: list[str] | None = None) -> list[Grant]:
-    rows = [
-        Grant(*r)
-        for r in overlay.fetch(
-            "SELECT id, org_id, email, issued_by, issued_at, expires_at, revoked_at FROM access_grants "
-            "ORDER BY issued_at"
-        )
-    ]
+    rows = [Grant(*r) for r in overlay.fetch(f"SELECT {_GRANT_COLUMNS} FROM access_grants ORDER BY issued_at")]
     return rows if org_ids is None else [g for g in rows if g.org_id in org_ids]
 
 
+def _grant(overlay: Tables, grant_id: str) -> Grant | None:
+    """One grant by id: every owner request looks its link up, so not a scan of all grants."""
+    found = overlay.fetch(f"SELECT {_GRANT_COLUMNS} FROM access_grants WHERE id = :id", {"id": grant_id[:64]})
+    return Grant(*found[0]) if found else None
+
+
 def revoke(store: Store, by: Actor, grant_id: str) -> None:
-    found = [g for g in grants(store.overlay) if g.id == grant_id[:64]]
-    if not found:
+    grant = _grant(store.overlay, grant_id)
+    if grant is None:
         raise NotFound(f"no edit link has the id {grant_id[:64]!r}")
-    district = store.fetch("SELECT district_adm_code FROM organizations WHERE id = :id", {"id": found[0].org_id})
-    require_district(by, district[0][0] if district else None)
+    found = store.fetch("SELECT district_adm_code FROM organizations WHERE id = :id", {"id": grant.org_id})
+    district = found[0][0] if found else None
+    require_district(by, district)
     event = new_event(
         kind="revoke",
         actor_role=by.role,
         actor_id=by.id,
         layer="organizations",
-        record_id=found[0].org_id,
-        district_adm_code=district[0][0] if district else None,
-        after=found[0].id,
+        record_id=grant.org_id,
+        district_adm_code=district,
+        after=grant.id,
     )
     with store.overlay.transaction() as tx:
-        tx.execute("UPDATE access_grants SET revoked_at = :at WHERE id = :id", {"at": _iso(_now()), "id": found[0].id})
+        tx.execute("UPDATE access_grants SET revoked_at = :at WHERE id = :id", {"at": _iso(_now()), "id": grant.id})
         append(tx, [event])
 
 
@@ -287,10 +291,9 @@ def owner(overlay: Tables, token: str, secret: str) -> Actor:
         raise LinkInvalid("this edit link is not valid") from None
     if not isinstance(data, dict) or not isinstance(data.get("g"), str):
         raise LinkInvalid("this edit link is not valid")
-    found = [g for g in grants(overlay) if g.id == data["g"] and g.org_id == data.get("o")]
-    if not found:
+    grant = _grant(overlay, data["g"])
+    if grant is None or grant.org_id != data.get("o"):
         raise LinkInvalid("this edit link is not valid")
-    grant = found[0]
     if grant.revoked_at:
         raise LinkInvalid("this edit link was revoked: ask your district coordinator for a new one")
     if grant.expires_at < _iso(_now()):

@@ -9,17 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from semap.curation.fields import CREATED, FIELDS, LOCATION
-from semap.store.base import Store, Tables, Transaction
-
-# District and dong of an edited point, by point-in-polygon as the build does.
-_ASSIGN_AREA = """
-UPDATE {table} SET
-    district_adm_code = (SELECT d.district_adm_code FROM dongs d WHERE ST_Intersects(d.geom, {table}.geom)
-                         ORDER BY d.kostat_code LIMIT 1),
-    dong_code = (SELECT d.kostat_code FROM dongs d WHERE ST_Intersects(d.geom, {table}.geom)
-                 ORDER BY d.kostat_code LIMIT 1)
-WHERE id = :id
-"""
+from semap.store.base import ASSIGN_AREAS, Store, Tables, Transaction
 
 
 @dataclass(frozen=True)
@@ -86,7 +76,7 @@ def apply_one(tx: Transaction, store: Store, edit: Edit) -> None:
             "precision_m = :precision_m, confidence = :confidence, manual_override = :manual WHERE id = :id",
             {**place, "manual": place.get("match_type") == "manual", "id": edit.record_id},
         )
-        tx.execute(_ASSIGN_AREA.format(table=table), {"id": edit.record_id})
+        tx.execute(ASSIGN_AREAS.format(table=table, where="id = :id"), {"id": edit.record_id})  # as a build does
     elif edit.field == "verified_at":  # a confirmation never moves the date back (a newer registry vintage)
         tx.execute(
             f"UPDATE {table} SET verified_at = :value WHERE id = :id AND (verified_at IS NULL OR verified_at < :value)",

@@ -11,12 +11,11 @@ from typing import Any
 from semap.curation.apply import Edit, apply_edits, apply_one
 from semap.curation.events import Event, append, new_event
 from semap.curation.fields import CREATED, FIELDS, LOCATION, MODERATED, check_layer, clean_value
-from semap.curation.policy import SYSTEM, Actor, require_district, require_edit, require_owner_status
+from semap.curation.policy import Actor, require_district, require_edit, require_owner_status
 from semap.errors import InvalidParameter, NotFound, SemapError
 from semap.geocode.address import normalize
-from semap.geocode.chain import GeocoderChain
+from semap.geocode.chain import GeocoderChain, written_district
 from semap.geocode.providers import build_geocoders
-from semap.geodata.districts import by_name
 from semap.settings import GeocodeSettings, load
 from semap.store.base import Store, Transaction
 
@@ -60,14 +59,8 @@ def place_address(store: Store, raw: str) -> tuple[str, str]:
         parsed = normalize(raw)
     except SemapError as exc:
         raise InvalidParameter("address_raw", str(exc)) from None
-    district = None
-    if parsed.in_seoul and parsed.district:
-        try:
-            district = by_name(parsed.district).adm_code
-        except NotFound:
-            district = None
     chain = GeocoderChain(build_geocoders(load(GeocodeSettings), store), store)
-    found = chain.geocode(parsed, district).location
+    found = chain.geocode(parsed, written_district(parsed, None)).location
     if found is None:
         raise InvalidParameter("address_raw", f"{raw!r} could not be placed in Seoul; check it or set the location")
     place = {
@@ -231,6 +224,3 @@ def report_problem(store: Store, layer: str, record_id: str, message: str, repor
 
 def today() -> date:
     return datetime.now(UTC).date()
-
-
-__all__ = ["SYSTEM", "ChangeResult", "change", "confirm", "create_resource", "load_record", "report_problem"]

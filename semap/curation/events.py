@@ -14,6 +14,7 @@ COLUMNS = tuple(name for name, _ in CHANGE_EVENT_COLUMNS)
 # Waiting for a coordinator until an event refers to them: owner proposals and public problem reports.
 OPEN_KINDS = ("propose", "report")
 ANSWER_KINDS = ("approve", "reject", "resolve")
+_ANSWERS = "kind IN (" + ", ".join(f"'{k}'" for k in ANSWER_KINDS) + ")"  # constants, not input
 
 
 @dataclass(frozen=True)
@@ -70,32 +71,34 @@ def one(overlay: Tables, event_id: str) -> Event | None:
 
 def answered(overlay: Tables, event_id: str) -> bool:
     rows = overlay.fetch(
-        "SELECT count(*) FROM change_events WHERE refers_to = :id AND kind IN ('approve', 'reject', 'resolve')",
+        f"SELECT count(*) FROM change_events WHERE refers_to = :id AND {_ANSWERS}",
         {"id": event_id},
     )
     return bool(rows[0][0])
 
 
+def _in_districts(districts: list[str] | None) -> tuple[str, dict[str, Any]]:
+    """' AND district_adm_code IN (…)' with its parameters; None: every district."""
+    if districts is None:
+        return "", {}
+    params = {f"d{i}": d for i, d in enumerate(districts)}
+    return f" AND district_adm_code IN ({', '.join(':' + k for k in params) or 'NULL'})", params
+
+
 def open_items(overlay: Tables, districts: list[str] | None) -> list[Event]:
     """Proposals and problem reports nobody has answered, in the given districts (None: all)."""
     where = (
-        "kind IN ('propose', 'report') AND id NOT IN (SELECT refers_to FROM change_events "
-        "WHERE refers_to IS NOT NULL AND kind IN ('approve', 'reject', 'resolve'))"
+        "kind IN (" + ", ".join(f"'{k}'" for k in OPEN_KINDS) + ") AND id NOT IN (SELECT refers_to FROM "
+        f"change_events WHERE refers_to IS NOT NULL AND {_ANSWERS})"
     )
-    params: dict[str, Any] = {}
-    if districts is not None:
-        names = [f":d{i}" for i in range(len(districts))]
-        where += f" AND district_adm_code IN ({', '.join(names) or 'NULL'})"
-        params = {f"d{i}": d for i, d in enumerate(districts)}
-    return _events(overlay, where, params)
+    in_districts, params = _in_districts(districts)
+    return _events(overlay, where + in_districts, params)
 
 
 def recent(overlay: Tables, districts: list[str] | None, role: str, since: str, limit: int = 200) -> list[Event]:
     """Changes by ``role`` since ``since`` (owners' changes applied at once are listed for review)."""
     where = "actor_role = :role AND at >= :since AND kind IN ('edit', 'verify')"
-    params: dict[str, Any] = {"role": role, "since": since}
-    if districts is not None:
-        names = [f":d{i}" for i in range(len(districts))]
-        where += f" AND district_adm_code IN ({', '.join(names) or 'NULL'})"
-        params.update({f"d{i}": d for i, d in enumerate(districts)})
+    in_districts, params = _in_districts(districts)
+    where += in_districts
+    params.update({"role": role, "since": since})
     return _events(overlay, where, params, f"LIMIT {int(limit)}")

@@ -64,39 +64,39 @@ RESOURCE_FIELDS: dict[str, FieldRule] = {
 FIELDS = {"organizations": ORGANIZATION_FIELDS, "resources": RESOURCE_FIELDS}
 # An owner's change to these waits in the district's review queue; other owner changes apply at once.
 MODERATED = frozenset({"name", "type", "address_raw", "address_normalized", LOCATION})
-# What an owner may change at all (the rest is the coordinator's: archiving, the resource's owner).
-OWNER_FIELDS = {
-    "organizations": frozenset(
-        {
-            "name",
-            "type",
-            "address_raw",
-            LOCATION,
-            "description",
-            "phone",
-            "email",
-            "website",
-            "opening_hours",
-            "status",
-            "category",
-        }
+# What an owner may change, in the order their form shows it (the rest is the coordinator's: archiving, the
+# resource's owner, the point itself); an address change places the record again.
+OWNER_FORM = {
+    "organizations": (
+        "name",
+        "type",
+        "category",
+        "description",
+        "opening_hours",
+        "website",
+        "phone",
+        "email",
+        "address_raw",
+        "status",
     ),
-    "resources": frozenset(
-        {
-            "name",
-            "category",
-            "description",
-            "fee",
-            "eligibility",
-            "availability",
-            "contact",
-            "booking_url",
-            "address_raw",
-            LOCATION,
-            "status",
-        }
+    "resources": (
+        "name",
+        "category",
+        "description",
+        "fee",
+        "eligibility",
+        "availability",
+        "contact",
+        "booking_url",
+        "address_raw",
+        "status",
     ),
 }
+COORDINATOR_FORM = {
+    "organizations": (*OWNER_FORM["organizations"], LOCATION),
+    "resources": (*OWNER_FORM["resources"], "owner_name", "owner_org_id", LOCATION),
+}
+OWNER_FIELDS = {layer: frozenset((*names, LOCATION)) for layer, names in OWNER_FORM.items()}
 OWNER_STATUSES = {"organizations": ("operating", "closed"), "resources": ("available", "retired")}
 
 

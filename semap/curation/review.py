@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from semap.curation import events
 from semap.curation.apply import Edit, apply_one
-from semap.curation.edits import ChangeResult, change, commit, load_record, today
+from semap.curation.edits import CHANGING_KINDS, ChangeResult, change, commit, load_record, today
 from semap.curation.events import Event, new_event
 from semap.curation.fields import CREATED, LOCATION, location_value
 from semap.curation.policy import Actor, require_district
@@ -82,7 +82,7 @@ def resolve(store: Store, actor: Actor, event_id: str, reason: str = "") -> Even
 def revert(store: Store, actor: Actor, event_id: str, reason: str = "") -> ChangeResult:
     """Set the field back to what it was before that change (itself a change, in the history)."""
     event = _event(store, event_id)
-    if event.kind not in ("edit", "verify", "revert", "archive", "create") or not event.field or event.field == CREATED:
+    if event.kind not in CHANGING_KINDS or not event.field or event.field == CREATED:
         raise InvalidParameter("event", f"{event.id} ({event.kind}) is not a change of a field")
     assert event.layer and event.record_id
     record = load_record(store, event.layer, event.record_id)
@@ -157,7 +157,8 @@ def _record_district(store: Store, layer: str, record_id: str) -> str | None:
 
 def settle(store: Store, actor: Actor, layer: str, record_id: str, fieldname: str, keep_edit: bool) -> None:
     """A conflict: keep the edit (the registry's new value becomes its base) or take the registry's value."""
-    require_district(actor, _record_district(store, layer, record_id))  # before saying whether one exists
+    district = _record_district(store, layer, record_id)
+    require_district(actor, district)  # before saying whether one exists
     found = [c for c in conflicts(store, None) if (c.layer, c.record_id, c.field) == (layer, record_id, fieldname)]
     if not found:
         raise NotFound(f"no open conflict on {layer} {record_id} {fieldname}")
@@ -168,7 +169,7 @@ def settle(store: Store, actor: Actor, layer: str, record_id: str, fieldname: st
         actor_id=actor.id,
         layer=layer,
         record_id=record_id,
-        district_adm_code=_record_district(store, layer, record_id),
+        district_adm_code=district,
         field=fieldname,
         before=row.edited_value,
         after=row.edited_value if keep_edit else row.registry_value,

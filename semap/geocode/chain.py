@@ -6,9 +6,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from semap.errors import GeocoderError
+from semap.errors import GeocoderError, NotFound
 from semap.geocode.address import ParsedAddress
 from semap.geocode.types import Geocoder, Location
+from semap.geodata.districts import by_name
 from semap.store.base import Store
 
 DONG_CENTER = (
@@ -29,6 +30,18 @@ M2_PER_DEG2 = 111_320.0 * 111_320.0 * math.cos(math.radians(37.55))
 
 def _radius_m(area_deg2: float) -> float:
     return round(math.sqrt(float(area_deg2) * M2_PER_DEG2 / math.pi))
+
+
+def written_district(address: ParsedAddress | None, fallback: str | None) -> str | None:
+    """adm_code of the Seoul district an address names (the chain's fallbacks need it), else ``fallback``."""
+    if address and not address.in_seoul:
+        return None  # 부산 중구 names no Seoul district, whatever the registry's column says
+    if address and address.district:
+        try:
+            return by_name(address.district).adm_code
+        except NotFound:
+            return fallback
+    return fallback
 
 
 @dataclass

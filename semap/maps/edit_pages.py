@@ -9,44 +9,21 @@ from typing import Any
 from semap.curation import events, review
 from semap.curation.access import accounts, grants
 from semap.curation.edits import load_record, today
-from semap.curation.fields import FIELDS, LOCATION, MODERATED, OWNER_FIELDS, OWNER_STATUSES
+from semap.curation.fields import (
+    COORDINATOR_FORM,
+    FIELDS,
+    LOCATION,
+    MODERATED,
+    OWNER_FIELDS,
+    OWNER_FORM,
+    OWNER_STATUSES,
+)
 from semap.curation.freshness import stale
 from semap.curation.policy import Actor
 from semap.geodata.districts import District, by_adm_code, load_crosswalk
 from semap.maps.form_labels import FIELD_LABELS, WORDS
 from semap.maps.render import Page, render_plain
 from semap.store.base import Store
-
-OWNER_FORM = {
-    "organizations": (
-        "name",
-        "type",
-        "category",
-        "description",
-        "opening_hours",
-        "website",
-        "phone",
-        "email",
-        "address_raw",
-        "status",
-    ),
-    "resources": (
-        "name",
-        "category",
-        "description",
-        "fee",
-        "eligibility",
-        "availability",
-        "contact",
-        "booking_url",
-        "address_raw",
-        "status",
-    ),
-}
-COORDINATOR_FORM = {
-    "organizations": (*OWNER_FORM["organizations"], LOCATION),
-    "resources": (*OWNER_FORM["resources"], "owner_name", "owner_org_id", LOCATION),
-}
 
 
 def form_fields(layer: str, record: dict[str, Any], names: tuple[str, ...], lang: str, owner: bool) -> list[dict]:

@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from semap.errors import NotFound
 from semap.geocode.address import ParsedAddress
-from semap.geocode.chain import GeocoderChain
+from semap.geocode.chain import GeocoderChain, written_district
 from semap.geocode.types import Location
-from semap.geodata.districts import by_name
 from semap.registry.model import Organization, Resource
 from semap.store.base import Store
 
@@ -51,17 +49,6 @@ def manual_pins(store: Store) -> dict[str, Location]:
         r[0]: Location(float(r[1]), float(r[2]), "manual", 1.0, "manual", r[3], release=f"pinned by hand {r[4]}")
         for r in rows
     }
-
-
-def written_district(address: ParsedAddress | None, fallback: str | None) -> str | None:
-    if address and not address.in_seoul:
-        return None  # 부산 중구 names no Seoul district, whatever the registry's column says
-    if address and address.district:
-        try:
-            return by_name(address.district).adm_code
-        except NotFound:
-            return fallback
-    return fallback
 
 
 def place_all(

@@ -11,18 +11,9 @@ from semap.geocode.legal_dong import address_exists
 from semap.geodata.boundaries import COORDINATE_DECIMALS
 from semap.pipeline.locate import Placement, Placements
 from semap.registry.model import Organization, Resource
-from semap.store.base import Store
+from semap.store.base import ASSIGN_AREAS, Store
 from semap.store.schema import ORGANIZATION_COLUMNS, RESOURCE_COLUMNS
 
-# District and dong come from the point, by point-in-polygon against the boundaries, inside the swap.
-ASSIGN_AREAS = """
-UPDATE {table} SET
-    district_adm_code = (SELECT d.district_adm_code FROM dongs d WHERE ST_Intersects(d.geom, {table}.geom)
-                         ORDER BY d.kostat_code LIMIT 1),
-    dong_code = (SELECT d.kostat_code FROM dongs d WHERE ST_Intersects(d.geom, {table}.geom)
-                 ORDER BY d.kostat_code LIMIT 1)
-WHERE geom IS NOT NULL
-"""
 # Two checks: the address's district against the point (a wrong placement or address), and the registry's own
 # 시군구 column against the point (in 자활기업 lists, the supervising center's district: expected to differ).
 FLAG_MISMATCH = """
@@ -124,7 +115,7 @@ def replace_records(store: Store, organizations: pd.DataFrame, resources: pd.Dat
         for table, frame in (("organizations", organizations), ("resources", resources)):
             tx.execute(f"DELETE FROM {table}")
             tx.insert_frame(table, frame)
-            tx.execute(ASSIGN_AREAS.format(table=table))
+            tx.execute(ASSIGN_AREAS.format(table=table, where="geom IS NOT NULL"))  # inside the swap
             tx.execute(FLAG_MISMATCH.format(table=table))
         store.set_meta(tx, meta)
 

@@ -56,6 +56,17 @@ class Tables(Protocol):
 
 BeforeSwap = Callable[["Store"], None]
 
+# District and dong of placed records, by point-in-polygon against the boundaries: after a build for every record
+# ({where} = "geom IS NOT NULL"), after an edit for one ("id = :id").
+ASSIGN_AREAS = """
+UPDATE {table} SET
+    district_adm_code = (SELECT d.district_adm_code FROM dongs d WHERE ST_Intersects(d.geom, {table}.geom)
+                         ORDER BY d.kostat_code LIMIT 1),
+    dong_code = (SELECT d.kostat_code FROM dongs d WHERE ST_Intersects(d.geom, {table}.geom)
+                 ORDER BY d.kostat_code LIMIT 1)
+WHERE {where}
+"""
+
 
 class Store(ABC):
     backend: str
