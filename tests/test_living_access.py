@@ -248,3 +248,28 @@ def test_problem_reports_need_no_account_land_in_the_queue_and_are_rate_limited(
         assert all("testclient" not in (e.actor_id or "") for e in queue)  # the address is not kept
         review.resolve(store, SONGPA, queue[0].id)
         assert events.open_items(store.overlay, ["11710"]) == []
+
+
+def test_what_people_type_is_shown_as_text_and_never_runs_in_a_spreadsheet(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Edits are a new way in for payloads: the same escaping and formula neutralizing as registry text."""
+    with writable_store("duckdb", request, tmp_path) as (store, _):
+        add_coordinator(store, "songpa@example.org", "송파구")
+        resource = record_in(store, "resources", "송파구")
+        org = record_in(store, "organizations", "송파구")
+        html_payload, formula = '<img src=x onerror="alert(1)">{{ 7*7 }}', '=HYPERLINK("http://evil.example","x")'
+        coordinator, csrf = signed_in(store, "songpa@example.org")
+        answer = coordinator.post(
+            f"/coordinator/records/resources/{resource}",
+            data={"csrf": csrf, "description": html_payload, "contact": formula},
+        )
+        assert answer.status_code == 200 and html_payload not in answer.text and "&lt;img" in answer.text
+        token = owner_link(store, org)
+        public = TestClient(create_app(store))
+        assert public.post(f"/edit/{token}", data={"description": html_payload}).status_code == 200
+        for page in (f"/organizations/{org}", f"/edit/{token}", f"/coordinator/records/resources/{resource}"):
+            text = (coordinator if page.startswith("/coordinator") else public).get(page).text
+            assert html_payload not in text and "&lt;img src=x onerror=" in text and "{{ 7*7 }}" in text
+        exported = coordinator.get("/coordinator/districts/송파구/resources.csv").content.decode("utf-8-sig")
+        assert "'" + formula.replace('"', '""') in exported
