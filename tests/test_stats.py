@@ -116,3 +116,26 @@ def test_counts_tables(built_store: Store) -> None:
     resources = resources_table(built_store, ResourcesBy.district)
     assert resources["total"].sum() == 555
     assert resources.loc["송파구", "문제해결"] == 45
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.int64, st.tuples(st.integers(1, 5), st.integers(2, 5)), elements=st.integers(0, 60)))
+def test_vectorized_inference_matches_scipy_binomtest_cell_by_cell(matrix: np.ndarray) -> None:
+    """The table's intervals and p-values (vectorized Beta quantiles and pmf sums) against scipy's binomtest run
+    on each cell: two independent computations of the same exact tests."""
+    from scipy.stats import binomtest
+
+    counts = pd.DataFrame(matrix, index=[f"d{i}" for i in range(matrix.shape[0])])
+    counts.columns = [f"j{j}" for j in range(matrix.shape[1])]
+    if counts.to_numpy().sum() == 0:
+        return
+    for row in location_quotients(counts).itertuples():
+        share = row.n_j / row.N
+        if row.n_i == 0 or not 0 < share < 1:
+            assert np.isnan(row.p_value) and np.isnan(row.ci_low)
+            continue
+        test = binomtest(row.n_ij, row.n_i, share)
+        interval = test.proportion_ci(confidence_level=0.95, method="exact")
+        assert row.p_value == pytest.approx(test.pvalue, rel=1e-6, abs=1e-12)
+        assert row.ci_low == pytest.approx(interval.low / share, rel=1e-6, abs=1e-12)
+        assert row.ci_high == pytest.approx(interval.high / share, rel=1e-6, abs=1e-12)
