@@ -26,6 +26,15 @@ class StoreSettings(BaseSettings):
         description="postgresql+psycopg://user@host:port/db for PostGIS; unset for the embedded DuckDB store",
     )
     data_dir: Path = Field(default=Path("data"), description="downloads, the embedded store and reports")
+    pool_size: int = Field(
+        default=20, ge=1, description="PostGIS connections kept open per process (about the concurrent requests)"
+    )
+    data_version_ttl_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="PostGIS: how long a server trusts the data version it read before asking again; another "
+        "process's build reaches cached answers within this time (this process's own edits at once)",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -93,6 +102,9 @@ class ApiSettings(BaseSettings):
     frame_ancestors: str = Field(
         default="'self'",
         description="CSP frame-ancestors: who may embed SeMap's pages, e.g. \"'self' https://www.songpa.go.kr\"",
+    )
+    response_cache_mb: int = Field(
+        default=64, ge=0, description="memory for tiles, exports, pages and tables per data version; 0: none"
     )
 
 

@@ -12,7 +12,7 @@ import orjson
 
 from semap.errors import InvalidParameter, NotFound
 from semap.features.filters import FeatureFilter, where_clause
-from semap.features.layers import Layer, from_clause
+from semap.features.layers import Layer
 from semap.features.queries import feature_dict, feature_rows
 from semap.store.base import Store
 
@@ -41,13 +41,12 @@ def geojson_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int,
 
 
 def mvt_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int, y: int) -> bytes:
-    check_tile(z, x, y)
+    bounds = TMS.bounds(check_tile(z, x, y))
     where, params = where_clause(flt, layer, store.dialect.envelope)
     columns = ", ".join(f"t.{c}" for c in layer.tile_properties)
-    sql = store.dialect.mvt.format(columns=columns, source=from_clause(layer), where=where, layer=layer.name)
-    rows = store.fetch(sql, {**params, "z": z, "x": x, "y": y})
-    data = rows[0][0] if rows else None
-    return bytes(data) if data else b""
+    sql = store.dialect.mvt.format(columns=columns, source=f"{layer.table} t", where=where, layer=layer.name)
+    box = {"tminx": bounds.left, "tminy": bounds.bottom, "tmaxx": bounds.right, "tmaxy": bounds.top}
+    return store.fetch_bytes(sql, {**params, **box, "z": z, "x": x, "y": y}) or b""
 
 
 def tilejson(layer: Layer, base_url: str, query: str) -> dict[str, Any]:

@@ -109,6 +109,11 @@ class Store(ABC):
         data version; edits wait for each other and for a build's ``before_swap``, never for a whole build.
         The yielded store's ``overlay`` writes commit with the patch where the backend can (PostGIS)."""
 
+    def fetch_bytes(self, sql: str, params: dict[str, Any] | None = None) -> bytes | None:
+        """The single binary value a query returns (a vector tile), or None when it returns no row or NULL."""
+        rows = self.fetch(sql, params)
+        return bytes(rows[0][0]) if rows and rows[0][0] is not None else None
+
     def data_version(self) -> str:
         """Changes whenever a build swaps data in: the key for caches of derived tables and pages."""
         rows = self.fetch("SELECT value FROM dataset_meta WHERE key = 'data_version'")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,18 +27,23 @@ _SQL_TYPES = {
     "bool": "BOOLEAN",
     "boolean": "BOOLEAN",
 }
+# {source} is the layer's table alone (tiles carry no joined column); :tminx.. is the tile in EPSG:4326.
 MVT = """
-WITH tile AS (SELECT ST_TileEnvelope(:z, :x, :y) AS envelope),
-mvtgeom AS (
-    SELECT ST_AsMVTGeom(ST_Transform(t.geom, 3857), tile.envelope, 4096, 64, true) AS geom, {columns}
-    FROM {source}, tile
-    WHERE t.geom IS NOT NULL AND ST_Intersects(t.geom, ST_Transform(tile.envelope, 4326)) AND {where}
+WITH mvtgeom AS (
+    SELECT ST_AsMVTGeom(ST_Transform(t.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS geom, {columns}
+    FROM {source}
+    WHERE t.geom IS NOT NULL AND ST_Intersects(t.geom, ST_MakeEnvelope(:tminx, :tminy, :tmaxx, :tmaxy, 4326))
+      AND {where}
 )
 SELECT ST_AsMVT(mvtgeom.*, '{layer}', 4096, 'geom') FROM mvtgeom HAVING count(*) > 0
 """
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUILD_LOCK = 0x5E4D_0B11  # pg_advisory_lock key held by the one running `semap build`
 EDITS_LOCK = 0x5E4D_0E17  # transaction lock: one edit at a time, and a build's last step (applying the edits)
+# Per session: no JIT (it compiles for large estimated costs, then a tile takes 50 ms longer) and no parallel
+# plans (their workers start per query and inflate big tiles' latency).
+SESSION_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
+_NAMED_PARAM = re.compile(r"(?<![:\w]):(\w+)")
 
 
 def normalize_url(url: str) -> str:
@@ -89,12 +97,25 @@ class PostGISStore(Store):
         mvt=MVT,
     )
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool_size: int = 20, data_version_ttl_s: float = 1.0) -> None:
         try:
             self._url = make_url(normalize_url(url))
         except ArgumentError as exc:
             raise ConfigError(f"SEMAP_DATABASE_URL is not a valid database URL: {exc}") from None
-        self.engine = create_engine(self._url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        # Connections are kept, never opened per request: a statement on a fresh session costs 75-90 ms. No
+        # pre-ping (a round trip per checkout); a connection the server dropped is invalidated on its first error.
+        self.engine = create_engine(
+            self._url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_recycle=3600,
+            connect_args={"connect_timeout": 5, "options": SESSION_OPTIONS},
+        )
+        # Reads run in autocommit: no BEGIN before and no ROLLBACK after each query (two round trips saved).
+        self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._version_ttl_s = data_version_ttl_s
+        self._version: tuple[float, str] | None = None  # (read at, value)
+        self._version_lock = threading.Lock()
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
@@ -117,13 +138,41 @@ class PostGISStore(Store):
             raise StoreUnavailable(f"cannot migrate the PostGIS schema at {self.describe()}: {reason}") from None
 
     def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        with self.engine.connect() as connection:
+        with self._reader.connect() as connection:
             return [tuple(row) for row in connection.execute(text(sql), params or {})]
+
+    def fetch_bytes(self, sql: str, params: dict[str, Any] | None = None) -> bytes | None:
+        # Binary protocol: a bytea (a vector tile) arrives as bytes, not as hex text decoded on the client.
+        with self._reader.connect() as connection:
+            driver = connection.connection.driver_connection
+            assert driver is not None  # an open connection always has its psycopg connection
+            with driver.cursor(binary=True) as cursor:
+                cursor.execute(_NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%")), params or {})
+                row = cursor.fetchone()
+        return bytes(row[0]) if row and row[0] is not None else None
+
+    def data_version(self) -> str:
+        """Read at most once per ``data_version_ttl_s``: a cached tile costs no round trip. This process's own
+        builds and edits reset it at once; another process's build is seen within the TTL."""
+        now = time.monotonic()
+        known = self._version
+        if known is not None and now - known[0] < self._version_ttl_s:
+            return known[1]
+        with self._version_lock:
+            value = super().data_version()
+            self._version = (now, value)
+        return value
+
+    def forget_data_version(self) -> None:
+        self._version = None
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        with self.engine.begin() as connection:
-            yield _PgTransaction(connection)
+        try:
+            with self.engine.begin() as connection:
+                yield _PgTransaction(connection)
+        finally:
+            self.forget_data_version()
 
     @property
     def overlay(self) -> Tables:
@@ -146,14 +195,18 @@ class PostGISStore(Store):
                         connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EDITS_LOCK})
                         before_swap(staging)
             finally:
+                self.forget_data_version()
                 connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": BUILD_LOCK})
                 connection.commit()
 
     @contextmanager
     def patching(self) -> Iterator[Store]:
-        with self.engine.connect() as connection, connection.begin():
-            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EDITS_LOCK})
-            yield _PostGISPatch(self, connection)
+        try:
+            with self.engine.connect() as connection, connection.begin():
+                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EDITS_LOCK})
+                yield _PostGISPatch(self, connection)
+        finally:
+            self.forget_data_version()
 
     def close(self) -> None:
         self.engine.dispose()
