@@ -69,12 +69,16 @@ def table_bytes(table: pd.DataFrame, fmt: TableFormat) -> bytes:
     return buffer.getvalue()
 
 
-def feature_export(store: Store, layer_name: str, flt: FeatureFilter, fmt: ExportFormat) -> tuple[bytes, str]:
-    """Exactly the features a filter selects, with a file name saying what and when:
-    semap-resources-송파구-2026-11-21.geojson."""
-    layer = LAYERS[LayerName(layer_name)]
+def export_name(layer_name: str, flt: FeatureFilter, fmt: ExportFormat) -> str:
+    """A file name saying what and when: semap-resources-송파구-2026-11-21.geojson."""
     district = resolve_district(flt.district).name_ko if flt.district else ""
-    name = "-".join(p for p in ("semap", layer.name, district, date.today().isoformat()) if p) + f".{fmt.value}"
+    return "-".join(p for p in ("semap", layer_name, district, date.today().isoformat()) if p) + f".{fmt.value}"
+
+
+def feature_export(store: Store, layer_name: str, flt: FeatureFilter, fmt: ExportFormat) -> tuple[bytes, str]:
+    """Exactly the features a filter selects, with its file name (``export_name``)."""
+    layer = LAYERS[LayerName(layer_name)]
+    name = export_name(layer.name, flt, fmt)
     if fmt is ExportFormat.geojson:
         return all_features(store, layer, flt), name
     return rows_to_csv(table_rows(store, layer, flt)), name

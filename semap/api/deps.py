@@ -7,5 +7,6 @@ from fastapi import Request
 from semap.store import Store
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
+    # async: a dependency this small should not cost a hop to the thread pool
     return request.app.state.store

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.responses import HTMLResponse
 
+from semap.api.caching import Body
 from semap.maps.labels import TEXT
 from semap.maps.render import Page, content_security_policy, render_plain
 from semap.settings import ApiSettings, MapSettings, load
@@ -12,6 +13,12 @@ from semap.settings import ApiSettings, MapSettings, load
 def html_response(page: Page, status: int = 200) -> HTMLResponse:
     csp = content_security_policy(page, load(MapSettings), load(ApiSettings).frame_ancestors)
     return HTMLResponse(page.html, status_code=status, headers={"Content-Security-Policy": csp})
+
+
+def page_body(page: Page) -> Body:
+    """A page for the per-data-version cache: its HTML and the policy naming its inline scripts' hashes."""
+    csp = content_security_policy(page, load(MapSettings), load(ApiSettings).frame_ancestors)
+    return Body(page.html.encode(), {"Content-Security-Policy": csp})
 
 
 def problem_page(lang: str, status: int, heading: str, message: str) -> HTMLResponse:

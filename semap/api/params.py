@@ -6,7 +6,7 @@ their own (type, subtype, designation, industry, status). Lengths match what the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
@@ -28,7 +28,7 @@ def _one_of(description: str, values: Sequence[str], **extra: Any) -> Any:
     return Query(description=description, json_schema_extra={"enum": list(values)}, **extra)
 
 
-def common_filter(
+async def common_filter(
     district: Annotated[
         str | None,
         _one_of(
@@ -55,7 +55,7 @@ def common_filter(
     return FeatureFilter.of(district=district, dong=dong, q=q, bbox=bbox, verified_since=verified_since)
 
 
-def resource_filter(
+async def resource_filter(
     request: Request,
     common: Annotated[FeatureFilter, Depends(common_filter)],
     category: Annotated[str | None, _one_of("resource category", RESOURCE_CATEGORIES)] = None,
@@ -68,7 +68,7 @@ def resource_filter(
     return FeatureFilter.of(**common.as_params(), category=category)
 
 
-def organization_filter(
+async def organization_filter(
     common: Annotated[FeatureFilter, Depends(common_filter)],
     category: Annotated[str | None, _one_of("SeMap legend category", SEMAP_CATEGORIES)] = None,
     type: Annotated[str | None, _one_of("organization type", ORG_TYPES)] = None,
@@ -94,7 +94,7 @@ def organization_filter(
     )
 
 
-FILTERS: dict[LayerName, Callable[..., FeatureFilter]] = {
+FILTERS: dict[LayerName, Callable[..., Awaitable[FeatureFilter]]] = {
     LayerName.organizations: organization_filter,
     LayerName.resources: resource_filter,
 }

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
+from semap.api.caching import versioned
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, geojson_doc
@@ -41,13 +44,15 @@ FEATURE_COLLECTION_EXAMPLE = {
     response_class=GeoJSONResponse,
     responses=geojson_doc(FEATURE_COLLECTION_SCHEMA, FEATURE_COLLECTION_EXAMPLE),
 )
-def districts(
+async def districts(
+    request: Request,
     store: Annotated[Store, Depends(get_store)],
     simplify: Annotated[
         float | None, Query(gt=0, le=0.01, description="simplification tolerance in degrees, for maps (e.g. 0.0003)")
     ] = None,
-) -> GeoJSONResponse:
-    return GeoJSONResponse(store.districts_geojson(simplify))
+) -> Response:
+    render = partial(store.districts_geojson, simplify)
+    return await versioned(request, store, render, GeoJSONResponse.media_type, response_class=GeoJSONResponse)
 
 
 @router.get(
@@ -56,12 +61,14 @@ def districts(
     response_class=GeoJSONResponse,
     responses=geojson_doc(FEATURE_COLLECTION_SCHEMA),
 )
-def dongs(
+async def dongs(
+    request: Request,
     store: Annotated[Store, Depends(get_store)],
     district: Annotated[
         str | None,
         Query(description="name or code (see /organizations)", json_schema_extra={"enum": spellings()}),
     ] = None,
-) -> GeoJSONResponse:
+) -> Response:
     adm_code = resolve_district(district).adm_code if district else None
-    return GeoJSONResponse(store.dongs_geojson(adm_code))
+    render = partial(store.dongs_geojson, adm_code)
+    return await versioned(request, store, render, GeoJSONResponse.media_type, response_class=GeoJSONResponse)

@@ -6,12 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from semap.api.caching import cached
+from semap.api.caching import versioned
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.params import FILTERS
 from semap.api.responses import attachment
-from semap.exports import ExportFormat, feature_export
+from semap.exports import ExportFormat, export_name, feature_export
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LayerName
 from semap.store import Store
@@ -30,15 +30,18 @@ EXPORT_DOC: dict[int | str, dict[str, object]] = {
 
 
 def _export(layer: LayerName):
-    def handler(
+    async def handler(
         fmt: ExportFormat,
         request: Request,
         store: Annotated[Store, Depends(get_store)],
         flt: Annotated[FeatureFilter, Depends(FILTERS[layer])],
     ) -> Response:
-        body, name = feature_export(store, layer.value, flt, fmt)
+        name = export_name(layer.value, flt, fmt)
         ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
-        return cached(request, body, MEDIA[fmt], {"Content-Disposition": attachment(name, ascii_name)})
+        headers = {"Content-Disposition": attachment(name, ascii_name)}
+        return await versioned(
+            request, store, lambda: feature_export(store, layer.value, flt, fmt)[0], MEDIA[fmt], headers
+        )
 
     return handler
 

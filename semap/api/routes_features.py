@@ -1,11 +1,14 @@
 """Organizations and shared resources as GeoJSON, with the filter grammar and paging."""
 # No "from __future__ import annotations": FastAPI must see each layer's filter dependency, a closure variable.
 
+from functools import partial
 from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
 
+from semap.api.caching import versioned
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.params import FILTERS
@@ -18,6 +21,7 @@ from semap.features.tiles import MAX_ZOOM
 from semap.store import Store
 
 router = APIRouter(prefix="/api/v1", tags=["features"], responses=ERROR_RESPONSES)
+GEOJSON = GeoJSONResponse.media_type
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
@@ -31,34 +35,40 @@ def _links(request: Request, page: dict, limit: int, offset: int) -> list[dict[s
 
 
 def _list(layer: LayerName):
-    def handler(
+    async def handler(
         request: Request,
         store: StoreDep,
         flt: Annotated[FeatureFilter, Depends(FILTERS[layer])],
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size, at most {MAX_LIMIT}")] = 100,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    ) -> GeoJSONResponse:
-        page = collection(store, LAYERS[layer], flt, limit, offset)
-        page["links"] = _links(request, page, limit, offset)
-        return GeoJSONResponse(orjson.dumps(page))
+    ) -> Response:
+        def render() -> bytes:
+            page = collection(store, LAYERS[layer], flt, limit, offset)
+            page["links"] = _links(request, page, limit, offset)
+            return orjson.dumps(page)
+
+        return await versioned(request, store, render, GEOJSON, response_class=GeoJSONResponse)
 
     return handler
 
 
 def _item(layer: LayerName):
-    def handler(store: StoreDep, feature_id: Annotated[str, Path(max_length=64)]) -> GeoJSONResponse:
-        return GeoJSONResponse(one(store, LAYERS[layer], feature_id))
+    async def handler(request: Request, store: StoreDep, feature_id: Annotated[str, Path(max_length=64)]) -> Response:
+        render = partial(one, store, LAYERS[layer], feature_id)
+        return await versioned(request, store, render, GEOJSON, response_class=GeoJSONResponse)
 
     return handler
 
 
 def _clusters(layer: LayerName):
-    def handler(
+    async def handler(
+        request: Request,
         store: StoreDep,
         flt: Annotated[FeatureFilter, Depends(FILTERS[layer])],
         zoom: Annotated[int, Query(ge=0, le=MAX_ZOOM, description="map zoom; cells are a quarter tile wide")],
-    ) -> GeoJSONResponse:
-        return GeoJSONResponse(clusters(store, LAYERS[layer], flt, zoom))
+    ) -> Response:
+        render = partial(clusters, store, LAYERS[layer], flt, zoom)
+        return await versioned(request, store, render, GEOJSON, response_class=GeoJSONResponse)
 
     return handler
 

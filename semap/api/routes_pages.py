@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from semap.api.caching import Body, versioned
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
-from semap.api.html import html_response, problem_page
+from semap.api.html import page_body, problem_page
 from semap.api.responses import attachment
 from semap.errors import InvalidParameter, NotFound, StoreNotBuilt
 from semap.features.filters import resolve_district
@@ -37,21 +38,33 @@ def _problem_page(lang: str, status: int, heading: str, message: str) -> HTMLRes
     return problem_page(lang, status, heading, message)
 
 
+HTML = "text/html; charset=utf-8"
+
+
 @router.get("/", response_class=HTMLResponse, summary="The citizen map")
-def index(store: Annotated[Store, Depends(get_store)], lang: Lang = "ko") -> HTMLResponse:
+async def index(request: Request, store: Annotated[Store, Depends(get_store)], lang: Lang = "ko") -> Response:
+    def render() -> Body:
+        store.district_rows()  # the map of a store never built would be empty: say how to build it instead
+        return page_body(main_page(lang, request.app.state.map_settings))
+
     try:
-        store.districts_geojson(simplify=0.01)
+        return await versioned(request, store, render, HTML, response_class=HTMLResponse)
     except StoreNotBuilt as exc:
         return _problem_page(lang, 503, TEXT[lang]["not_built"], str(exc))
-    return html_response(main_page(lang, load(MapSettings)))
 
 
 @router.get("/districts/{name}", response_class=HTMLResponse, summary="A district: map, counts, LQ row, resources")
-def district(
-    store: Annotated[Store, Depends(get_store)], name: Annotated[str, Path(max_length=100)], lang: Lang = "ko"
-) -> HTMLResponse:
+async def district(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    name: Annotated[str, Path(max_length=100)],
+    lang: Lang = "ko",
+) -> Response:
+    def render() -> Body:
+        return page_body(district_page(store, name, lang, request.app.state.map_settings))
+
     try:
-        return html_response(district_page(store, name, lang, load(MapSettings)))
+        return await versioned(request, store, render, HTML, response_class=HTMLResponse)
     except InvalidParameter as exc:
         return _problem_page(lang, 404, TEXT[lang]["no_district"], str(exc).removeprefix("district: "))
 
@@ -80,11 +93,17 @@ def district_print_pdf(
 
 
 @router.get("/organizations/{org_id}", response_class=HTMLResponse, summary="An organization's page")
-def organization(
-    store: Annotated[Store, Depends(get_store)], org_id: Annotated[str, Path(max_length=64)], lang: Lang = "ko"
-) -> HTMLResponse:
+async def organization(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    org_id: Annotated[str, Path(max_length=64)],
+    lang: Lang = "ko",
+) -> Response:
+    def render() -> Body:
+        return page_body(organization_page(store, org_id, lang, request.app.state.map_settings))
+
     try:
-        return html_response(organization_page(store, org_id, lang, load(MapSettings)))
+        return await versioned(request, store, render, HTML, response_class=HTMLResponse)
     except NotFound as exc:
         return _problem_page(lang, 404, TEXT[lang]["no_organization"], str(exc))
 

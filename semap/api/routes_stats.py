@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Depends, Query
+import pandas as pd
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from semap.api.caching import versioned
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, geojson_doc
@@ -19,6 +22,7 @@ from semap.stats.tables import CountBy, Level, LqBy, ResourcesBy, counts_table, 
 from semap.store import Store
 
 router = APIRouter(prefix="/api/v1/stats", tags=["statistics"], responses=ERROR_RESPONSES)
+GEOJSON = GeoJSONResponse.media_type
 StoreDep = Annotated[Store, Depends(get_store)]
 FormatQuery = Annotated[TableFormat, Query(description="json rows, or a csv (UTF-8 with BOM) / xlsx download")]
 
@@ -28,13 +32,15 @@ FormatQuery = Annotated[TableFormat, Query(description="json rows, or a csv (UTF
     responses=TABLE_DOC,
     summary="Organizations per district or dong by type, designation, industry or category",
 )
-def counts(
+async def counts(
+    request: Request,
     store: StoreDep,
     by: Annotated[CountBy, Query(description="type gives the published 2013 layout")] = CountBy.type,
     level: Level = Level.district,
     format: FormatQuery = TableFormat.json,
 ) -> Response:
-    return table_response(counts_table(store, by, level), format, "counts", by.value, level.value)
+    table = partial(counts_table, store, by, level)
+    return await table_response(request, store, table, format, "counts", by.value, level.value)
 
 
 @router.get(
@@ -42,21 +48,27 @@ def counts(
     responses=TABLE_DOC,
     summary="Location quotients with confidence intervals, p- and q-values (reference: Seoul)",
 )
-def lq(
+async def lq(
+    request: Request,
     store: StoreDep,
     by: LqBy = LqBy.industry,
     level: Level = Level.district,
     format: FormatQuery = TableFormat.json,
 ) -> Response:
-    table = lq_table(store, by, level).set_index("district_ko" if level is Level.district else "dong_ko")
-    return table_response(table, format, "lq", by.value, level.value)
+    def table() -> pd.DataFrame:
+        return lq_table(store, by, level).set_index("district_ko" if level is Level.district else "dong_ko")
+
+    return await table_response(request, store, table, format, "lq", by.value, level.value)
 
 
 @router.get(
     "/resources", responses=TABLE_DOC, summary="Shared resources by category, per district or per owning organization"
 )
-def resources(store: StoreDep, by: ResourcesBy = ResourcesBy.district, format: FormatQuery = TableFormat.json):
-    return table_response(resources_table(store, by), format, "resources", by.value)
+async def resources(
+    request: Request, store: StoreDep, by: ResourcesBy = ResourcesBy.district, format: FormatQuery = TableFormat.json
+) -> Response:
+    table = partial(resources_table, store, by)
+    return await table_response(request, store, table, format, "resources", by.value)
 
 
 MAP_TOLERANCE = 0.0003  # degrees, about 30 m: choropleths do not need the 1 MB boundaries
@@ -75,9 +87,11 @@ def _with_properties(store: Store, properties: dict[str, dict[str, object]]) -> 
     response_class=GeoJSONResponse,
     responses=geojson_doc(FEATURE_COLLECTION_SCHEMA),
 )
-def counts_geojson(store: StoreDep, by: CountBy = CountBy.type) -> GeoJSONResponse:
-    table = counts_table(store, by, Level.district)
-    return GeoJSONResponse(_with_properties(store, table.to_dict(orient="index")))
+async def counts_geojson(request: Request, store: StoreDep, by: CountBy = CountBy.type) -> Response:
+    def render() -> bytes:
+        return _with_properties(store, counts_table(store, by, Level.district).to_dict(orient="index"))
+
+    return await versioned(request, store, render, GEOJSON, response_class=GeoJSONResponse)
 
 
 @router.get(
@@ -86,7 +100,8 @@ def counts_geojson(store: StoreDep, by: CountBy = CountBy.type) -> GeoJSONRespon
     response_class=GeoJSONResponse,
     responses=geojson_doc(FEATURE_COLLECTION_SCHEMA),
 )
-def lq_geojson(
+async def lq_geojson(
+    request: Request,
     store: StoreDep,
     value: Annotated[
         str,
@@ -96,11 +111,14 @@ def lq_geojson(
         ),
     ],
     by: LqBy = LqBy.industry,
-) -> GeoJSONResponse:
-    table = lq_table(store, by, Level.district)
-    known = sorted(table[by.value].unique())
-    if value not in known:  # a value of another `by`, or one no organization holds: no such row
-        raise NotFound(f"no LQ row for {value!r} by {by.value}; the table has: {', '.join(known)}")
-    rows = table[table[by.value] == value].drop(columns=[by.value]).set_index("district_ko")
-    rows = rows.astype(object).where(rows.notna(), None)
-    return GeoJSONResponse(_with_properties(store, rows.to_dict(orient="index")))
+) -> Response:
+    def render() -> bytes:
+        table = lq_table(store, by, Level.district)
+        known = sorted(table[by.value].unique())
+        if value not in known:  # a value of another `by`, or one no organization holds: no such row
+            raise NotFound(f"no LQ row for {value!r} by {by.value}; the table has: {', '.join(known)}")
+        rows = table[table[by.value] == value].drop(columns=[by.value]).set_index("district_ko")
+        rows = rows.astype(object).where(rows.notna(), None)
+        return _with_properties(store, rows.to_dict(orient="index"))
+
+    return await versioned(request, store, render, GEOJSON, response_class=GeoJSONResponse)

@@ -2,12 +2,13 @@
 # No "from __future__ import annotations": FastAPI must see each layer's filter dependency, a closure variable.
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, Response
 
-from semap.api.caching import cached
+from semap.api.caching import versioned
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.params import FILTERS
@@ -39,10 +40,10 @@ MVT_DOC: dict[int | str, dict[str, object]] = {
 
 
 def _tile(layer: LayerName, render: Callable[..., bytes], media_type: str):
-    def handler(
+    async def handler(
         z: Z, x: XY, y: XY, request: Request, store: StoreDep, flt: Annotated[FeatureFilter, Depends(FILTERS[layer])]
     ) -> Response:
-        return cached(request, render(store, LAYERS[layer], flt, z, x, y), media_type)
+        return await versioned(request, store, partial(render, store, LAYERS[layer], flt, z, x, y), media_type)
 
     return handler
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
+from fastapi import Request
 from fastapi.responses import Response
 
+from semap.api.caching import versioned
 from semap.api.responses import attachment
 from semap.exports import TableFormat, table_bytes
+from semap.store.base import Store
 
 MEDIA_TYPES = {
     TableFormat.json: "application/json",
@@ -22,11 +26,14 @@ def download_name(*parts: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def table_response(table: pd.DataFrame, fmt: TableFormat, *name_parts: str) -> Response:
+async def table_response(
+    request: Request, store: Store, table: Callable[[], pd.DataFrame], fmt: TableFormat, *name_parts: str
+) -> Response:
+    """The table ``table()`` computes, as ``fmt``, once per data version (see semap.api.caching)."""
     headers = {}
     if fmt is not TableFormat.json:
         headers["Content-Disposition"] = attachment(download_name(*name_parts, extension=fmt.value))
-    return Response(table_bytes(table, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
+    return await versioned(request, store, lambda: table_bytes(table(), fmt), MEDIA_TYPES[fmt], headers)
 
 
 TABLE_DOC: dict[int | str, dict[str, object]] = {
