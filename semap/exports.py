@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from enum import StrEnum
 
 import orjson
 import pandas as pd
@@ -13,6 +12,7 @@ import pandas as pd
 from semap.features.filters import FeatureFilter, resolve_district
 from semap.features.layers import LAYERS, LayerName
 from semap.features.queries import all_features, table_rows
+from semap.formats import ExportFormat, TableFormat
 from semap.store.base import Store
 
 # OWASP CSV injection: a cell starting with one of these is a formula to Excel and LibreOffice.
@@ -24,11 +24,6 @@ def neutralize_formula(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
-
-
-class ExportFormat(StrEnum):
-    geojson = "geojson"
-    csv = "csv"
 
 
 def rows_to_csv(rows: list[dict[str, object]]) -> bytes:
@@ -45,12 +40,6 @@ def export_districts(store: Store, fmt: ExportFormat) -> bytes:
     if fmt is ExportFormat.geojson:
         return store.districts_geojson()
     return rows_to_csv(store.district_rows())
-
-
-class TableFormat(StrEnum):
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
 
 
 def table_bytes(table: pd.DataFrame, fmt: TableFormat) -> bytes:

@@ -150,3 +150,15 @@ def test_cli_export_equals_the_api_export(cli_env: dict[str, str], tmp_path: Pat
 
     bad = semap("export", "resources", "--type", "협동조합", env=cli_env, check=False)
     assert bad.returncode == 1 and "type: is not a filter of resources" in bad.stderr.decode()
+
+
+def test_cli_starts_without_loading_the_heavy_libraries() -> None:
+    """`semap --help` and argument errors answer at once: the data libraries load in the commands that use them
+    (the bench measures the time; this keeps the imports that cost it out of the CLI's start)."""
+    probe = (
+        "import sys, semap.cli.main; "
+        "print(','.join(sorted(m for m in ('pandas', 'scipy', 'geopandas', 'duckdb', 'sqlalchemy', 'httpx', "
+        "'numpy', 'folium', 'matplotlib') if m in sys.modules)))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == ""

@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 
 from semap.cli.context import opened_store
-from semap.exports import ExportFormat, export_districts, feature_export
 from semap.features.filters import FeatureFilter
+from semap.formats import ExportFormat
 
 export_app = typer.Typer(help="Export data as GeoJSON or CSV.", no_args_is_help=True)
 FORMAT = typer.Option(ExportFormat.geojson, "--format", "-f", help="geojson or csv")
@@ -29,6 +29,8 @@ def districts(
     output: Path | None = typer.Option(None, "--output", "-o", help="file to write (default: stdout)"),
 ) -> None:
     """The 25 districts with both code schemes (adm_code, kostat_code) and Korean/English names."""
+    from semap.exports import export_districts  # pandas: loaded by the command, not for `semap --help`
+
     store = opened_store()
     try:
         write_output(export_districts(store, fmt), output)
@@ -67,6 +69,8 @@ def _feature_command(layer: str):
             bbox=bbox,
             verified_since=verified_since,
         )
+        from semap.exports import feature_export
+
         store = opened_store()
         try:
             body, name = feature_export(store, layer, flt, fmt)

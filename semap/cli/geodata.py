@@ -5,8 +5,6 @@ from __future__ import annotations
 import typer
 
 from semap.cli.context import geodata_settings
-from semap.geodata.monthly import previous_month
-from semap.pipeline.sources import fetch_all, juso_release
 
 geodata_app = typer.Typer(help="Source files declared in semap/data/sources.toml.", no_args_is_help=True)
 
@@ -18,6 +16,9 @@ def fetch(
 ) -> None:
     """Download the declared source files (or take them from SEMAP_GEODATA_MIRROR) and verify them: sha256 for
     fixed files; size, zip integrity, members (and sha256 where pinned) for a monthly juso release."""
+    from semap.geodata.monthly import previous_month  # httpx: loaded by the command, not for `semap --help`
+    from semap.pipeline.sources import fetch_all, juso_release
+
     settings = geodata_settings()
     if source == "juso":
         release = juso_release(settings, month or previous_month())

@@ -8,8 +8,8 @@ import typer
 
 from semap.cli.context import opened_store
 from semap.cli.export import write_output
-from semap.exports import TableFormat, table_bytes
-from semap.stats.tables import CountBy, Level, LqBy, ResourcesBy, counts_table, lq_table, resources_table
+from semap.formats import TableFormat
+from semap.stats.kinds import CountBy, Level, LqBy, ResourcesBy
 
 stats_app = typer.Typer(help="Statistics tables (counts, location quotients).", no_args_is_help=True)
 FORMAT = typer.Option(TableFormat.csv, "--format", "-f", help="csv (UTF-8 with BOM), json or xlsx")
@@ -17,6 +17,8 @@ OUTPUT = typer.Option(None, "--output", "-o", help="file to write (default: stdo
 
 
 def _emit(make, fmt: TableFormat, output: Path | None, index: bool = True) -> None:
+    from semap.exports import table_bytes  # pandas loads when a table is made, not for `semap --help`
+
     store = opened_store()
     try:
         table = make(store)
@@ -35,6 +37,8 @@ def counts(
     """Organizations per district (or dong) by type — in the published 2013 layout — subtype, designation,
     industry or SeMap category. Each organization counts once ("중복 제외"), except in the designation table,
     which counts it once per designation it holds."""
+    from semap.stats.tables import counts_table  # scipy and pandas: loaded by the command that uses them
+
     _emit(lambda store: counts_table(store, by, level), fmt, output)
 
 
@@ -47,6 +51,8 @@ def lq(
 ) -> None:
     """Location quotients with n_ij, n_i, n_j, N, expected, exact confidence interval, p- and BH q-value,
     adjusted-residual z, small-count flag and suppression code; reference area Seoul."""
+    from semap.stats.tables import lq_table
+
     _emit(lambda store: lq_table(store, by, level), fmt, output, index=False)
 
 
@@ -57,4 +63,6 @@ def resources(
     output: Path | None = OUTPUT,
 ) -> None:
     """Shared resources by category, per district or per owning organization."""
+    from semap.stats.tables import resources_table
+
     _emit(lambda store: resources_table(store, by), fmt, output)

@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import pandas as pd
 
 from semap.errors import StoreNotBuilt
 from semap.stats.cache import per_data_version
 from semap.stats.counts import crosstab, published_type_table
+from semap.stats.kinds import CountBy, Level, LqBy, ResourcesBy
 from semap.stats.lq import location_quotients
 from semap.stats.queries import organizations_by_area, resources_by_area
 from semap.store.base import Store
-
-
-class CountBy(StrEnum):
-    type = "type"
-    subtype = "subtype"
-    designation = "designation"
-    industry = "industry"
-    category = "category"
-
-
-class LqBy(StrEnum):
-    industry = "industry"
-    category = "category"
-    type = "type"
-
-
-class Level(StrEnum):
-    district = "district"
-    dong = "dong"
-
-
-class ResourcesBy(StrEnum):
-    district = "district"
-    organization = "organization"
 
 
 def _organizations(store: Store, level: Level) -> pd.DataFrame:

@@ -12,13 +12,15 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol
 
 from semap.errors import StoreNotBuilt
-from semap.geodata.boundaries import Boundaries
 from semap.store.geojson import feature_collection
+
+if TYPE_CHECKING:  # pandas and geopandas load only where a build needs them: the CLI starts fast
+    import pandas as pd
+
+    from semap.geodata.boundaries import Boundaries
 
 DISTRICT_PROPERTIES = ("adm_code", "kostat_code", "name_ko", "name_en")
 DONG_PROPERTIES = ("kostat_code", "name_ko", "name_en", "district_adm_code", "district_kostat_code")
