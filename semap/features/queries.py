@@ -14,6 +14,7 @@ from semap.store.base import Store
 MAX_LIMIT = 1000
 # RFC 7946 recommends no more precision than needed: 7 decimals is about 1 cm.
 GEOJSON_PRECISION = 7
+PAGE_TAIL = "LIMIT :limit OFFSET :offset"
 
 
 def feature_dict(layer: Layer, row: tuple[Any, ...]) -> dict[str, Any]:
@@ -30,16 +31,24 @@ def feature_dict(layer: Layer, row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-def feature_rows(store: Store, layer: Layer, where: str, params: dict, tail: str = "") -> list[tuple[Any, ...]]:
-    sql = (
+def features_sql(layer: Layer, where: str, tail: str = "") -> str:
+    """Public properties and the geometry as GeoJSON text (written by the database), in id order."""
+    return (
         f"SELECT {select_list(layer)}, ST_AsGeoJSON(t.geom) FROM {from_clause(layer)} "
         f"WHERE {where} ORDER BY t.id {tail}"
     )
-    return store.fetch(sql, params)
+
+
+def count_sql(layer: Layer, where: str) -> str:
+    return f"SELECT count(*) FROM {layer.table} t WHERE {where}"
+
+
+def feature_rows(store: Store, layer: Layer, where: str, params: dict, tail: str = "") -> list[tuple[Any, ...]]:
+    return store.fetch(features_sql(layer, where, tail), params)
 
 
 def _count(store: Store, layer: Layer, where: str, params: dict) -> int:
-    return int(store.fetch(f"SELECT count(*) FROM {layer.table} t WHERE {where}", params)[0][0])
+    return int(store.fetch(count_sql(layer, where), params)[0][0])
 
 
 def collection(store: Store, layer: Layer, flt: FeatureFilter, limit: int, offset: int) -> dict[str, Any]:
@@ -49,9 +58,7 @@ def collection(store: Store, layer: Layer, flt: FeatureFilter, limit: int, offse
     if offset < 0:
         raise InvalidParameter("offset", "0 or more")
     where, params = where_clause(flt, layer, store.dialect.envelope)
-    rows = feature_rows(
-        store, layer, where, {**params, "limit": limit, "offset": offset}, "LIMIT :limit OFFSET :offset"
-    )
+    rows = feature_rows(store, layer, where, {**params, "limit": limit, "offset": offset}, PAGE_TAIL)
     return {
         "type": "FeatureCollection",
         "numberMatched": _count(store, layer, where, params),

@@ -14,7 +14,7 @@ from semap.errors import InvalidParameter, NotFound
 from semap.features.filters import FeatureFilter, where_clause
 from semap.features.layers import Layer
 from semap.features.queries import feature_dict, feature_rows
-from semap.store.base import Store
+from semap.store.base import Dialect, Store
 
 TMS = morecantile.tms.get("WebMercatorQuad")
 MAX_ZOOM = 22
@@ -40,13 +40,30 @@ def geojson_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int,
     return orjson.dumps({"type": "FeatureCollection", "features": [feature_dict(layer, r) for r in rows]})
 
 
-def mvt_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int, y: int) -> bytes:
-    bounds = TMS.bounds(check_tile(z, x, y))
-    where, params = where_clause(flt, layer, store.dialect.envelope)
+def mvt_sql(dialect: Dialect, layer: Layer, flt: FeatureFilter) -> tuple[str, dict[str, object]]:
+    """The vector-tile statement for a layer and filter, with the filter's parameters (add ``tile_params``)."""
+    where, params = where_clause(flt, layer, dialect.envelope)
     columns = ", ".join(f"t.{c}" for c in layer.tile_properties)
-    sql = store.dialect.mvt.format(columns=columns, source=f"{layer.table} t", where=where, layer=layer.name)
-    box = {"tminx": bounds.left, "tminy": bounds.bottom, "tmaxx": bounds.right, "tmaxy": bounds.top}
-    return store.fetch_bytes(sql, {**params, **box, "z": z, "x": x, "y": y}) or b""
+    return dialect.mvt.format(columns=columns, source=f"{layer.table} t", where=where, layer=layer.name), params
+
+
+def tile_params(z: int, x: int, y: int) -> dict[str, object]:
+    """The tile's indices and its box in EPSG:4326 (what the tile statement selects by)."""
+    bounds = TMS.bounds(check_tile(z, x, y))
+    return {
+        "z": z,
+        "x": x,
+        "y": y,
+        "tminx": bounds.left,
+        "tminy": bounds.bottom,
+        "tmaxx": bounds.right,
+        "tmaxy": bounds.top,
+    }
+
+
+def mvt_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int, y: int) -> bytes:
+    sql, params = mvt_sql(store.dialect, layer, flt)
+    return store.fetch_bytes(sql, {**params, **tile_params(z, x, y)}) or b""
 
 
 def tilejson(layer: Layer, base_url: str, query: str) -> dict[str, Any]:
