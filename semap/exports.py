@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -12,28 +11,8 @@ import pandas as pd
 from semap.features.filters import FeatureFilter, resolve_district
 from semap.features.layers import LAYERS, LayerName
 from semap.features.queries import all_features, table_rows
-from semap.formats import ExportFormat, TableFormat
+from semap.formats import ExportFormat, TableFormat, neutralize_formula, rows_to_csv
 from semap.store.base import Store
-
-# OWASP CSV injection: a cell starting with one of these is a formula to Excel and LibreOffice.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize_formula(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def rows_to_csv(rows: list[dict[str, object]]) -> bytes:
-    buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows({k: neutralize_formula(v) for k, v in row.items()} for row in rows)
-    # The BOM makes Korean Excel read UTF-8 instead of CP949.
-    return buffer.getvalue().encode("utf-8-sig")
 
 
 def export_districts(store: Store, fmt: ExportFormat) -> bytes:

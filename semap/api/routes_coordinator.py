@@ -18,8 +18,8 @@ from semap.curation.access import Session
 from semap.curation.fields import COORDINATOR_FORM
 from semap.curation.policy import Actor, require_district
 from semap.errors import InvalidParameter, NotSignedIn
-from semap.exports import rows_to_csv
 from semap.features.filters import resolve_district
+from semap.formats import rows_to_csv
 from semap.geodata.districts import by_adm_code, load_crosswalk
 from semap.maps.edit_pages import coordinator_page, login_page, record_admin_page
 from semap.settings import AccessSettings, MapSettings, load

@@ -11,9 +11,9 @@ from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.params import FILTERS
 from semap.api.responses import attachment
-from semap.exports import ExportFormat, export_name, feature_export
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LayerName
+from semap.formats import ExportFormat
 from semap.store import Store
 
 router = APIRouter(prefix="/api/v1/export", tags=["exports"], responses=ERROR_RESPONSES)
@@ -36,6 +36,8 @@ def _export(layer: LayerName):
         store: Annotated[Store, Depends(get_store)],
         flt: Annotated[FeatureFilter, Depends(FILTERS[layer])],
     ) -> Response:
+        from semap.exports import export_name, feature_export  # pandas: loaded by the first export
+
         name = export_name(layer.value, flt, fmt)
         ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
         headers = {"Content-Disposition": attachment(name, ascii_name)}

@@ -16,10 +16,8 @@ from semap.api.responses import attachment
 from semap.errors import InvalidParameter, NotFound, StoreNotBuilt
 from semap.features.filters import resolve_district
 from semap.features.layers import LayerName
-from semap.maps.detail_pages import district_page, organization_page
 from semap.maps.labels import TEXT
 from semap.maps.main_page import main_page
-from semap.maps.print_map import district_print
 from semap.settings import MapSettings, load
 from semap.store import Store
 
@@ -61,6 +59,8 @@ async def district(
     lang: Lang = "ko",
 ) -> Response:
     def render() -> Body:
+        from semap.maps.detail_pages import district_page  # pandas and scipy: loaded by the first district page
+
         return page_body(district_page(store, name, lang, request.app.state.map_settings))
 
     try:
@@ -86,6 +86,8 @@ def district_print_pdf(
         district = resolve_district(name)
     except InvalidParameter as exc:
         return _problem_page(lang, 404, TEXT[lang]["no_district"], str(exc).removeprefix("district: "))
+    from semap.maps.print_map import district_print  # matplotlib and shapely: loaded by the first print
+
     pdf = district_print(store, district, layer, size, lang, load(MapSettings).public_url)
     filename = f"semap-{district.name_ko}-{layer.value}-{size}.pdf"
     disposition = attachment(filename, f"semap-{district.adm_code}.pdf")
@@ -100,6 +102,8 @@ async def organization(
     lang: Lang = "ko",
 ) -> Response:
     def render() -> Body:
+        from semap.maps.detail_pages import organization_page
+
         return page_body(organization_page(store, org_id, lang, request.app.state.map_settings))
 
     try:

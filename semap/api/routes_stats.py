@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Annotated
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
-import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
@@ -16,10 +15,22 @@ from semap.api.errors import ERROR_RESPONSES
 from semap.api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, geojson_doc
 from semap.api.tables import TABLE_DOC, table_response
 from semap.errors import NotFound
-from semap.exports import TableFormat
+from semap.formats import TableFormat
 from semap.registry.model import INDUSTRIES, ORG_TYPES, SEMAP_CATEGORIES
-from semap.stats.tables import CountBy, Level, LqBy, ResourcesBy, counts_table, lq_table, resources_table
+from semap.stats.kinds import CountBy, Level, LqBy, ResourcesBy
 from semap.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _tables() -> ModuleType:
+    """The statistics code, with pandas and scipy: loaded (in the thread pool) by the first statistics request,
+    not by a server that only serves maps."""
+    from semap.stats import tables
+
+    return tables
+
 
 router = APIRouter(prefix="/api/v1/stats", tags=["statistics"], responses=ERROR_RESPONSES)
 GEOJSON = GeoJSONResponse.media_type
@@ -39,7 +50,9 @@ async def counts(
     level: Level = Level.district,
     format: FormatQuery = TableFormat.json,
 ) -> Response:
-    table = partial(counts_table, store, by, level)
+    def table() -> pd.DataFrame:
+        return _tables().counts_table(store, by, level)
+
     return await table_response(request, store, table, format, "counts", by.value, level.value)
 
 
@@ -56,7 +69,7 @@ async def lq(
     format: FormatQuery = TableFormat.json,
 ) -> Response:
     def table() -> pd.DataFrame:
-        return lq_table(store, by, level).set_index("district_ko" if level is Level.district else "dong_ko")
+        return _tables().lq_table(store, by, level).set_index("district_ko" if level is Level.district else "dong_ko")
 
     return await table_response(request, store, table, format, "lq", by.value, level.value)
 
@@ -67,7 +80,9 @@ async def lq(
 async def resources(
     request: Request, store: StoreDep, by: ResourcesBy = ResourcesBy.district, format: FormatQuery = TableFormat.json
 ) -> Response:
-    table = partial(resources_table, store, by)
+    def table() -> pd.DataFrame:
+        return _tables().resources_table(store, by)
+
     return await table_response(request, store, table, format, "resources", by.value)
 
 
@@ -89,7 +104,7 @@ def _with_properties(store: Store, properties: dict[str, dict[str, object]]) -> 
 )
 async def counts_geojson(request: Request, store: StoreDep, by: CountBy = CountBy.type) -> Response:
     def render() -> bytes:
-        return _with_properties(store, counts_table(store, by, Level.district).to_dict(orient="index"))
+        return _with_properties(store, _tables().counts_table(store, by, Level.district).to_dict(orient="index"))
 
     return await versioned(request, store, render, GEOJSON, response_class=GeoJSONResponse)
 
@@ -113,7 +128,7 @@ async def lq_geojson(
     by: LqBy = LqBy.industry,
 ) -> Response:
     def render() -> bytes:
-        table = lq_table(store, by, Level.district)
+        table = _tables().lq_table(store, by, Level.district)
         known = sorted(table[by.value].unique())
         if value not in known:  # a value of another `by`, or one no organization holds: no such row
             raise NotFound(f"no LQ row for {value!r} by {by.value}; the table has: {', '.join(known)}")

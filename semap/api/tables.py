@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from fastapi import Request
 from fastapi.responses import Response
 
 from semap.api.caching import versioned
 from semap.api.responses import attachment
-from semap.exports import TableFormat, table_bytes
+from semap.formats import TableFormat
 from semap.store.base import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MEDIA_TYPES = {
     TableFormat.json: "application/json",
@@ -30,6 +33,8 @@ async def table_response(
     request: Request, store: Store, table: Callable[[], pd.DataFrame], fmt: TableFormat, *name_parts: str
 ) -> Response:
     """The table ``table()`` computes, as ``fmt``, once per data version (see semap.api.caching)."""
+    from semap.exports import table_bytes  # pandas: loaded by the first table
+
     headers = {}
     if fmt is not TableFormat.json:
         headers["Content-Disposition"] = attachment(download_name(*name_parts, extension=fmt.value))

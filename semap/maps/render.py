@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from branca.element import Figure
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
@@ -49,6 +48,8 @@ def map_fragment(settings: MapSettings, zoom: int = 11) -> MapFragment:
 
 @lru_cache(maxsize=16)
 def _map_fragment(basemap_url: str, basemap_attribution: str, zoom: int) -> MapFragment:
+    from branca.element import Figure
+
     settings = MapSettings(basemap_url=basemap_url, basemap_attribution=basemap_attribution)
     fmap = base_map(settings, zoom=zoom)
     root = fmap.get_root()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import folium
+from typing import TYPE_CHECKING
 
 from semap.settings import MapSettings
+
+if TYPE_CHECKING:
+    import folium
 
 STATIC = "/static"
 VENDOR_JS = [
@@ -21,6 +24,8 @@ SEOUL_CENTER = (37.5565, 126.9780)
 
 
 def base_map(settings: MapSettings, location=SEOUL_CENTER, zoom: int = 11) -> folium.Map:
+    import folium  # with pandas behind it: loaded by the first page, not by a process serving tiles
+
     fmap = folium.Map(location=list(location), zoom_start=zoom, tiles=None, control_scale=True, prefer_canvas=True)
     # Folium's defaults pull Leaflet, jQuery and Bootstrap from CDNs; SeMap needs only Leaflet, served locally.
     fmap.default_js = VENDOR_JS

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import beta, binom, false_discovery_control
 
 SMALL_COUNT = 5  # below this an LQ is unstable: flagged
 SUPPRESS_BELOW = 3  # counts of 1 or 2 can identify an organization: coded "S" (suppress before publishing)
@@ -100,6 +99,8 @@ def location_quotients(
 def clopper_pearson(k: np.ndarray, trials: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
     """Exact (Clopper–Pearson) bounds for a binomial proportion, element-wise: Beta quantiles, 0 and 1 at the
     edges. Vectorized: a dong-level table has thousands of cells, and a test per cell took seconds."""
+    from scipy.stats import beta  # scipy loads with the first table, not with every process that imports SeMap
+
     alpha = 1 - confidence
     with np.errstate(divide="ignore", invalid="ignore"):
         low = np.where(k > 0, beta.ppf(alpha / 2, k, trials - k + 1), 0.0)
@@ -110,6 +111,8 @@ def clopper_pearson(k: np.ndarray, trials: np.ndarray, confidence: float) -> tup
 def binomial_p_values(k: np.ndarray, trials: np.ndarray, shares: np.ndarray) -> np.ndarray:
     """Exact two-sided binomial p-values of k[i, j] ~ Bin(trials[i], shares[j]): the probability of every outcome
     no likelier than the one seen (the "minlike" rule of R's binom.test and scipy's binomtest)."""
+    from scipy.stats import binom
+
     p_values = np.full(k.shape, np.nan)
     usable = (shares > 0) & (shares < 1)
     for i, n in enumerate(trials.astype(int)):
@@ -125,6 +128,8 @@ def binomial_p_values(k: np.ndarray, trials: np.ndarray, shares: np.ndarray) -> 
 
 def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
     """BH-adjusted q-values; NaN p-values stay NaN and do not count as tests."""
+    from scipy.stats import false_discovery_control
+
     q = np.full(p_values.shape, np.nan)
     valid = ~np.isnan(p_values)
     if valid.any():
