@@ -134,3 +134,59 @@ def test_providers_by_name(empty_store: Store) -> None:
         build_geocoders(GeocodeSettings(geocoders="vworld"), empty_store)
     with pytest.raises(ConfigError, match="unknown geocoder 'google'"):
         build_geocoders(GeocodeSettings(geocoders="google"), empty_store)
+
+
+def _addresses_to_place(store: Store) -> list:
+    """Every entrance of the demo address database written as people write it (with and without the district,
+    above and below ground, the wrong sub-number), lot addresses, the demo registry's own addresses, and ones
+    that match nothing: the cases where batching could answer differently from one query per record."""
+    rows = store.fetch("SELECT sigungu, road, main, sub, underground FROM address_points ORDER BY 1, 2, 3, 4")
+    texts = []
+    for sigungu, road, main, sub, underground in rows[:400]:
+        number = f"{'지하 ' if underground else ''}{main}{f'-{sub}' if sub else ''}"
+        texts += [
+            f"서울 {sigungu} {road} {number}",
+            f"{road} {number}",
+            f"서울 {sigungu} {road} {main}-{int(sub) + 97}",
+        ]
+        texts.append(f"서울 {sigungu} {road} {'' if underground else '지하 '}{main}{f'-{sub}' if sub else ''}")
+        texts.append(f"서울 {'중랑구' if sigungu != '중랑구' else '종로구'} {road} {number}")  # the wrong district
+    lots = store.fetch("SELECT sigungu, emd, san, lot_main, lot_sub FROM address_lots ORDER BY 1, 2, 4, 5")
+    for sigungu, emd, san, lot_main, lot_sub in lots[:200]:
+        texts.append(f"서울 {sigungu} {emd} {'산 ' if san else ''}{lot_main}{f'-{lot_sub}' if lot_sub else ''}")
+        texts += [f"서울 {sigungu} {emd} {lot_main}-{int(lot_sub) + 97}", f"서울 {sigungu} {emd} 산 {lot_main}"]
+        texts.append(
+            f"서울 {'중랑구' if sigungu != '중랑구' else '종로구'} {emd} {lot_main}{f'-{lot_sub}' if lot_sub else ''}"
+        )
+    texts += [
+        str(r[0]) for r in store.fetch("SELECT address_raw FROM organizations WHERE address_raw IS NOT NULL LIMIT 400")
+    ]
+    texts += ["서울특별시 중구 없는길 1", "부산광역시 중구 중앙대로 2", "서울 종로구 청운동 9999"]
+    parsed = []
+    for text in texts:
+        try:
+            parsed.append(normalize(text))
+        except Exception:  # noqa: BLE001 - a registry's unparseable address is not this test's subject
+            continue
+    return parsed
+
+
+def test_offline_batch_answers_what_one_query_per_record_answers(built_store: Store) -> None:
+    """The build asks the address database once per 500 addresses: each answer must be the one the
+    single-record query gives (two independent computations: SQL per record, and SQL per batch + Python)."""
+    addresses = _addresses_to_place(built_store)
+    offline = OfflineAddressDatabase(built_store)
+    batched = offline.geocode_many(addresses)
+    one_by_one = [offline.geocode(a) for a in addresses]
+    assert len(addresses) > 1000
+    assert sum(found is not None for found in one_by_one) > 500  # the comparison covers real matches
+    assert batched == one_by_one
+
+
+def test_chain_batch_answers_what_the_chain_answers_per_record(built_store: Store) -> None:
+    addresses = _addresses_to_place(built_store)[::7]
+    chain = GeocoderChain(
+        [OfflineAddressDatabase(built_store), OfflineAddressDatabase(built_store, road_level=True)], built_store
+    )
+    requests = [(a, "11110" if i % 3 == 0 else None) for i, a in enumerate(addresses)]
+    assert chain.geocode_many(requests) == [chain.geocode(a, d) for a, d in requests]

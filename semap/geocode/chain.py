@@ -54,6 +54,7 @@ class GeocoderChain:
     def __init__(self, geocoders: Sequence[Geocoder], store: Store) -> None:
         self.geocoders = list(geocoders)
         self._store = store
+        self._centers: dict[tuple[str, ...], Location | None] = {}  # fallbacks: a few hundred places, asked often
 
     def geocode(self, address: ParsedAddress | None, district_adm_code: str | None) -> ChainResult:
         """``district_adm_code`` is the district the record names (address or registry column), for fallbacks."""
@@ -69,18 +70,68 @@ class GeocoderChain:
                     return ChainResult(found, errors)
         return ChainResult(self._fallback(address, district_adm_code), errors)
 
+    def geocode_many(self, requests: Sequence[tuple[ParsedAddress | None, str | None]]) -> list[ChainResult]:
+        """``geocode`` for each (address, district) request, with the same answers; a geocoder that can answer
+        many at once (``geocode_many``: the offline address database) is asked once for all still unplaced."""
+        found: list[Location | None] = [None] * len(requests)
+        errors: list[list[str]] = [[] for _ in requests]
+        addresses = [address for address, _ in requests]
+        pending = [i for i, address in enumerate(addresses) if address is not None]
+        for geocoder in self.geocoders:
+            if not pending:
+                break
+            batch = getattr(geocoder, "geocode_many", None)
+            if batch is not None:
+                try:
+                    answers = batch([addresses[i] for i in pending])
+                except GeocoderError as exc:
+                    for i in pending:
+                        errors[i].append(str(exc))
+                    continue
+            else:
+                answers = []
+                for i in pending:
+                    address = addresses[i]
+                    assert address is not None  # pending holds records with an address
+                    try:
+                        answers.append(geocoder.geocode(address))
+                    except GeocoderError as exc:
+                        errors[i].append(str(exc))
+                        answers.append(None)
+            for i, answer in zip(pending, answers, strict=True):
+                found[i] = answer
+            pending = [i for i in pending if found[i] is None]
+        return [
+            ChainResult(location if location is not None else self._fallback(*requests[i]), errors[i])
+            for i, location in enumerate(found)
+        ]
+
     def _fallback(self, address: ParsedAddress | None, district_adm_code: str | None) -> Location | None:
         dong = address and (address.lot_dong or address.dong_hint)
         if address and address.in_seoul and address.district and dong:
-            stem = dong.removesuffix("동")
-            rows = self._store.fetch(DONG_CENTER, {"district": address.district, "dong": dong, "prefix": f"{stem}%"})
-            if rows:
-                lon, lat, name, area = rows[0]
-                place = f"{address.district} {name}"
-                return Location(lon, lat, "dong", 0.2, "fallback", place, _radius_m(area), BOUNDARIES_RELEASE)
+            dong_key: tuple[str, ...] = ("dong", address.district, dong)
+            if dong_key not in self._centers:
+                self._centers[dong_key] = self._dong_center(address.district, dong)
+            if self._centers[dong_key] is not None:
+                return self._centers[dong_key]
         if district_adm_code:
-            rows = self._store.fetch(DISTRICT_CENTER, {"adm_code": district_adm_code})
-            if rows:
-                lon, lat, name, area = rows[0]
-                return Location(lon, lat, "district", 0.05, "fallback", name, _radius_m(area), BOUNDARIES_RELEASE)
+            district_key: tuple[str, ...] = ("district", district_adm_code)
+            if district_key not in self._centers:
+                self._centers[district_key] = self._district_center(district_adm_code)
+            return self._centers[district_key]
         return None
+
+    def _dong_center(self, district: str, dong: str) -> Location | None:
+        stem = dong.removesuffix("동")
+        rows = self._store.fetch(DONG_CENTER, {"district": district, "dong": dong, "prefix": f"{stem}%"})
+        if not rows:
+            return None
+        lon, lat, name, area = rows[0]
+        return Location(lon, lat, "dong", 0.2, "fallback", f"{district} {name}", _radius_m(area), BOUNDARIES_RELEASE)
+
+    def _district_center(self, adm_code: str) -> Location | None:
+        rows = self._store.fetch(DISTRICT_CENTER, {"adm_code": adm_code})
+        if not rows:
+            return None
+        lon, lat, name, area = rows[0]
+        return Location(lon, lat, "district", 0.05, "fallback", name, _radius_m(area), BOUNDARIES_RELEASE)

@@ -13,6 +13,8 @@ from semap.geocode.types import Location
 from semap.registry.model import Organization, Resource
 from semap.store.base import Store
 
+CHUNK = 2000  # records geocoded together: one statement per 500 addresses, progress shown per chunk
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -60,20 +62,28 @@ def place_all(
         ("organization", o.id, o.name, o.address_raw, o.address, o.district_written) for o in organizations
     ]
     todo += [("resource", r.id, r.name, r.address_raw, r.address, r.district_written) for r in resources]
-    for kind, record_id, name, raw, address, written_column in tqdm(todo, desc="geocoding", disable=not progress):
-        # For placing, the address's district is the better witness; the registry's column may name a
-        # supervising center's district. Both are kept: the column is what the mismatch flag checks.
+    # For placing, the address's district is the better witness; the registry's column may name a supervising
+    # center's district. Both are kept: the column is what the mismatch flag checks.
+    requests = []
+    for _kind, _id, _name, _raw, address, written_column in todo:
         written = written_district(address, written_column)
-        location: Location | None
-        if record_id in pins:
-            location, errors = pins[record_id], []
-        elif address is not None and not address.in_seoul and written is None:
-            result = chain.geocode(address, None)  # outside Seoul: no Seoul fallback may claim it
-            location, errors = result.location, result.errors
-        else:
-            result = chain.geocode(address, written)
-            location, errors = result.location, result.errors
-        placements.by_id[record_id] = Placement(
-            record_id, kind, name, raw, address, written_column, location, tuple(errors)
-        )
+        outside = address is not None and not address.in_seoul and written is None
+        requests.append((address, None if outside else written))  # outside Seoul: no Seoul fallback may claim it
+    with tqdm(total=len(todo), desc="geocoding", disable=not progress) as bar:
+        for start in range(0, len(todo), CHUNK):
+            chunk = range(start, min(start + CHUNK, len(todo)))
+            unpinned = [i for i in chunk if todo[i][1] not in pins]
+            results = dict(zip(unpinned, chain.geocode_many([requests[i] for i in unpinned]), strict=True))
+            for i in chunk:
+                kind, record_id, name, raw, address, written_column = todo[i]
+                location: Location | None
+                errors: tuple[str, ...]
+                if record_id in pins:
+                    location, errors = pins[record_id], ()
+                else:
+                    location, errors = results[i].location, tuple(results[i].errors)
+                placements.by_id[record_id] = Placement(
+                    record_id, kind, name, raw, address, written_column, location, errors
+                )
+            bar.update(len(chunk))
     return placements

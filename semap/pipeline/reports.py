@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from dataclasses import asdict, fields
+from dataclasses import fields
 from pathlib import Path
 
 from semap.pipeline.locate import Placements
@@ -23,7 +23,7 @@ def _write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> P
 
 def _dataclass_rows(items: list, cls: type) -> tuple[list[str], list[list[object]]]:
     names = [f.name for f in fields(cls)]
-    return names, [[asdict(item)[n] for n in names] for item in items]
+    return names, [[getattr(item, n) for n in names] for item in items]
 
 
 def write_reports(

@@ -184,6 +184,11 @@ def _near_misses(records: list[OrgRecord], groups: _UnionFind) -> list[NearMiss]
             if groups.find(i) == groups.find(j):
                 continue
             ni, nj = normalized_name(records[i].name), normalized_name(records[j].name)
-            if ni != nj and SequenceMatcher(None, ni, nj).ratio() >= SIMILAR_NAME:
+            if ni == nj:
+                continue
+            # A building may house a hundred organizations: the cheap upper bounds rule most pairs out first.
+            matcher = SequenceMatcher(None, ni, nj)
+            bounds = matcher.real_quick_ratio() >= SIMILAR_NAME and matcher.quick_ratio() >= SIMILAR_NAME
+            if bounds and matcher.ratio() >= SIMILAR_NAME:
                 add(i, j, "similar names at the same address")
     return misses
