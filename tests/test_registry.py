@@ -144,3 +144,21 @@ def test_a_corrupted_registry_gives_precise_rejects_and_no_crash(tmp_path: Path)
     # shifted.csv, junk.csv and duplicates.csv all list ROW_A and ROW_B's organizations: two organizations.
     assert len(result.organizations) == 2
     assert result.summary()["merged"] == 5
+
+
+def test_demo_survey_scaled_past_the_names_a_district_has_still_ends() -> None:
+    """The demo generator scaled to many more shared-resource holders than a district has dongs × kinds of
+    holder: it numbers them (it used to draw names forever), every holder distinct."""
+    import random
+    from types import SimpleNamespace
+
+    from semap.demo.resources import COMMUNITY_HOLDERS, _holders
+
+    class TwoDongs:
+        def new_address(self, district: str, roads: object) -> SimpleNamespace:
+            return SimpleNamespace(dong=random.Random(len(district)).choice(["가동", "나동"]))
+
+    wanted = 2 * len(COMMUNITY_HOLDERS) * 5
+    holders = _holders("송파구", wanted, [], TwoDongs(), random.Random(7))  # type: ignore[arg-type]
+    names = [name for name, _, _ in holders]
+    assert len(names) == wanted and len(set(names)) == wanted

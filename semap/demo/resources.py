@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from itertools import count
 
 from semap.demo.model import DemoOrg, DemoResource
 from semap.demo.places import LOT_LINKS, Placer
@@ -24,17 +25,28 @@ AVAILABILITY = ("평일 09:00~18:00", "주말 포함 상시", "사전 예약 시
 SURVEY_DATES = {"도봉구": "2013-06-15", "송파구": "2013-07-20", "은평구": "2013-08-10", "성북구": "2013-09-05"}
 
 
+MAX_REDRAWS = 50
+
+
 def _holders(district: str, wanted: int, orgs: Sequence[DemoOrg], placer: Placer, rng: random.Random) -> list:
     local = [o for o in orgs if o.district == district]
     from_registry = rng.sample(local, min(len(local) * 2 // 3, wanted))
     holders: list[tuple[str, str, object]] = [(o.name, o.business_number, o.building) for o in from_registry]
     taken = {name for name, _, _ in holders}
+    collisions = 0
     while len(holders) < wanted:
         building = placer.new_address(district, ROADS[district])
         name = f"{building.dong} {rng.choice(COMMUNITY_HOLDERS)}"
-        if name not in taken:
-            taken.add(name)
-            holders.append((name, "", building))
+        if name in taken:
+            collisions += 1
+            if collisions < MAX_REDRAWS:
+                continue  # draw again (what the committed demo was generated with)
+            # A district has only so many dongs × kinds of holder: a survey scaled past them numbers its holders
+            # instead of drawing names forever.
+            name = next(f"{name} {n}" for n in count(2) if f"{name} {n}" not in taken)
+        collisions = 0
+        taken.add(name)
+        holders.append((name, "", building))
     return holders
 
 
