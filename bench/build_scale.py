@@ -24,18 +24,24 @@ from pathlib import Path
 
 import psycopg
 
+from semap.geocode.address import AddressError, normalize
+
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "semap" / "data" / "demo"
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 COOPERATIVES = "registries/cooperatives_2013.csv"
+ENTRANCES = "addressdb/entrc_seoul.txt"
 
 
 def scaled_registry(folder: Path, rows: int) -> Path:
-    """A copy of the demo manifest whose cooperative file holds ``rows`` rows."""
+    """A copy of the demo manifest whose cooperative file holds ``rows`` rows, and whose address database holds
+    a building for each: copy k of a row sits at its road's building number + 1000·k, an entrance added for it
+    (as a real city has about as many buildings as organizations, not a hundred organizations per door)."""
     shutil.copytree(DEMO, folder, dirs_exist_ok=True)
     source = (DEMO / COOPERATIVES).read_bytes().decode("cp949")
     header, *records = list(csv.reader(io.StringIO(source)))
-    name, number = header.index("조합명"), header.index("사업자번호")
+    name, number, address = header.index("조합명"), header.index("사업자번호"), header.index("주소")
+    copies = rows // len(records) + 1
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
@@ -43,14 +49,36 @@ def scaled_registry(folder: Path, rows: int) -> Path:
         row = list(records[i % len(records)])
         copy = i // len(records)
         if copy:
-            # Another row's name, numbered: a distinct organization at this row's real address, not a near-miss
-            # of the original (the copies would otherwise crowd the review report, as no real registry does).
+            # Another row's name, numbered: a distinct organization, not a near-miss of the original.
             row[0] = str(i + 1)
             row[name] = f"{records[(i % len(records) * 7919 + copy) % len(records)][name]} {copy}호"
             row[number] = f"{800 + copy % 100:03d}-{(i // 100_000) % 100:02d}-{i % 100_000:05d}"
+            row[address] = moved(row[address], copy)
         writer.writerow(row)
     (folder / COOPERATIVES).write_bytes(out.getvalue().encode("cp949"))
+    entrances = (DEMO / ENTRANCES).read_bytes().decode("cp949").splitlines()
+    added = []
+    for copy in range(1, copies):
+        for k, line in enumerate(entrances):
+            cells = line.split("|")
+            cells[1] = str(copy * len(entrances) + k + 1)  # the entrance's serial number
+            cells[9] = str(int(cells[9]) + 1000 * copy)  # building main number
+            cells[-2] = f"{float(cells[-2]) + copy % 10:.6f}"  # a few metres east, as a neighbour would be
+            added.append("|".join(cells))
+    (folder / ENTRANCES).write_bytes("\r\n".join(entrances + added).encode("cp949") + b"\r\n")
     return folder / "registries.toml"
+
+
+def moved(written: str, copy: int) -> str:
+    """The address with its building number + 1000·copy (road addresses; others are left as written)."""
+    try:
+        parsed = normalize(written)
+    except AddressError:
+        return written
+    if not (parsed.road and parsed.main and parsed.district):
+        return written
+    sub = f"-{parsed.sub}" if parsed.sub else ""
+    return f"서울특별시 {parsed.district} {parsed.road} {parsed.main + 1000 * copy}{sub}"
 
 
 def build_seconds(manifest: Path, store: str, scratch: Path) -> float:

@@ -83,14 +83,14 @@ def organization_id(record: OrgRecord) -> str:
 
 def deduplicate(records: list[OrgRecord]) -> tuple[list[Organization], list[Merge], list[NearMiss]]:
     groups = _UnionFind(len(records))
-    rules: dict[tuple[int, int], str] = {}
+    rules: dict[int, str] = {}  # per record, the first rule that joined it to another
     by_number: dict[str, int] = {}
     by_name_address: dict[tuple[str, str], int] = {}
     for i, record in enumerate(records):
         if record.business_number:
             if record.business_number in by_number:
                 groups.union(by_number[record.business_number], i)
-                rules[(by_number[record.business_number], i)] = "same business number"
+                _note(rules, by_number[record.business_number], i, "same business number")
             else:
                 by_number[record.business_number] = i
         key = (normalized_name(record.name), address_key(record))
@@ -99,7 +99,7 @@ def deduplicate(records: list[OrgRecord]) -> tuple[list[Organization], list[Merg
             other = records[j].business_number
             if not (record.business_number and other and other != record.business_number):
                 groups.union(j, i)
-                rules.setdefault((j, i), "same normalized name and address")
+                _note(rules, j, i, "same normalized name and address")
         else:
             by_name_address[key] = i
 
@@ -113,11 +113,18 @@ def deduplicate(records: list[OrgRecord]) -> tuple[list[Organization], list[Merg
         organizations.append(organization)
         head = records[ordered[0]]
         for i in ordered[1:]:
-            rule = next((r for (a, b), r in rules.items() if i in (a, b) and groups.find(a) == groups.find(b)), "")
-            merges.append(Merge(organization.id, head.source, head.name, records[i].source, records[i].name, rule))
+            merges.append(
+                Merge(organization.id, head.source, head.name, records[i].source, records[i].name, rules.get(i, ""))
+            )
     _unique_ids(organizations)
     organizations.sort(key=lambda o: o.id)
     return organizations, merges, _near_misses(records, groups)
+
+
+def _note(rules: dict[int, str], a: int, b: int, rule: str) -> None:
+    # Looked up per merged record when the merges are listed: a scan of every rule per record was quadratic.
+    rules.setdefault(a, rule)
+    rules.setdefault(b, rule)
 
 
 def _unique_ids(organizations: list[Organization]) -> None:
@@ -167,8 +174,9 @@ def _near_misses(records: list[OrgRecord], groups: _UnionFind) -> list[NearMiss]
     misses = []
     by_name: dict[str, list[int]] = defaultdict(list)
     by_address: dict[str, list[int]] = defaultdict(list)
+    names = [normalized_name(record.name) for record in records]  # once per record, not once per pair
     for i, record in enumerate(records):
-        by_name[normalized_name(record.name)].append(i)
+        by_name[names[i]].append(i)
         by_address[address_key(record)].append(i)
 
     def add(i: int, j: int, reason: str) -> None:
@@ -183,7 +191,7 @@ def _near_misses(records: list[OrgRecord], groups: _UnionFind) -> list[NearMiss]
         for i, j in combinations(indices, 2):
             if groups.find(i) == groups.find(j):
                 continue
-            ni, nj = normalized_name(records[i].name), normalized_name(records[j].name)
+            ni, nj = names[i], names[j]
             if ni == nj:
                 continue
             # A building may house a hundred organizations: the cheap upper bounds rule most pairs out first.
