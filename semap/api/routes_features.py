@@ -41,9 +41,17 @@ def _list(layer: LayerName):
         flt: Annotated[FeatureFilter, Depends(FILTERS[layer])],
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size, at most {MAX_LIMIT}")] = 100,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+        properties: Annotated[
+            str | None,
+            Query(
+                max_length=1000,
+                description="comma-separated properties to include (id always is), e.g. name,category; "
+                f"default all: {', '.join(LAYERS[layer].properties)}",
+            ),
+        ] = None,
     ) -> Response:
         def render() -> bytes:
-            page = collection(store, LAYERS[layer], flt, limit, offset)
+            page = collection(store, LAYERS[layer], flt, limit, offset, properties)
             page["links"] = _links(request, page, limit, offset)
             return orjson.dumps(page)
 

@@ -99,9 +99,10 @@ RESOURCES = Layer(
 LAYERS = {LayerName.organizations: ORGANIZATIONS, LayerName.resources: RESOURCES}
 
 
-def select_list(layer: Layer, alias: str = "t") -> str:
-    """Public columns; district_ko comes from the districts table."""
-    return ", ".join("d.name_ko AS district_ko" if c == "district_ko" else f"{alias}.{c}" for c in layer.properties)
+def select_list(layer: Layer, alias: str = "t", properties: tuple[str, ...] | None = None) -> str:
+    """Public columns (or the chosen ones, in layer order); district_ko comes from the districts table."""
+    chosen = properties if properties is not None else layer.properties
+    return ", ".join("d.name_ko AS district_ko" if c == "district_ko" else f"{alias}.{c}" for c in chosen)
 
 
 def from_clause(layer: Layer, alias: str = "t") -> str:

@@ -17,8 +17,22 @@ GEOJSON_PRECISION = 7
 PAGE_TAIL = "LIMIT :limit OFFSET :offset"
 
 
-def feature_dict(layer: Layer, row: tuple[Any, ...]) -> dict[str, Any]:
-    properties = dict(zip(layer.properties, row[:-1], strict=True))
+def chosen_properties(layer: Layer, wanted: str | None) -> tuple[str, ...]:
+    """``properties=id,name,category``: the public properties a client asks for (always with id), in the layer's
+    order; a map that draws from a handful need not download descriptions and provenance for every feature."""
+    if wanted is None or not wanted.strip():
+        return layer.properties
+    names = {n.strip() for n in wanted.split(",") if n.strip()}
+    unknown = sorted(names - set(layer.properties))
+    if unknown:
+        raise InvalidParameter(
+            "properties", f"{unknown[0]!r} is not a property of {layer.name}; they are: " + ", ".join(layer.properties)
+        )
+    return tuple(p for p in layer.properties if p in names or p == "id")
+
+
+def feature_dict(layer: Layer, row: tuple[Any, ...], columns: tuple[str, ...] | None = None) -> dict[str, Any]:
+    properties = dict(zip(columns or layer.properties, row[:-1], strict=True))
     for name in layer.json_properties:
         if properties.get(name) is not None:
             properties[name] = orjson.Fragment(properties[name])
@@ -31,39 +45,44 @@ def feature_dict(layer: Layer, row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-def features_sql(layer: Layer, where: str, tail: str = "") -> str:
+def features_sql(layer: Layer, where: str, tail: str = "", properties: tuple[str, ...] | None = None) -> str:
     """Public properties and the geometry as GeoJSON text (written by the database), in id order."""
-    return (
-        f"SELECT {select_list(layer)}, ST_AsGeoJSON(t.geom) FROM {from_clause(layer)} "
-        f"WHERE {where} ORDER BY t.id {tail}"
-    )
+    chosen = properties or layer.properties
+    source = from_clause(layer) if "district_ko" in chosen else f"{layer.table} t"
+    columns = select_list(layer, "t", chosen)
+    return f"SELECT {columns}, ST_AsGeoJSON(t.geom) FROM {source} WHERE {where} ORDER BY t.id {tail}"
 
 
 def count_sql(layer: Layer, where: str) -> str:
     return f"SELECT count(*) FROM {layer.table} t WHERE {where}"
 
 
-def feature_rows(store: Store, layer: Layer, where: str, params: dict, tail: str = "") -> list[tuple[Any, ...]]:
-    return store.fetch(features_sql(layer, where, tail), params)
+def feature_rows(
+    store: Store, layer: Layer, where: str, params: dict, tail: str = "", properties: tuple[str, ...] | None = None
+) -> list[tuple[Any, ...]]:
+    return store.fetch(features_sql(layer, where, tail, properties), params)
 
 
 def _count(store: Store, layer: Layer, where: str, params: dict) -> int:
     return int(store.fetch(count_sql(layer, where), params)[0][0])
 
 
-def collection(store: Store, layer: Layer, flt: FeatureFilter, limit: int, offset: int) -> dict[str, Any]:
+def collection(
+    store: Store, layer: Layer, flt: FeatureFilter, limit: int, offset: int, properties: str | None = None
+) -> dict[str, Any]:
     """A page of features with paging counts (numberMatched / numberReturned, as OGC API Features has them)."""
+    chosen = chosen_properties(layer, properties)
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidParameter("limit", f"between 1 and {MAX_LIMIT}")
     if offset < 0:
         raise InvalidParameter("offset", "0 or more")
     where, params = where_clause(flt, layer, store.dialect.envelope)
-    rows = feature_rows(store, layer, where, {**params, "limit": limit, "offset": offset}, PAGE_TAIL)
+    rows = feature_rows(store, layer, where, {**params, "limit": limit, "offset": offset}, PAGE_TAIL, chosen)
     return {
         "type": "FeatureCollection",
         "numberMatched": _count(store, layer, where, params),
         "numberReturned": len(rows),
-        "features": [feature_dict(layer, row) for row in rows],
+        "features": [feature_dict(layer, row, chosen) for row in rows],
     }
 
 

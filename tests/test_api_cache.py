@@ -1,0 +1,96 @@
+"""Answers cached per data version, as a map client and a coordinator meet them (both stores): an unchanged
+answer costs a 304 or a copy from memory; an edit makes every cached answer about the edited record new at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import morecantile
+import orjson
+import pytest
+from fastapi.testclient import TestClient
+
+from semap.api.app import create_app
+from semap.curation import edits
+from semap.curation.policy import SYSTEM
+from semap.store import Store
+from tests.conftest import BACKENDS
+from tests.living import record_in, writable_store
+
+SONGPA_TILE = morecantile.tms.get("WebMercatorQuad").tile(127.105, 37.505, 13)
+PAGES = [
+    "/api/v1/resources?district=송파구&limit=1000",
+    "/api/v1/export/resources.geojson?district=송파구",
+    "/api/v1/export/resources.csv?district=송파구",
+    "/tiles/resources/{z}/{x}/{y}.geojson".format(**SONGPA_TILE._asdict()),
+    "/api/v1/stats/resources",
+    "/districts/송파구",
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_edit_renews_every_cached_answer_about_the_record(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    with writable_store(backend, request, tmp_path) as (store, _):
+        client = TestClient(create_app(store))
+        before = {path: client.get(path) for path in PAGES}
+        assert all(answer.status_code == 200 for answer in before.values())
+        for path, answer in before.items():  # the client's copy is still good: 304, nothing sent
+            again = client.get(path, headers={"If-None-Match": answer.headers["etag"]})
+            assert again.status_code == 304 and again.content == b"", path
+        assert client.app.state.body_cache.hits == 0  # a 304 is answered before any body is looked up
+
+        resource = record_in(store, "resources", "송파구")
+        edits.change(store, SYSTEM, "resources", resource, {"name": "새 이름 공유공간"}, reason="renamed")
+
+        for path, answer in before.items():
+            fresh = client.get(path, headers={"If-None-Match": answer.headers["etag"]})
+            assert fresh.status_code == 200 and fresh.headers["etag"] != answer.headers["etag"], path
+        listed = orjson.loads(client.get(PAGES[0]).content)
+        assert "새 이름 공유공간" in {f["properties"]["name"] for f in listed["features"]}
+        assert "새 이름 공유공간" in client.get(PAGES[2]).content.decode("utf-8-sig")
+
+
+def test_a_repeated_answer_comes_from_memory_and_is_the_same_bytes(built_store: Store) -> None:
+    client = TestClient(create_app(built_store))
+    first = client.get("/api/v1/organizations?district=서초구&limit=100")
+    second = client.get("/api/v1/organizations?district=서초구&limit=100")
+    cache = client.app.state.body_cache
+    assert cache.hits == 1 and cache.misses == 1
+    assert first.content == second.content and first.headers["etag"] == second.headers["etag"]
+
+
+def test_the_cache_stays_within_its_memory(built_store: Store) -> None:
+    from semap.settings import ApiSettings
+
+    client = TestClient(create_app(built_store, ApiSettings(response_cache_mb=1)))
+    for zoom, x, y in [(12, 3491, 1586), (12, 3492, 1586), (13, 6985, 3172), (13, 6986, 3173)]:
+        for layer in ("organizations", "resources"):
+            client.get(f"/tiles/{layer}/{zoom}/{x}/{y}.geojson")
+    for district in ("강남구", "송파구", "종로구", "마포구", "은평구", "도봉구"):
+        client.get("/api/v1/organizations", params={"district": district, "limit": 1000})
+    cache = client.app.state.body_cache
+    assert 0 < cache.size <= 2**20
+
+
+def test_a_map_asks_only_for_the_properties_it_draws(client_for_properties: TestClient) -> None:
+    full = orjson.loads(client_for_properties.get("/api/v1/organizations?district=서초구&limit=100").content)
+    slim = orjson.loads(
+        client_for_properties.get(
+            "/api/v1/organizations?district=서초구&limit=100&properties=name,category,district_ko"
+        ).content
+    )
+    assert [f["id"] for f in slim["features"]] == [f["id"] for f in full["features"]]
+    assert slim["numberMatched"] == full["numberMatched"]
+    for small, whole in zip(slim["features"], full["features"], strict=True):
+        assert set(small["properties"]) == {"id", "name", "category", "district_ko"}
+        assert small["properties"] == {k: whole["properties"][k] for k in small["properties"]}
+        assert small["geometry"] == whole["geometry"]
+    refused = client_for_properties.get("/api/v1/organizations?properties=name,phone")
+    assert refused.status_code == 422 and "phone" in refused.json()["detail"]
+
+
+@pytest.fixture
+def client_for_properties(built_store: Store) -> TestClient:
+    return TestClient(create_app(built_store))
