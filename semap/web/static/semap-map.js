@@ -5,6 +5,13 @@
   var MARKER_LIMIT = 2000; // above this many features in view, the map shows server-side clusters
   var PAGE = 1000;
   var FILTERS = ["q", "type", "industry", "category", "district"];
+  // What markers, popups and the list show: the rest (descriptions, provenance, placement QA) stays on the server.
+  var DRAWN = {
+    organizations: "name,type,subtype,designations,industry,category,status,address_raw,address_normalized," +
+      "district_ko,website,opening_hours,verified_at",
+    resources: "name,category,owner_name,fee,eligibility,availability,booking_url,status,address_raw," +
+      "address_normalized,district_ko,verified_at",
+  };
 
   function el(id) { return document.getElementById(id); }
   function fmt(template, values) {
@@ -197,7 +204,7 @@
   SeMapView.prototype.fetchLayer = function (layer, bbox) {
     var self = this;
     function page(offset) {
-      var url = "/api/v1/" + layer + "?" + self.query(layer, { bbox: bbox, limit: PAGE, offset: offset });
+      var url = "/api/v1/" + layer + "?" + self.query(layer, { bbox: bbox, limit: PAGE, offset: offset, properties: DRAWN[layer] });
       return fetch(url).then(function (r) {
         if (!r.ok) throw new Error(layer + ": HTTP " + r.status);
         return r.json();
