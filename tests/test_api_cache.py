@@ -94,3 +94,12 @@ def test_a_map_asks_only_for_the_properties_it_draws(client_for_properties: Test
 @pytest.fixture
 def client_for_properties(built_store: Store) -> TestClient:
     return TestClient(create_app(built_store))
+
+
+def test_a_wildcard_or_foreign_tag_never_answers_a_private_page(built_store: Store) -> None:
+    """The cache answers before routing: it must not turn a coordinator's page into a 304 or a cached body."""
+    client = TestClient(create_app(built_store))
+    tag = client.get("/api/v1/organizations?limit=1").headers["etag"]
+    for header in ("*", tag):
+        answer = client.get("/coordinator", headers={"If-None-Match": header}, follow_redirects=False)
+        assert answer.status_code == 303 and "/login" in answer.headers["location"]

@@ -166,7 +166,7 @@ def _addresses_to_place(store: Store) -> list:
     for text in texts:
         try:
             parsed.append(normalize(text))
-        except Exception:  # noqa: BLE001 - a registry's unparseable address is not this test's subject
+        except Exception:
             continue
     return parsed
 

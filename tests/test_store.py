@@ -103,3 +103,39 @@ def test_both_backends_have_the_declared_record_columns(empty_store: Store, geod
                 )
             expected = {name for name, _ in columns} | ({"geom"} if has_point else set())
             assert {r[0] for r in rows} == expected, table
+
+
+def test_the_head_revision_a_server_checks_is_alembics_head() -> None:
+    """A server on an up-to-date PostGIS skips Alembic by comparing one value; it must be the newest migration."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from semap.store.postgis_store import HEAD_REVISION, MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
+
+
+@pytest.mark.postgis
+def test_an_older_postgis_schema_is_still_migrated(postgis_database_factory) -> None:
+    """The shortcut only skips a database already at the head: one a release behind is upgraded."""
+    from alembic import command
+    from alembic.config import Config
+
+    from semap.store.postgis_store import HEAD_REVISION, MIGRATIONS, PostGISStore
+
+    store = PostGISStore(postgis_database_factory())
+    try:
+        store.migrate()
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with store.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0003")
+        assert store.fetch("SELECT to_regclass('record_edits') IS NULL")[0][0]
+        store.migrate()
+        assert store.fetch("SELECT version_num FROM alembic_version")[0][0] == HEAD_REVISION
+        assert store.fetch("SELECT count(*) FROM record_edits")[0][0] == 0  # the newest release's table is back
+    finally:
+        store.close()

@@ -4,7 +4,8 @@ A build or an edit swaps in a new data version; until then a tile, an export, a 
 table or a page is the same bytes. So (data version, request URL) names a body: its strong ETag is derived from
 that name, a conditional request is answered 304 before anything is computed, and bodies are kept in a bounded
 LRU, so a repeated request costs no database round trip (on PostGIS the data version itself is re-read at most
-once per ``SEMAP_DATA_VERSION_TTL_S``). Rendering runs in the thread pool; a hit never leaves the event loop.
+once per ``SEMAP_DATA_VERSION_TTL_S``). Rendering runs in the thread pool; a hit is answered by ``CachedAnswers``
+on the event loop, before routing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from datetime import date
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from semap.errors import SemapError
 from semap.store.base import Store
 
 MAX_AGE_S = 300
@@ -75,9 +78,14 @@ def etag_for(salt: str, version: str, url: str) -> str:
     return '"' + hashlib.blake2b(f"{salt}\n{version}\n{url}".encode(), digest_size=16).hexdigest() + '"'
 
 
-def _not_modified(request: Request, etag: str) -> bool:
-    candidates = {t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")}
-    return etag in candidates or "*" in candidates
+def answer_version(store: Store) -> str:
+    # The day too: freshness (entries unconfirmed for a year drawn faded) and download names follow the calendar.
+    return f"{store.data_version()}@{date.today().isoformat()}"
+
+
+def _not_modified(if_none_match: str, etag: str) -> bool:
+    # The exact tag only, never "*": the middleware sees every GET, private pages included.
+    return etag in {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
 
 
 async def versioned(
@@ -88,22 +96,56 @@ async def versioned(
     headers: dict[str, str] | None = None,
     response_class: type[Response] = Response,
 ) -> Response:
-    """The body ``render`` makes for this request and data version: 304 when the client has it, from the cache
-    when this process made it, else rendered in the thread pool (and kept)."""
+    """The body ``render`` makes for this request and data version, rendered in the thread pool and kept: the
+    next request for it is answered by ``CachedAnswers`` before it reaches a route."""
     state = request.app.state
-    # The day too: freshness (entries unconfirmed for a year drawn faded) and download names follow the calendar.
-    version = f"{store.data_version()}@{date.today().isoformat()}"
+    version = answer_version(store)
     url = str(request.url)
     etag = etag_for(state.etag_salt, version, url)
     caching = {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE_S}", **(headers or {})}
-    if _not_modified(request, etag):
+    if _not_modified(request.headers.get("if-none-match", ""), etag):
         return Response(status_code=304, headers=caching)
+    rendered = await run_in_threadpool(render)
+    body = rendered if isinstance(rendered, Body) else Body(rendered)
+    response = response_class(body.content, media_type=media_type, headers={**caching, **body.headers})
     cache: BodyCache | None = state.body_cache
-    key = f"{version}\n{url}"
-    body = cache.get(key) if cache is not None else None
-    if body is None:
-        rendered = await run_in_threadpool(render)
-        body = rendered if isinstance(rendered, Body) else Body(rendered)
-        if cache is not None:
-            cache.put(key, body)
-    return response_class(body.content, media_type=media_type, headers={**caching, **body.headers})
+    if cache is not None:
+        cache.put(f"{version}\n{url}", Body(body.content, {k: v for k, v in response.headers.items()}))
+    return response
+
+
+class CachedAnswers:
+    """Plain ASGI, in front of routing: a request whose answer for the current data version is cached (or which
+    the client already holds: If-None-Match) is answered here, without routing, validation or dependencies —
+    the cost that would otherwise be most of a cached tile's."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = scope["app"].state if scope["type"] == "http" and scope["method"] == "GET" else None
+        store = getattr(state, "store", None)
+        cache: BodyCache | None = getattr(state, "body_cache", None)
+        if state is None or store is None or cache is None:
+            await self.app(scope, receive, send)
+            return
+        try:
+            version = answer_version(store)
+        except SemapError:  # not built yet, unreachable: the routes say so properly
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        url = str(request.url)
+        etag = etag_for(state.etag_salt, version, url)
+        if _not_modified(request.headers.get("if-none-match", ""), etag):
+            headers = [(b"etag", etag.encode()), (b"cache-control", f"public, max-age={MAX_AGE_S}".encode())]
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        answer = cache.get(f"{version}\n{url}")
+        if answer is None:
+            await self.app(scope, receive, send)
+            return
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": answer.content})

@@ -8,17 +8,17 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from semap.errors import BuildInProgress, ConfigError, StoreUnavailable
 from semap.store.base import BeforeSwap, Dialect, Store, Tables, Transaction
+
+if TYPE_CHECKING:  # pandas loads with a build, not with a server
+    import pandas as pd
 
 _SQL_TYPES = {
     "int64": "BIGINT",
@@ -38,6 +38,9 @@ WITH mvtgeom AS (
 SELECT ST_AsMVT(mvtgeom.*, '{layer}', 4096, 'geom') FROM mvtgeom HAVING count(*) > 0
 """
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The newest migration (tested against Alembic's own head): a server starting on an up-to-date database checks
+# this one value instead of loading Alembic and every migration script.
+HEAD_REVISION = "0004"
 BUILD_LOCK = 0x5E4D_0B11  # pg_advisory_lock key held by the one running `semap build`
 EDITS_LOCK = 0x5E4D_0E17  # transaction lock: one edit at a time, and a build's last step (applying the edits)
 # Per session: no JIT (it compiles for large estimated costs, then a tile takes 50 ms longer) and no parallel
@@ -127,6 +130,16 @@ class PostGISStore(Store):
         return self._url.render_as_string(hide_password=True).replace("+psycopg", "")
 
     def migrate(self) -> None:
+        try:
+            with self._reader.connect() as connection:
+                current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError:
+            current = None  # a new database: no version table yet
+        if current == HEAD_REVISION:
+            return
+        from alembic import command
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         try:
