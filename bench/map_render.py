@@ -7,7 +7,13 @@ Measured per page, median of N runs: HTML size, and milliseconds from navigation
 the map (SeMap: window.semapState.readyMs; peer: the load event, when Folium's markers have been added).
 Then SeMap alone with 100,000 synthetic organizations, to show it stays usable.
 
-Run: python bench/map_render.py [--runs 5]   (needs Debian's chromium and chromium-driver)
+``--formats``: which data format the map should draw, GeoJSON (today's page: pages of features, server-side grid
+clusters past 2,000 in view) or SeMap's own vector tiles (Leaflet.VectorGrid from npm, the usual Leaflet MVT
+plugin), at the demo size, 100,000 and 1,000,000 organizations: first render (navigation start to data drawn) and
+the cost of a pan and a zoom (the call to data drawn), from Seoul's overview (zoom 11) and a street (zoom 16).
+
+Run: python bench/map_render.py [--runs 5] [--formats]   (needs Debian's chromium and chromium-driver; --formats
+needs npm)
 """
 
 from __future__ import annotations
@@ -15,16 +21,16 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import folium
 import httpx
-import numpy as np
 import orjson
-import pandas as pd
 from folium.plugins import MarkerCluster
+from starlette.responses import HTMLResponse, Response
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -58,42 +64,117 @@ def time_peer(driver, url: str) -> float:
     return float(driver.execute_script("return performance.timing.loadEventEnd - performance.timing.navigationStart"))
 
 
-def synthetic_store(settings: StoreSettings, geodata: GeodataSettings, n: int, seed: int = 7):
-    """The demo store with its organizations replaced by ``n`` random points inside Seoul's districts."""
+def synthetic_sql(store, n: int) -> None:
+    """Replace the organizations by ``n`` copies of the first, at random points over Seoul (in SQL: a million
+    rows as Python objects would not fit)."""
+    with store.patching() as target, target.transaction() as tx:
+        tx.execute("CREATE TEMP TABLE template AS SELECT * FROM organizations ORDER BY id LIMIT 1")
+        tx.execute("DELETE FROM organizations")
+        tx.execute(
+            "INSERT INTO organizations SELECT * REPLACE ("
+            "'syn-' || lpad(r.range::VARCHAR, 7, '0') AS id, '합성 조직 ' || r.range AS name, "
+            "ST_Point(126.99 + 0.08 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()), "
+            "37.55 + 0.05 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())) AS geom) "
+            f"FROM template, range({int(n)}) r"
+        )
+
+
+def synthetic_store(settings: StoreSettings, geodata: GeodataSettings, n: int):
+    """The demo store with its organizations replaced by ``n`` synthetic ones (``synthetic_sql``)."""
     store = open_store(settings)
     build(store, geodata)
-    rng = np.random.default_rng(seed)
-    districts = store.fetch(
-        "SELECT adm_code, ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM districts"
-    )
-    template = pd.DataFrame(store.fetch("SELECT * EXCLUDE (geom) FROM organizations LIMIT 1"))
-    columns = [
-        r[0]
-        for r in store.fetch(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_name = 'organizations' AND column_name <> 'geom' ORDER BY ordinal_position"
-        )
-    ]
-    base = dict(zip(columns, template.iloc[0].tolist(), strict=True))
-    picks = rng.integers(0, len(districts), n)
-    rows = []
-    for i, k in enumerate(picks):
-        adm, x0, y0, x1, y1 = districts[k]
-        rows.append(
-            {
-                **base,
-                "id": f"syn-{i:06d}",
-                "name": f"합성 조직 {i}",
-                "district_adm_code": adm,
-                "lon": round(float(rng.uniform(x0, x1)), 7),
-                "lat": round(float(rng.uniform(y0, y1)), 7),
-            }
-        )
-    frame = pd.DataFrame(rows)
-    with store.transaction() as tx:
-        tx.execute("DELETE FROM organizations")
-        tx.insert_frame("organizations", frame)
+    synthetic_sql(store, n)
     return store
+
+
+PEERS = REPO / "bench" / ".peers"
+VECTORGRID = PEERS / "vectorgrid" / "package" / "dist" / "Leaflet.VectorGrid.bundled.min.js"
+MVT_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="/static/vendor/leaflet-1.9.4/leaflet.css">
+<script src="/static/vendor/leaflet-1.9.4/leaflet.js"></script><script src="/bench/vectorgrid.js"></script>
+<style>html,body,#map{margin:0;height:100%}</style></head><body><div id="map"></div><script>
+var q = new URLSearchParams(location.search), at = (q.get("at") || "37.5565,126.978,11").split(",");
+var map = L.map("map").setView([+at[0], +at[1]], +at[2]);
+window.mvtState = {};
+var dots = {radius: 4, fill: true, fillColor: "#1f78b4", fillOpacity: 0.8, color: "#fff", weight: 1};
+L.vectorGrid.protobuf("/tiles/organizations/{z}/{x}/{y}.mvt", {
+  rendererFactory: L.canvas.tile, vectorTileLayerStyles: {organizations: dots}, maxNativeZoom: 22
+}).on("load", function () { window.mvtState.readyMs = performance.now(); }).addTo(map);
+window.mvtMap = map;
+</script></body></html>"""
+VIEWS = {"overview": (37.5565, 126.978, 11), "street": (37.5665, 126.978, 16)}
+MOVES = {"overview": (37.52, 127.05, 12), "street": (37.5700, 126.985, 17)}  # a pan plus a zoom in
+
+
+def vectorgrid() -> Path:
+    """Leaflet.VectorGrid 1.3.0 from the npm registry, into bench/.peers (a peer's code: measured, not shipped)."""
+    if not VECTORGRID.exists():
+        folder = VECTORGRID.parents[2]
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "pack", "leaflet.vectorgrid@1.3.0"], cwd=folder, check=True, capture_output=True)
+        subprocess.run(["tar", "xzf", "leaflet.vectorgrid-1.3.0.tgz"], cwd=folder, check=True)
+    return VECTORGRID
+
+
+def with_mvt_page(app):
+    """SeMap's app plus the MVT page and its plugin (same origin, so the page reads SeMap's own tiles)."""
+    policy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src * data:"
+    script = vectorgrid().read_bytes()
+    app.add_route("/bench/mvt.html", lambda _: HTMLResponse(MVT_PAGE, headers={"Content-Security-Policy": policy}))
+    app.add_route("/bench/vectorgrid.js", lambda _: Response(script, media_type="text/javascript"))
+    return app
+
+
+def time_view(driver, url: str, state: str, move_js: str) -> tuple[float, float]:
+    """(first render ms, pan + zoom ms) of one page: navigation to data drawn, then the move to data drawn."""
+    driver.get(url)
+    first = float(wait_for(driver, f"var s = window.{state}; return s && s.readyMs;", timeout=300))
+    started = float(driver.execute_script(f"var t = performance.now(); {move_js}; return t;"))
+    done = float(wait_for(driver, f"var s = window.{state}; return s.readyMs > {started} && s.readyMs;", timeout=300))
+    return first, done - started
+
+
+def compare_formats(args, geodata: GeodataSettings, work: Path) -> None:
+    driver = chrome()
+    print("| organizations | view | GeoJSON first render | MVT first render | GeoJSON pan+zoom | MVT pan+zoom |")
+    print("|---|---|---|---|---|---|")
+    try:
+        for n in (0, 100_000, 1_000_000):
+            store = open_store(StoreSettings(data_dir=work / f"formats-{n}"))
+            build(store, geodata)
+            if n:
+                synthetic_sql(store, n)
+            count = int(store.fetch("SELECT count(*) FROM organizations")[0][0])
+            with live_server(with_mvt_page(create_app(store))) as url:
+                for view, (lat, lon, zoom) in VIEWS.items():
+                    to = MOVES[view]
+                    at = f"at={lat},{lon},{zoom}"
+                    geojson = [
+                        time_view(
+                            driver,
+                            f"{url}/?{at}",
+                            "semapState",
+                            f"window.semapView.map.setView([{to[0]}, {to[1]}], {to[2]})",
+                        )
+                        for _ in range(args.runs)
+                    ]
+                    mvt = [
+                        time_view(
+                            driver,
+                            f"{url}/bench/mvt.html?{at}",
+                            "mvtState",
+                            f"window.mvtMap.setView([{to[0]}, {to[1]}], {to[2]})",
+                        )
+                        for _ in range(args.runs)
+                    ]
+                    cells = [statistics.median(t[k] for t in runs) for k in (0, 1) for runs in (geojson, mvt)]
+                    print(
+                        f"| {count:,} | {view} (z{zoom}) | " + " | ".join(f"{c:,.0f} ms" for c in cells) + " |",
+                        flush=True,
+                    )
+            store.close()
+    finally:
+        driver.quit()
 
 
 def main() -> None:
@@ -101,10 +182,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--mirror", type=Path, default=REPO.parent / "shared" / "geodata")
     parser.add_argument("--synthetic", type=int, default=100_000)
+    parser.add_argument("--formats", action="store_true", help="GeoJSON against vector tiles on the map")
     args = parser.parse_args()
     os.environ["SEMAP_BASEMAP_URL"] = ""  # measure SeMap and the peer without network tiles
     work = Path(tempfile.mkdtemp(prefix="semap-bench-"))
     geodata = GeodataSettings(geodata_mirror=args.mirror, data_dir=work)
+    if args.formats:
+        compare_formats(args, geodata, work)
+        return
     store = open_store(StoreSettings(data_dir=work / "demo"))
     build(store, geodata)
     peer_html = peer_page(store)

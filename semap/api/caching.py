@@ -22,7 +22,6 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from semap.errors import SemapError
 from semap.store.base import Store
 
 MAX_AGE_S = 300
@@ -131,7 +130,7 @@ class CachedAnswers:
             return
         try:
             version = answer_version(store)
-        except SemapError:  # not built yet, unreachable: the routes say so properly
+        except Exception:  # not built, database down: the routes answer that with the right status
             await self.app(scope, receive, send)
             return
         request = Request(scope)
