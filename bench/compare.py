@@ -216,12 +216,16 @@ def measure(running: list[Server], workloads: list[str], tiles: dict, rounds: in
                 )
             got = {s.name: results[(workload, s.name)].runs[-1].rps for s in running}
             ratios = "  ".join(
-                f"{n}/tipg {got[n] / got['tipg']:.2f} /floor {got[n] / got['floor']:.2f}"
+                f"{n}/tipg {ratio(got[n], got['tipg'])} /floor {ratio(got[n], got['floor'])}"
                 for n in got
                 if n.startswith("semap")
             )
             print(f"    round {number}: {ratios}", flush=True)
     return results
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "∞ (the peer completed no request)"
 
 
 def report(size: str, running: list[Server], workloads: list[str], results: dict) -> str:
@@ -239,15 +243,15 @@ def report(size: str, running: list[Server], workloads: list[str], results: dict
         cpu = {n: results[(workload, n)].median("cpu_ms") for n in names}
         cells = [f"{rps[n]:,.0f}" for n in names]
         cells += [
-            f"{rps['semap'] / rps['tipg']:.2f}",
-            f"{rps['semap'] / rps['floor']:.2f}",
-            f"{rps['semap-uncached'] / rps['tipg']:.2f}",
-            f"{rps['semap-uncached'] / rps['floor']:.2f}",
+            ratio(rps["semap"], rps["tipg"]),
+            ratio(rps["semap"], rps["floor"]),
+            ratio(rps["semap-uncached"], rps["tipg"]),
+            ratio(rps["semap-uncached"], rps["floor"]),
         ]
         if "semap-duckdb" in names:
             cells += [
-                f"{rps['semap-duckdb'] / rps['semap']:.2f}",
-                f"{rps['semap-duckdb-uncached'] / rps['semap-uncached']:.2f}",
+                ratio(rps["semap-duckdb"], rps["semap"]),
+                ratio(rps["semap-duckdb-uncached"], rps["semap-uncached"]),
             ]
         cells += [
             f"{p99['semap'] / p50['semap']:.1f} ({p50['semap']:.1f}/{p99['semap']:.1f} ms)",
@@ -322,6 +326,7 @@ def main() -> None:
                 output.append(report(size, running, workloads, results))
                 if size == "demo":
                     output.append("\n" + other_targets(running))
+                print(output[-1] if size != "demo" else "\n".join(output[-2:]), flush=True)  # kept if a size fails
             finally:
                 for server in running:
                     server.stop()
