@@ -25,6 +25,11 @@ GEOJSON = GeoJSONResponse.media_type
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
+def _properties_pattern(names: tuple[str, ...]) -> str:
+    one = "(" + "|".join(names) + ")"
+    return f"^{one}(,{one})*$"
+
+
 def _links(request: Request, page: dict, limit: int, offset: int) -> list[dict[str, str]]:
     links = [{"rel": "self", "href": str(request.url), "type": "application/geo+json"}]
     if offset + page["numberReturned"] < page["numberMatched"]:
@@ -47,6 +52,8 @@ def _list(layer: LayerName):
                 max_length=1000,
                 description="comma-separated properties to include (id always is), e.g. name,category; "
                 f"default all: {', '.join(LAYERS[layer].properties)}",
+                # Documents what the grammar accepts, so schema-valid values are accepted values.
+                json_schema_extra={"pattern": _properties_pattern(LAYERS[layer].properties)},
             ),
         ] = None,
     ) -> Response:
