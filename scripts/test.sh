@@ -47,4 +47,6 @@ export SEMAP_REQUIRE_BROWSER="${SEMAP_REQUIRE_BROWSER:-1}"
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 .venv/bin/lint-imports
-exec .venv/bin/python -m pytest "$@"
+# One worker per core (SEMAP_TEST_WORKERS to change it; 0 runs in this process). A test file stays on one worker:
+# its module fixtures are built once.
+exec .venv/bin/python -m pytest -n "${SEMAP_TEST_WORKERS:-auto}" --dist loadfile "$@"
