@@ -71,7 +71,7 @@ def synthetic_sql(store, n: int) -> None:
         tx.execute("CREATE TEMP TABLE template AS SELECT * FROM organizations ORDER BY id LIMIT 1")
         tx.execute("DELETE FROM organizations")
         tx.execute(
-            "INSERT INTO organizations SELECT * REPLACE ("
+            "INSERT INTO organizations SELECT template.* REPLACE ("
             "'syn-' || lpad(r.range::VARCHAR, 7, '0') AS id, '합성 조직 ' || r.range AS name, "
             "ST_Point(126.99 + 0.08 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()), "
             "37.55 + 0.05 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())) AS geom) "
