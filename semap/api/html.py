@@ -10,15 +10,15 @@ from semap.maps.render import Page, content_security_policy, render_plain
 from semap.settings import ApiSettings, MapSettings, load
 
 
-def html_response(page: Page, status: int = 200) -> HTMLResponse:
-    csp = content_security_policy(page, load(MapSettings), load(ApiSettings).frame_ancestors)
-    return HTMLResponse(page.html, status_code=status, headers={"Content-Security-Policy": csp})
-
-
 def page_body(page: Page) -> Body:
-    """A page for the per-data-version cache: its HTML and the policy naming its inline scripts' hashes."""
+    """A page's HTML and the Content-Security-Policy naming its inline scripts' hashes (cacheable as it is)."""
     csp = content_security_policy(page, load(MapSettings), load(ApiSettings).frame_ancestors)
     return Body(page.html.encode(), {"Content-Security-Policy": csp})
+
+
+def html_response(page: Page, status: int = 200) -> HTMLResponse:
+    body = page_body(page)
+    return HTMLResponse(body.content, status_code=status, headers=body.headers)
 
 
 def problem_page(lang: str, status: int, heading: str, message: str) -> HTMLResponse:
