@@ -20,6 +20,7 @@ from datetime import date
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from semap.store.base import Store
@@ -73,13 +74,16 @@ class BodyCache:
         return self._size
 
 
-def etag_for(salt: str, version: str, url: str) -> str:
-    return '"' + hashlib.blake2b(f"{salt}\n{version}\n{url}".encode(), digest_size=16).hexdigest() + '"'
+def answer_name(state: State, store: Store, request: Request) -> tuple[str, str]:
+    """(cache key, strong ETag) of this request's answer: the data version, the day (freshness and download names
+    follow the calendar), the URL, and — for the tag — what else a body depends on (``state.etag_salt``: the code
+    and the settings pages are rendered with). The route that renders and the middleware that serves agree here."""
+    key = f"{store.data_version()}@{date.today().isoformat()}\n{request.url}"
+    return key, '"' + hashlib.blake2b(f"{state.etag_salt}\n{key}".encode(), digest_size=16).hexdigest() + '"'
 
 
-def answer_version(store: Store) -> str:
-    # The day too: freshness (entries unconfirmed for a year drawn faded) and download names follow the calendar.
-    return f"{store.data_version()}@{date.today().isoformat()}"
+def caching_headers(etag: str) -> dict[str, str]:
+    return {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE_S}"}
 
 
 def _not_modified(if_none_match: str, etag: str) -> bool:
@@ -98,10 +102,8 @@ async def versioned(
     """The body ``render`` makes for this request and data version, rendered in the thread pool and kept: the
     next request for it is answered by ``CachedAnswers`` before it reaches a route."""
     state = request.app.state
-    version = answer_version(store)
-    url = str(request.url)
-    etag = etag_for(state.etag_salt, version, url)
-    caching = {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE_S}", **(headers or {})}
+    key, etag = answer_name(state, store, request)
+    caching = {**caching_headers(etag), **(headers or {})}
     if _not_modified(request.headers.get("if-none-match", ""), etag):
         return Response(status_code=304, headers=caching)
     rendered = await run_in_threadpool(render)
@@ -109,7 +111,7 @@ async def versioned(
     response = response_class(body.content, media_type=media_type, headers={**caching, **body.headers})
     cache: BodyCache | None = state.body_cache
     if cache is not None:
-        cache.put(f"{version}\n{url}", Body(body.content, {k: v for k, v in response.headers.items()}))
+        cache.put(key, Body(body.content, dict(response.headers.items())))
     return response
 
 
@@ -128,23 +130,23 @@ class CachedAnswers:
         if state is None or store is None or cache is None:
             await self.app(scope, receive, send)
             return
+        request = Request(scope)
         try:
-            version = answer_version(store)
+            key, etag = answer_name(state, store, request)
         except Exception:  # not built, database down: the routes answer that with the right status
             await self.app(scope, receive, send)
             return
-        request = Request(scope)
-        url = str(request.url)
-        etag = etag_for(state.etag_salt, version, url)
         if _not_modified(request.headers.get("if-none-match", ""), etag):
-            headers = [(b"etag", etag.encode()), (b"cache-control", f"public, max-age={MAX_AGE_S}".encode())]
-            await send({"type": "http.response.start", "status": 304, "headers": headers})
-            await send({"type": "http.response.body", "body": b""})
+            await _send(send, 304, caching_headers(etag), b"")
             return
-        answer = cache.get(f"{version}\n{url}")
+        answer = cache.get(key)
         if answer is None:
             await self.app(scope, receive, send)
             return
-        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": answer.content})
+        await _send(send, 200, answer.headers, answer.content)
+
+
+async def _send(send: Send, status: int, headers: dict[str, str], body: bytes) -> None:
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})

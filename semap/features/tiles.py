@@ -31,9 +31,8 @@ def check_tile(z: int, x: int, y: int) -> morecantile.Tile:
 
 
 def geojson_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int, y: int) -> bytes:
-    bounds = TMS.bounds(check_tile(z, x, y))
+    box = tile_params(z, x, y)
     where, params = where_clause(flt, layer, store.dialect.envelope)
-    box = {"tminx": bounds.left, "tminy": bounds.bottom, "tmaxx": bounds.right, "tmaxy": bounds.top}
     envelope = store.dialect.envelope.replace(":minx", ":tminx").replace(":miny", ":tminy")
     envelope = envelope.replace(":maxx", ":tmaxx").replace(":maxy", ":tmaxy")
     rows = feature_rows(store, layer, f"{where} AND ST_Intersects(t.geom, {envelope})", {**params, **box})

@@ -58,17 +58,7 @@ class GeocoderChain:
 
     def geocode(self, address: ParsedAddress | None, district_adm_code: str | None) -> ChainResult:
         """``district_adm_code`` is the district the record names (address or registry column), for fallbacks."""
-        errors = []
-        if address is not None:
-            for geocoder in self.geocoders:
-                try:
-                    found = geocoder.geocode(address)
-                except GeocoderError as exc:
-                    errors.append(str(exc))
-                    continue
-                if found is not None:
-                    return ChainResult(found, errors)
-        return ChainResult(self._fallback(address, district_adm_code), errors)
+        return self.geocode_many([(address, district_adm_code)])[0]
 
     def geocode_many(self, requests: Sequence[tuple[ParsedAddress | None, str | None]]) -> list[ChainResult]:
         """``geocode`` for each (address, district) request, with the same answers; a geocoder that can answer

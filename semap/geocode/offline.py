@@ -101,11 +101,10 @@ class OfflineAddressDatabase:
         build places every record of a registry, and a round trip per record was most of its time."""
         if self.road_level:
             return [self.geocode(a) for a in addresses]  # the few records no building matched
-        buildings = self._candidates(
-            BUILDINGS_OF, {(a.road, a.main) for a in addresses if a.road and a.main is not None}
-        )
+        road_keys = {(a.road, a.main) for a in addresses if a.road and a.main is not None}
+        buildings = self._candidates(BUILDINGS_OF, road_keys, key_columns=(4, 5))  # p.road, p.main
         lot_keys = {(a.lot_dong, a.main) for a in addresses if not a.road and a.lot_dong and a.main is not None}
-        lots = self._candidates(LOTS_OF, lot_keys)
+        lots = self._candidates(LOTS_OF, lot_keys, key_columns=(9, 11))  # l.emd, l.lot_main
         results: list[Location | None] = []
         for a in addresses:
             sido, sub = a.sido or SEOUL, a.sub or 0
@@ -133,7 +132,9 @@ class OfflineAddressDatabase:
                 results.append(self._location(rows[0], "lot", 0.9) if len(rows) == 1 else None)
         return results
 
-    def _candidates(self, sql: str, keys: set[tuple[Any, Any]]) -> dict[tuple[Any, Any], list[tuple[Any, ...]]]:
+    def _candidates(
+        self, sql: str, keys: set[tuple[Any, Any]], key_columns: tuple[int, int]
+    ) -> dict[tuple[Any, Any], list[tuple[Any, ...]]]:
         found: dict[tuple[Any, Any], list[tuple[Any, ...]]] = {}
         ordered = sorted(keys, key=str)
         for start in range(0, len(ordered), BATCH):
@@ -142,6 +143,5 @@ class OfflineAddressDatabase:
             params = {f"k{i}": key for i, (key, _) in enumerate(chunk)}
             params.update({f"m{i}": int(main) for i, (_, main) in enumerate(chunk)})
             for row in self._store.fetch(sql.format(keys=values), params):
-                key = (row[4], row[5]) if sql is BUILDINGS_OF else (row[9], row[11])
-                found.setdefault(key, []).append(tuple(row))
+                found.setdefault((row[key_columns[0]], row[key_columns[1]]), []).append(tuple(row))
         return found

@@ -6,6 +6,7 @@ each backend supplies execution, transactions and the few expressions that diffe
 
 from __future__ import annotations
 
+import re
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -57,6 +58,8 @@ class Tables(Protocol):
 
 
 BeforeSwap = Callable[["Store"], None]
+# A ``:name`` parameter of the shared SQL (not a ``::type`` cast); each backend rewrites it to its driver's style.
+NAMED_PARAM = re.compile(r"(?<![:\w]):(\w+)")
 
 # District and dong of placed records, by point-in-polygon against the boundaries: after a build for every record
 # ({where} = "geom IS NOT NULL"), after an edit for one ("id = :id").

@@ -6,7 +6,6 @@ by any number of processes). ``semap.store.embedded`` swaps finished files in; n
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from semap.errors import StoreNotBuilt, StoreUnavailable
-from semap.store.base import BeforeSwap, Dialect, Store, Tables, Transaction
+from semap.store.base import NAMED_PARAM, BeforeSwap, Dialect, Store, Tables, Transaction
 from semap.store.schema import LOOKUP_INDEXES, SNAPSHOT_TABLES, TABLES, create_table_sql
 
 # Data files are built whole by `semap build`, never migrated in place: what must survive upgrades (pins, the
@@ -69,8 +68,6 @@ WITH mvtgeom AS (
 SELECT ST_AsMVT(m, '{layer}', 4096, 'geom') FROM mvtgeom m HAVING count(*) > 0
 """
 
-_NAMED_PARAM = re.compile(r"(?<![:\w]):(\w+)")
-
 
 def spatial_extension_path() -> Path:
     """The spatial extension binary shipped by the duckdb-extension-spatial wheel for this duckdb version."""
@@ -85,14 +82,14 @@ def spatial_extension_path() -> Path:
 
 
 def _to_duckdb(sql: str) -> str:
-    return _NAMED_PARAM.sub(r"$\1", sql)
+    return NAMED_PARAM.sub(r"$\1", sql)
 
 
 def _used(sql: str, params: dict[str, Any] | None) -> dict[str, Any]:
     """DuckDB rejects parameters a statement does not use (PostGIS ignores them): pass only the used ones."""
     if not params:
         return {}
-    names = set(_NAMED_PARAM.findall(sql))
+    names = set(NAMED_PARAM.findall(sql))
     return {k: v for k, v in params.items() if k in names}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -15,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from semap.errors import BuildInProgress, ConfigError, StoreUnavailable
-from semap.store.base import BeforeSwap, Dialect, Store, Tables, Transaction
+from semap.store.base import NAMED_PARAM, BeforeSwap, Dialect, Store, Tables, Transaction
 
 if TYPE_CHECKING:  # pandas loads with a build, not with a server
     import pandas as pd
@@ -46,7 +45,6 @@ EDITS_LOCK = 0x5E4D_0E17  # transaction lock: one edit at a time, and a build's 
 # Per session: no JIT (it compiles for large estimated costs, then a tile takes 50 ms longer) and no parallel
 # plans (their workers start per query and inflate big tiles' latency).
 SESSION_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
-_NAMED_PARAM = re.compile(r"(?<![:\w]):(\w+)")
 
 
 def normalize_url(url: str) -> str:
@@ -160,7 +158,7 @@ class PostGISStore(Store):
             driver = connection.connection.driver_connection
             assert driver is not None  # an open connection always has its psycopg connection
             with driver.cursor(binary=True) as cursor:
-                cursor.execute(_NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%")), params or {})
+                cursor.execute(NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%")), params or {})
                 row = cursor.fetchone()
         return bytes(row[0]) if row and row[0] is not None else None
 
