@@ -26,18 +26,20 @@ LOT = (
 )
 # Batches: every candidate entrance for many (road, main) or (읍면동, lot main) keys in one statement; the rest of
 # each record's match (시도, 부번, 지하, 시군구, uniqueness) is checked in Python exactly as the one-record SQL does.
+# The keys travel as two arrays zipped by unnest (PostgreSQL and DuckDB alike), one statement per call: DuckDB
+# answers a join by scanning the address table, so a statement per few hundred keys made the build quadratic.
+KEYS = "(SELECT unnest(CAST(:keys AS VARCHAR[])) AS {key}, unnest(CAST(:mains AS INTEGER[])) AS main)"
 BUILDINGS_OF = (
     "SELECT ST_X(p.geom), ST_Y(p.geom), p.sido, p.sigungu, p.road, p.main, p.sub, p.underground "
-    "FROM address_points p JOIN (VALUES {keys}) AS q(road, main) ON p.road = q.road AND p.main = q.main"
+    f"FROM address_points p JOIN {KEYS.format(key='road')} AS q ON p.road = q.road AND p.main = q.main"
 )
 LOTS_OF = (
     "SELECT ST_X(p.geom), ST_Y(p.geom), p.sido, p.sigungu, p.road, p.main, p.sub, "
     "l.sido, l.sigungu, l.emd, l.san, l.lot_main, l.lot_sub FROM address_lots l "
     "JOIN address_points p ON p.road_code = l.road_code AND p.main = l.main AND p.sub = l.sub "
     "AND p.underground = l.underground "
-    "JOIN (VALUES {keys}) AS q(emd, main) ON l.emd = q.emd AND l.lot_main = q.main"
+    f"JOIN {KEYS.format(key='emd')} AS q ON l.emd = q.emd AND l.lot_main = q.main"
 )
-BATCH = 500  # keys per statement
 NEAREST_ON_ROAD = (
     "SELECT ST_X(p.geom), ST_Y(p.geom), p.sido, p.sigungu, p.road, p.main, p.sub FROM address_points p "
     "WHERE p.sido = :sido AND p.road = :road"
@@ -97,7 +99,7 @@ class OfflineAddressDatabase:
         return self._location(rows[0], "lot", 0.9) if len(rows) == 1 else None
 
     def geocode_many(self, addresses: Sequence[ParsedAddress]) -> list[Location | None]:
-        """What ``geocode`` answers for each address, in a statement per 500 keys instead of one per record: the
+        """What ``geocode`` answers for each address, in a statement per kind of key instead of one per record: the
         build places every record of a registry, and a round trip per record was most of its time."""
         if self.road_level:
             return [self.geocode(a) for a in addresses]  # the few records no building matched
@@ -136,12 +138,9 @@ class OfflineAddressDatabase:
         self, sql: str, keys: set[tuple[Any, Any]], key_columns: tuple[int, int]
     ) -> dict[tuple[Any, Any], list[tuple[Any, ...]]]:
         found: dict[tuple[Any, Any], list[tuple[Any, ...]]] = {}
-        ordered = sorted(keys, key=str)
-        for start in range(0, len(ordered), BATCH):
-            chunk = ordered[start : start + BATCH]
-            values = ", ".join(f"(:k{i}, :m{i})" for i in range(len(chunk)))
-            params = {f"k{i}": key for i, (key, _) in enumerate(chunk)}
-            params.update({f"m{i}": int(main) for i, (_, main) in enumerate(chunk)})
-            for row in self._store.fetch(sql.format(keys=values), params):
-                found.setdefault((row[key_columns[0]], row[key_columns[1]]), []).append(tuple(row))
+        if not keys:
+            return found
+        params = {"keys": [key for key, _ in keys], "mains": [int(main) for _, main in keys]}
+        for row in self._store.fetch(sql, params):
+            found.setdefault((row[key_columns[0]], row[key_columns[1]]), []).append(tuple(row))
         return found

@@ -13,7 +13,7 @@ from semap.geocode.types import Location
 from semap.registry.model import Organization, Resource
 from semap.store.base import Store
 
-CHUNK = 2000  # records geocoded together: one statement per 500 addresses, progress shown per chunk
+CHUNK = 10_000  # records geocoded together (a statement per kind of key), progress shown per chunk
 
 
 @dataclass(frozen=True)
