@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
+from shapely.geometry import box
 
 from semap.geocode.address import normalize
 from semap.geodata.districts import by_name
 from semap.pipeline import records
+from semap.pipeline.areas import assign_areas
 from semap.pipeline.build import build
 from semap.stats.counts import published_type_table
 from semap.stats.queries import organizations_by_area
 from semap.store import Store
+from semap.store.base import DONG_OF
 
 FACTS = Path(__file__).resolve().parent.parent.parent / "shared" / "facts"
 
@@ -48,6 +52,39 @@ def test_every_resource_with_an_address_lies_in_the_district_it_names(built_stor
     for address, district, match_type, manual in rows:
         assert district == by_name(normalize(address).district).adm_code, address
         assert match_type in ("building", "lot") and manual is False
+
+
+def test_build_assigns_the_areas_the_stores_own_sql_assigns_to_an_edit(built_store: Store) -> None:
+    """Two computations: the build's STRtree in Python, and the store's point-in-polygon SQL an edit runs."""
+    for table in ("organizations", "resources"):
+        rows = built_store.fetch(
+            f"SELECT id, district_adm_code, dong_code, ({DONG_OF.format(column='district_adm_code', table=table)}), "
+            f"({DONG_OF.format(column='kostat_code', table=table)}) FROM {table} WHERE geom IS NOT NULL"
+        )
+        assert sum(r[2] is not None for r in rows) > 100, table  # not vacuous: placed rows in dongs
+        assert [r for r in rows if (r[1], r[2]) != (r[3], r[4])] == [], table
+
+
+def test_area_of_a_point_on_a_shared_edge_is_the_lower_code_and_outside_is_none() -> None:
+    dongs = gpd.GeoDataFrame(
+        {"kostat_code": ["1101072", "1101071"], "district_adm_code": ["11110", "11140"]},
+        geometry=[box(127.0, 37.5, 127.01, 37.51), box(127.01, 37.5, 127.02, 37.51)],
+        crs="EPSG:4326",
+    )
+    frame = pd.DataFrame(
+        {
+            "id": ["inside", "edge", "outside", "unplaced"],
+            "lon": [127.005, 127.01, 126.0, None],
+            "lat": [37.505, 37.505, 37.505, None],
+            "district_adm_code": [None] * 4,
+            "dong_code": [None] * 4,
+        }
+    )
+    placed = assign_areas(frame, dongs)
+    assert placed["dong_code"].tolist()[:2] == ["1101072", "1101071"]  # the edge: the lower code
+    assert placed["district_adm_code"].tolist()[:2] == ["11110", "11140"]
+    assert placed[["dong_code", "district_adm_code"]].isna().all(axis=1).tolist() == [False, False, True, True]
+    assert placed["id"].tolist() == frame["id"].tolist() and frame["dong_code"].isna().all()  # a new frame
 
 
 def test_designations_overlap_and_types_follow_precedence(built_store: Store) -> None:

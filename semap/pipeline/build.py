@@ -17,6 +17,7 @@ from semap.geocode.addressdb import read_entrances, read_lots
 from semap.geocode.chain import GeocoderChain
 from semap.geocode.providers import build_geocoders
 from semap.geodata.boundaries import read_boundaries
+from semap.pipeline.areas import assign_areas
 from semap.pipeline.ingest import FileReport, IngestResult, ingest, read_manifest
 from semap.pipeline.locate import Placements, place_all
 from semap.pipeline.records import organization_rows, replace_address_db, replace_records, resource_rows
@@ -131,7 +132,8 @@ def _build_into(
 ) -> BuildSummary:
     stage("boundaries")
     source, folder = source_folder(geodata, BOUNDARIES_SOURCE)
-    store.replace_boundaries(read_boundaries(folder, source))
+    boundaries = read_boundaries(folder, source)
+    store.replace_boundaries(boundaries)
 
     stage("address database")
     manifest = read_manifest(geodata.registries)
@@ -164,8 +166,8 @@ def _build_into(
     stage("records")
     replace_records(
         store,
-        organization_rows(result.organizations, placements, manifest.as_of),
-        resource_rows(result.resources, placements, manifest.as_of),
+        assign_areas(organization_rows(result.organizations, placements, manifest.as_of), boundaries.dongs),
+        assign_areas(resource_rows(result.resources, placements, manifest.as_of), boundaries.dongs),
         {"registries_as_of": manifest.as_of, "registries": str(geodata.registries.name)},
     )
     reports = write_reports(geodata.reports_dir, result.problems, result.merges, result.near_misses, placements)

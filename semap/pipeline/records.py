@@ -11,7 +11,7 @@ from semap.geocode.legal_dong import address_exists
 from semap.geodata.boundaries import COORDINATE_DECIMALS
 from semap.pipeline.locate import Placement, Placements
 from semap.registry.model import Organization, Resource
-from semap.store.base import ASSIGN_AREAS, Store
+from semap.store.base import Store
 from semap.store.schema import ORGANIZATION_COLUMNS, RESOURCE_COLUMNS
 
 # Two checks: the address's district against the point (a wrong placement or address), and the registry's own
@@ -111,11 +111,11 @@ def resource_rows(resources: list[Resource], placements: Placements, as_of: str)
 
 
 def replace_records(store: Store, organizations: pd.DataFrame, resources: pd.DataFrame, meta: dict[str, str]) -> None:
+    """Swap in the rows (their areas assigned: ``semap.pipeline.areas``) and flag district mismatches."""
     with store.transaction() as tx:
         for table, frame in (("organizations", organizations), ("resources", resources)):
             tx.execute(f"DELETE FROM {table}")
             tx.insert_frame(table, frame)
-            tx.execute(ASSIGN_AREAS.format(table=table, where="geom IS NOT NULL"))  # inside the swap
             tx.execute(FLAG_MISMATCH.format(table=table))
         store.set_meta(tx, meta)
 

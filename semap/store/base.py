@@ -61,16 +61,14 @@ BeforeSwap = Callable[["Store"], None]
 # A ``:name`` parameter of the shared SQL (not a ``::type`` cast); each backend rewrites it to its driver's style.
 NAMED_PARAM = re.compile(r"(?<![:\w]):(\w+)")
 
-# District and dong of placed records, by point-in-polygon against the boundaries: after a build for every record
-# ({where} = "geom IS NOT NULL"), after an edit for one ("id = :id").
-ASSIGN_AREAS = """
-UPDATE {table} SET
-    district_adm_code = (SELECT d.district_adm_code FROM dongs d WHERE ST_Intersects(d.geom, {table}.geom)
-                         ORDER BY d.kostat_code LIMIT 1),
-    dong_code = (SELECT d.kostat_code FROM dongs d WHERE ST_Intersects(d.geom, {table}.geom)
-                 ORDER BY d.kostat_code LIMIT 1)
-WHERE {where}
-"""
+# The dong of a placed record ({column}: kostat_code or district_adm_code) by point-in-polygon, the lowest code when
+# the point lies on an edge two dongs share. ASSIGN_AREAS sets both for an edited record ("id = :id"); a build
+# computes the same in Python (semap.pipeline.areas), tested against this.
+DONG_OF = "SELECT d.{column} FROM dongs d WHERE ST_Intersects(d.geom, {table}.geom) ORDER BY d.kostat_code LIMIT 1"
+ASSIGN_AREAS = (
+    f"UPDATE {{table}} SET district_adm_code = ({DONG_OF.format(column='district_adm_code', table='{table}')}), "
+    f"dong_code = ({DONG_OF.format(column='kostat_code', table='{table}')}) WHERE {{where}}"
+)
 
 
 class Store(ABC):
