@@ -1,10 +1,14 @@
 """Statistics tables computed once per data version: a build or an edit changes the version, and with it the key.
 
-The exact tests behind an LQ table at dong level take seconds; the table only changes when the data do.
+The exact tests behind an LQ table at dong level take seconds; the table only changes when the data do. Each table
+is kept in this process's memory and in the store (``derived_tables``), so a restarted server, another worker or
+`semap stats` reads it instead of recomputing. Keeping it is best effort: a store that cannot take it (a
+read-only database user, a busy overlay) costs a recomputation later, never the answer.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -13,12 +17,15 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from semap.errors import SemapError
+from semap.stats.frames import frame_from_text, frame_to_text
 from semap.store.base import Store
 
 MAX_TABLES = 64
 TableFn = TypeVar("TableFn", bound=Callable[..., pd.DataFrame])
 _tables: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def per_data_version(fn: TableFn) -> TableFn:
@@ -26,12 +33,17 @@ def per_data_version(fn: TableFn) -> TableFn:
 
     @wraps(fn)
     def cached(store: Store, *args: Any) -> pd.DataFrame:
-        key = (fn.__qualname__, id(store), store.describe(), store.data_version(), args)
+        version = store.data_version()  # read before computing: a table is kept under the data it was made from
+        key = (fn.__qualname__, id(store), store.describe(), version, args)
         with _lock:
             if key in _tables:
                 _tables.move_to_end(key)
                 return _tables[key].copy()
-        table = fn(store, *args)
+        name = stored_name(fn.__qualname__, args)
+        table = _kept(store, name, version)
+        if table is None:
+            table = fn(store, *args)
+            _keep(store, name, version, table)
         with _lock:
             _tables[key] = table
             while len(_tables) > MAX_TABLES:
@@ -39,6 +51,27 @@ def per_data_version(fn: TableFn) -> TableFn:
         return table.copy()
 
     return cached  # type: ignore[return-value]
+
+
+def stored_name(function: str, args: tuple[Any, ...]) -> str:
+    """The table's name in the store: the function and its arguments (enum values), e.g. ``lq_table/industry/dong``."""
+    return "/".join([function, *(str(getattr(a, "value", a)) for a in args)])
+
+
+def _kept(store: Store, name: str, version: str) -> pd.DataFrame | None:
+    try:
+        body = store.derived(name, version)
+    except SemapError as exc:
+        log.warning("statistics table %s not read from the store: %s", name, exc)
+        return None
+    return frame_from_text(body) if body is not None else None
+
+
+def _keep(store: Store, name: str, version: str, table: pd.DataFrame) -> None:
+    try:
+        store.keep_derived(name, version, frame_to_text(table))
+    except SemapError as exc:
+        log.warning("statistics table %s not kept in the store: %s", name, exc)
 
 
 def clear() -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from semap.errors import StoreNotBuilt
+from semap.errors import StoreNotBuilt, StoreUnavailable
 from semap.store.geojson import feature_collection
 
 if TYPE_CHECKING:  # pandas and geopandas load only where a build needs them: the CLI starts fast
@@ -121,6 +121,33 @@ class Store(ABC):
         """Changes whenever a build swaps data in: the key for caches of derived tables and pages."""
         rows = self.fetch("SELECT value FROM dataset_meta WHERE key = 'data_version'")
         return str(rows[0][0]) if rows else ""
+
+    def derived(self, name: str, version: str) -> str | None:
+        """The body kept for the derived table ``name`` computed at data ``version``, if any."""
+        try:
+            rows = self.overlay.fetch(
+                "SELECT body FROM derived_tables WHERE name = :name AND data_version = :version",
+                {"name": name, "version": version},
+            )
+        except Exception as exc:  # each driver raises its own kind; the caller recomputes
+            raise StoreUnavailable(f"{self.describe()}: cannot read the kept table {name!r}: {exc}") from exc
+        return str(rows[0][0]) if rows else None
+
+    def keep_derived(self, name: str, version: str, body: str) -> None:
+        """Keep ``body`` as the derived table ``name`` at data ``version``; tables of older versions go."""
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            with self.overlay.transaction() as tx:
+                tx.execute("DELETE FROM derived_tables WHERE data_version <> :version", {"version": version})
+                # Two processes may compute the same table at once: the second write replaces the first.
+                tx.execute(
+                    "INSERT INTO derived_tables (name, data_version, body, computed_at) "
+                    "VALUES (:name, :version, :body, :at) ON CONFLICT (name) DO UPDATE SET "
+                    "data_version = excluded.data_version, body = excluded.body, computed_at = excluded.computed_at",
+                    {"name": name, "version": version, "body": body, "at": stamp},
+                )
+        except Exception as exc:  # each driver raises its own kind; keeping is best effort
+            raise StoreUnavailable(f"{self.describe()}: cannot keep the table {name!r}: {exc}") from exc
 
     # --- the shared contract --------------------------------------------------------------------------
     def replace_boundaries(self, boundaries: Boundaries) -> None:

@@ -1,5 +1,6 @@
 """The embedded store's writable overlay: what people and past builds wrote that no registry holds (manual pins,
-the geocoding cache, edits and their change events, accounts), in a SQLite file of its own beside the DuckDB data file.
+the geocoding cache, edits and their change events, accounts) and statistics kept per data version, in a SQLite
+file of its own beside the DuckDB data file.
 
 SQLite because several processes write it while the server runs (`semap pin`, a build's cache): WAL mode lets
 readers and one writer at a time share it, and a killed writer leaves it consistent. It is migrated in place,
@@ -45,6 +46,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "BEGIN SELECT RAISE(ABORT, 'change_events is append-only'); END",
         "CREATE TRIGGER IF NOT EXISTS change_events_no_delete BEFORE DELETE ON change_events "
         "BEGIN SELECT RAISE(ABORT, 'change_events is append-only'); END",
+    ),
+    # 3: statistics tables computed once per data version and kept (semap.stats.cache)
+    (
+        "CREATE TABLE IF NOT EXISTS derived_tables (name TEXT, data_version TEXT NOT NULL, body TEXT NOT NULL, "
+        "computed_at TEXT NOT NULL, PRIMARY KEY (name))",
     ),
 )
 BUSY_TIMEOUT_MS = 10_000
