@@ -7,6 +7,7 @@ import pytest
 from shapely.geometry import Polygon
 
 from semap.errors import StoreNotBuilt
+from semap.features.layers import ORGANIZATIONS, RESOURCES
 from semap.geodata.boundaries import Boundaries
 from semap.pipeline.build import build
 from semap.store import Store
@@ -139,3 +140,28 @@ def test_an_older_postgis_schema_is_still_migrated(postgis_database_factory) -> 
         assert store.fetch("SELECT count(*) FROM record_edits")[0][0] == 0  # the newest release's table is back
     finally:
         store.close()
+
+
+@pytest.mark.postgis
+@pytest.mark.parametrize("layer", [ORGANIZATIONS, RESOURCES])
+def test_a_district_list_and_its_count_read_the_public_records_index(built_pair: dict[str, Store], layer) -> None:
+    """The planner uses the partial index only while the filter's public-record condition implies its predicate:
+    with sequential scans priced out, the count and the page of a district are answered from that index."""
+    from sqlalchemy import text
+
+    from semap.features.filters import FeatureFilter, where_clause
+    from semap.features.queries import PAGE_TAIL, count_sql, features_sql
+
+    store = built_pair["postgis"]
+    where, params = where_clause(FeatureFilter.of(district="서초구"), layer, store.dialect.envelope)
+    with store.engine.connect() as connection:  # type: ignore[attr-defined]
+        # On the demo's few rows the plain district index is as cheap: set aside in this (rolled back) transaction.
+        connection.execute(text(f"DROP INDEX {layer.table}_district"))
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+        for sql, values in (
+            (count_sql(layer, where), params),
+            (features_sql(layer, where, PAGE_TAIL), {**params, "limit": 100, "offset": 0}),
+        ):
+            plan = "\n".join(r[0] for r in connection.execute(text(f"EXPLAIN {sql}"), values))
+            assert f"{layer.table}_live_district" in plan, plan
+        connection.rollback()
