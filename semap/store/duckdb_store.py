@@ -11,14 +11,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from semap.errors import StoreNotBuilt, StoreUnavailable
 from semap.store.base import NAMED_PARAM, BeforeSwap, Dialect, Store, Tables, Transaction
 from semap.store.schema import LOOKUP_INDEXES, SNAPSHOT_TABLES, TABLES, create_table_sql
+
+if TYPE_CHECKING:  # frames come from a build; a server reading the file never loads pandas for it (~50 MB)
+    import pandas as pd
 
 # Data files are built whole by `semap build`, never migrated in place: what must survive upgrades (pins, the
 # geocoding cache) lives in the overlay (semap.store.overlay). 4: the overlay tables moved out of the file;
