@@ -29,6 +29,12 @@ class StoreSettings(BaseSettings):
     pool_size: int = Field(
         default=20, ge=1, description="PostGIS connections kept open per process (about the concurrent requests)"
     )
+    tile_pool_size: int = Field(
+        default=10,
+        ge=1,
+        description="PostGIS: connections a server reads plain vector tiles with on its event loop; about five per "
+        "core of the database host (measured on 2 cores: 16 gave 10% more tiles a second and a 10× longer p99)",
+    )
     data_version_ttl_s: float = Field(
         default=1.0,
         ge=0,

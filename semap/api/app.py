@@ -39,9 +39,16 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store if store is not None else open_store(load(StoreSettings))
+        reader = app.state.store.async_reader()  # PostGIS: plain tiles read on this event loop
+        if reader is not None:
+            await reader.open()
+        app.state.async_reader = reader
         try:
             yield
         finally:
+            app.state.async_reader = None
+            if reader is not None:
+                await reader.close()
             if owned:
                 app.state.store.close()
 

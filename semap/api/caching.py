@@ -5,7 +5,7 @@ table or a page is the same bytes. So (data version, request URL) names a body: 
 that name, a conditional request is answered 304 before anything is computed, and bodies are kept in a bounded
 LRU, so a repeated request costs no database round trip (on PostGIS the data version itself is re-read at most
 once per ``SEMAP_DATA_VERSION_TTL_S``). Rendering runs in the thread pool; a hit is answered by ``CachedAnswers``
-on the event loop, before routing.
+on the event loop, before routing, and so is a plain vector tile on PostGIS (semap.api.fast_tiles).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from semap.api.fast_tiles import plain_tile
 from semap.store.base import Store
 
 MAX_AGE_S = 300
@@ -127,7 +128,7 @@ class CachedAnswers:
         state = scope["app"].state if scope["type"] == "http" and scope["method"] == "GET" else None
         store = getattr(state, "store", None)
         cache: BodyCache | None = getattr(state, "body_cache", None)
-        if state is None or store is None or cache is None:
+        if state is None or store is None or (cache is None and getattr(state, "async_reader", None) is None):
             await self.app(scope, receive, send)
             return
         request = Request(scope)
@@ -139,11 +140,17 @@ class CachedAnswers:
         if _not_modified(request.headers.get("if-none-match", ""), etag):
             await _send(send, 304, caching_headers(etag), b"")
             return
-        answer = cache.get(key)
-        if answer is None:
+        answer = cache.get(key) if cache is not None else None
+        if answer is not None:
+            await _send(send, 200, answer.headers, answer.content)
+            return
+        response = await plain_tile(scope, state, caching_headers(etag))
+        if response is None:
             await self.app(scope, receive, send)
             return
-        await _send(send, 200, answer.headers, answer.content)
+        if cache is not None:
+            cache.put(key, Body(bytes(response.body), dict(response.headers.items())))
+        await response(scope, receive, send)
 
 
 async def _send(send: Send, status: int, headers: dict[str, str], body: bytes) -> None:

@@ -15,7 +15,7 @@ from semap.api.params import FILTERS
 from semap.api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, geojson_doc
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS, LayerName
-from semap.features.tiles import MAX_ZOOM, geojson_tile, mvt_tile, tilejson
+from semap.features.tiles import MAX_ZOOM, MVT_MEDIA_TYPE, geojson_tile, mvt_tile, tilejson
 from semap.store import Store
 
 router = APIRouter(prefix="/tiles", tags=["tiles"], responses=ERROR_RESPONSES)
@@ -33,7 +33,7 @@ def tilejson_document(layer: LayerName, request: Request) -> JSONResponse:
 MVT_DOC: dict[int | str, dict[str, object]] = {
     200: {
         "description": "A Mapbox Vector Tile (empty body: no feature in the tile)",
-        "content": {"application/vnd.mapbox-vector-tile": {"schema": {"type": "string", "format": "binary"}}},
+        "content": {MVT_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
     },
     304: {"description": "Not modified (If-None-Match matched the ETag)"},
 }
@@ -51,7 +51,7 @@ def _tile(layer: LayerName, render: Callable[..., bytes], media_type: str):
 for _layer in LayerName:
     router.add_api_route(
         f"/{_layer.value}/{{z}}/{{x}}/{{y}}.mvt",
-        _tile(_layer, mvt_tile, "application/vnd.mapbox-vector-tile"),
+        _tile(_layer, mvt_tile, MVT_MEDIA_TYPE),
         methods=["GET"],
         summary=f"A Mapbox Vector Tile of {_layer.value} made by the database (ST_AsMVT)",
         response_class=Response,

@@ -18,6 +18,7 @@ from semap.features.queries import feature_dict, feature_rows
 from semap.store.base import Dialect, Store
 
 TMS = morecantile.tms.get("WebMercatorQuad")
+MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 MAX_ZOOM = 22
 SEOUL_BOUNDS = (126.76, 37.42, 127.19, 37.71)
 

@@ -71,6 +71,16 @@ ASSIGN_AREAS = (
 )
 
 
+class AsyncReader(Protocol):
+    """Reads on the event loop, for a backend that has them (PostGIS): opened and closed by the server."""
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def fetch_bytes(self, sql: str, params: dict[str, Any]) -> bytes | None: ...
+
+
 class Store(ABC):
     backend: str
     dialect: Dialect
@@ -121,6 +131,10 @@ class Store(ABC):
         """Changes whenever a build swaps data in: the key for caches of derived tables and pages."""
         rows = self.fetch("SELECT value FROM dataset_meta WHERE key = 'data_version'")
         return str(rows[0][0]) if rows else ""
+
+    def async_reader(self) -> AsyncReader | None:
+        """A reader for the event loop, or None: DuckDB answers in-process and is read in the thread pool."""
+        return None
 
     def derived(self, name: str, version: str) -> str | None:
         """The body kept for the derived table ``name`` computed at data ``version``, if any."""

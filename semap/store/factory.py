@@ -12,7 +12,9 @@ def open_store(settings: StoreSettings, migrate: bool = True) -> Store:
         from semap.store.postgis_store import PostGISStore
 
         assert settings.database_url is not None
-        store = PostGISStore(settings.database_url, settings.pool_size, settings.data_version_ttl_s)
+        store = PostGISStore(
+            settings.database_url, settings.pool_size, settings.data_version_ttl_s, settings.tile_pool_size
+        )
     else:
         from semap.store.embedded import EmbeddedStore
 

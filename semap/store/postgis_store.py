@@ -19,6 +19,8 @@ from semap.store.base import NAMED_PARAM, BeforeSwap, Dialect, Store, Tables, Tr
 if TYPE_CHECKING:  # pandas loads with a build, not with a server
     import pandas as pd
 
+    from semap.store.postgis_async import AsyncReader
+
 _SQL_TYPES = {
     "int64": "BIGINT",
     "Int64": "BIGINT",
@@ -98,7 +100,9 @@ class PostGISStore(Store):
         mvt=MVT,
     )
 
-    def __init__(self, url: str, pool_size: int = 20, data_version_ttl_s: float = 1.0) -> None:
+    def __init__(
+        self, url: str, pool_size: int = 20, data_version_ttl_s: float = 1.0, tile_pool_size: int = 10
+    ) -> None:
         try:
             self._url = make_url(normalize_url(url))
         except ArgumentError as exc:
@@ -115,6 +119,7 @@ class PostGISStore(Store):
         # Reads run in autocommit: no BEGIN before and no ROLLBACK after each query (two round trips saved).
         self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._version_ttl_s = data_version_ttl_s
+        self._tile_pool_size = tile_pool_size
         self._version: tuple[float, str] | None = None  # (read at, value)
         self._version_lock = threading.Lock()
         try:
@@ -126,6 +131,12 @@ class PostGISStore(Store):
 
     def describe(self) -> str:
         return self._url.render_as_string(hide_password=True).replace("+psycopg", "")
+
+    def async_reader(self) -> AsyncReader:
+        from semap.store.postgis_async import AsyncReader  # psycopg_pool: loaded by servers only
+
+        conninfo = self._url.set(drivername="postgresql").render_as_string(hide_password=False)
+        return AsyncReader(conninfo, self._tile_pool_size, SESSION_OPTIONS)
 
     def migrate(self) -> None:
         try:
