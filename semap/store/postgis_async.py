@@ -13,7 +13,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from semap.store.base import NAMED_PARAM
+from semap.store.postgis_store import pyformat
 
 
 class AsyncReader:
@@ -37,7 +37,7 @@ class AsyncReader:
     async def fetch_bytes(self, sql: str, params: dict[str, Any]) -> bytes | None:
         """The first column of the first row, in the binary protocol (a bytea arrives as bytes)."""
         async with self._pool.connection() as connection, connection.cursor(binary=True) as cursor:
-            await cursor.execute(NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%")), params)
+            await cursor.execute(pyformat(sql), params)
             row = await cursor.fetchone()
         self.statements += 1
         return bytes(row[0]) if row and row[0] is not None else None
