@@ -5,7 +5,8 @@ table or a page is the same bytes. So (data version, request URL) names a body: 
 that name, a conditional request is answered 304 before anything is computed, and bodies are kept in a bounded
 LRU, so a repeated request costs no database round trip (on PostGIS the data version itself is re-read at most
 once per ``SEMAP_DATA_VERSION_TTL_S``). Rendering runs in the thread pool; a hit is answered by ``CachedAnswers``
-on the event loop, before routing, and so is a plain vector tile on PostGIS (semap.api.fast_tiles).
+on the event loop, before routing, and so is the first request of a plain tile or page on PostGIS
+(semap.api.fast_reads).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from semap.api.fast_tiles import plain_tile
+from semap.api.fast_reads import plain_answer
 from semap.store.base import Store
 
 MAX_AGE_S = 300
@@ -144,7 +145,7 @@ class CachedAnswers:
         if answer is not None:
             await _send(send, 200, answer.headers, answer.content)
             return
-        response = await plain_tile(scope, state, caching_headers(etag))
+        response = await plain_answer(scope, state, caching_headers(etag))
         if response is None:
             await self.app(scope, receive, send)
             return

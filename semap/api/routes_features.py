@@ -11,32 +11,19 @@ from fastapi.responses import Response
 from semap.api.caching import versioned
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
+from semap.api.paging import page_links
 from semap.api.params import FILTERS
 from semap.api.responses import FEATURE_COLLECTION_SCHEMA, FEATURE_SCHEMA, GeoJSONResponse, geojson_doc
 from semap.features.clusters import clusters
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS, LayerName
-from semap.features.queries import MAX_LIMIT, collection, one
+from semap.features.queries import MAX_LIMIT, collection, one, properties_pattern
 from semap.features.tiles import MAX_ZOOM
 from semap.store import Store
 
 router = APIRouter(prefix="/api/v1", tags=["features"], responses=ERROR_RESPONSES)
 GEOJSON = GeoJSONResponse.media_type
 StoreDep = Annotated[Store, Depends(get_store)]
-
-
-def _properties_pattern(names: tuple[str, ...]) -> str:
-    one = "(" + "|".join(names) + ")"
-    return f"^{one}(,{one})*$"
-
-
-def _links(request: Request, page: dict, limit: int, offset: int) -> list[dict[str, str]]:
-    links = [{"rel": "self", "href": str(request.url), "type": "application/geo+json"}]
-    if offset + page["numberReturned"] < page["numberMatched"]:
-        links.append({"rel": "next", "href": str(request.url.include_query_params(offset=offset + limit))})
-    if offset > 0:
-        links.append({"rel": "prev", "href": str(request.url.include_query_params(offset=max(0, offset - limit)))})
-    return links
 
 
 def _list(layer: LayerName):
@@ -53,13 +40,13 @@ def _list(layer: LayerName):
                 description="comma-separated properties to include (id always is), e.g. name,category; "
                 f"default all: {', '.join(LAYERS[layer].properties)}",
                 # Documents what the grammar accepts, so schema-valid values are accepted values.
-                json_schema_extra={"pattern": _properties_pattern(LAYERS[layer].properties)},
+                json_schema_extra={"pattern": properties_pattern(LAYERS[layer].properties)},
             ),
         ] = None,
     ) -> Response:
         def render() -> bytes:
             page = collection(store, LAYERS[layer], flt, limit, offset, properties)
-            page["links"] = _links(request, page, limit, offset)
+            page["links"] = page_links(request.url, page, limit, offset)
             return orjson.dumps(page)
 
         return await versioned(request, store, render, GEOJSON, response_class=GeoJSONResponse)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -9,12 +10,18 @@ import orjson
 from semap.errors import InvalidParameter, NotFound
 from semap.features.filters import FeatureFilter, where_clause
 from semap.features.layers import Layer, from_clause, select_list
-from semap.store.base import Store
+from semap.store.base import Dialect, Store
 
 MAX_LIMIT = 1000
 # RFC 7946 recommends no more precision than needed: 7 decimals is about 1 cm.
 GEOJSON_PRECISION = 7
 PAGE_TAIL = "LIMIT :limit OFFSET :offset"
+
+
+def properties_pattern(names: tuple[str, ...]) -> str:
+    """What ``properties=`` accepts, as a regular expression: the documented grammar, checked before a page."""
+    one = "(" + "|".join(names) + ")"
+    return f"^{one}(,{one})*$"
 
 
 def chosen_properties(layer: Layer, wanted: str | None) -> tuple[str, ...]:
@@ -63,27 +70,55 @@ def feature_rows(
     return store.fetch(features_sql(layer, where, tail, properties), params)
 
 
-def _count(store: Store, layer: Layer, where: str, params: dict) -> int:
-    return int(store.fetch(count_sql(layer, where), params)[0][0])
+@dataclass(frozen=True)
+class PageQuery:
+    """The two statements of a page of features (its rows, and how many match) and what to build it from."""
+
+    layer: Layer
+    rows_sql: str
+    rows_params: dict[str, Any]
+    count_sql: str
+    count_params: dict[str, Any]
+    properties: tuple[str, ...]
 
 
-def collection(
-    store: Store, layer: Layer, flt: FeatureFilter, limit: int, offset: int, properties: str | None = None
-) -> dict[str, Any]:
-    """A page of features with paging counts (numberMatched / numberReturned, as OGC API Features has them)."""
+def page_query(
+    dialect: Dialect, layer: Layer, flt: FeatureFilter, limit: int, offset: int, properties: str | None = None
+) -> PageQuery:
+    """The statements for a page; bad paging or properties raise InvalidParameter."""
     chosen = chosen_properties(layer, properties)
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidParameter("limit", f"between 1 and {MAX_LIMIT}")
     if offset < 0:
         raise InvalidParameter("offset", "0 or more")
-    where, params = where_clause(flt, layer, store.dialect.envelope)
-    rows = feature_rows(store, layer, where, {**params, "limit": limit, "offset": offset}, PAGE_TAIL, chosen)
+    where, params = where_clause(flt, layer, dialect.envelope)
+    return PageQuery(
+        layer,
+        features_sql(layer, where, PAGE_TAIL, chosen),
+        {**params, "limit": limit, "offset": offset},
+        count_sql(layer, where),
+        params,
+        chosen,
+    )
+
+
+def page_body(query: PageQuery, rows: list[tuple[Any, ...]], matched: int) -> dict[str, Any]:
+    """A page of features with paging counts (numberMatched / numberReturned, as OGC API Features has them)."""
     return {
         "type": "FeatureCollection",
-        "numberMatched": _count(store, layer, where, params),
+        "numberMatched": matched,
         "numberReturned": len(rows),
-        "features": [feature_dict(layer, row, chosen) for row in rows],
+        "features": [feature_dict(query.layer, row, query.properties) for row in rows],
     }
+
+
+def collection(
+    store: Store, layer: Layer, flt: FeatureFilter, limit: int, offset: int, properties: str | None = None
+) -> dict[str, Any]:
+    """A page of features read through the store (its thread): ``page_query``, then ``page_body``."""
+    query = page_query(store.dialect, layer, flt, limit, offset, properties)
+    rows = store.fetch(query.rows_sql, query.rows_params)
+    return page_body(query, rows, int(store.fetch(query.count_sql, query.count_params)[0][0]))
 
 
 def all_features(store: Store, layer: Layer, flt: FeatureFilter) -> bytes:

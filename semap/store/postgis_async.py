@@ -1,9 +1,9 @@
 """Reads without a thread: an asyncio connection pool (psycopg_pool) beside the PostGIS store's engine.
 
-A vector tile that is not cached yet is one statement and one bytea. Through the engine it costs a hop into the
-thread pool and a checkout from SQLAlchemy's pool, several times what the statement costs the database; an
-asyncio connection reads it on the event loop, as the fastest tile servers do. The pool belongs to one event loop:
-the server opens it at start-up and closes it at shutdown (semap.api.app).
+A vector tile that is not cached yet is one statement and one bytea, a page of features two statements. Through
+the engine each costs a hop into the thread pool and a checkout from SQLAlchemy's pool, several times what the
+statement costs the database; an asyncio connection reads it on the event loop, as the fastest tile servers do.
+The pool belongs to one event loop: the server opens it at start-up and closes it at shutdown (semap.api.app).
 """
 
 from __future__ import annotations
@@ -33,6 +33,13 @@ class AsyncReader:
 
     async def close(self) -> None:
         await self._pool.close()
+
+    async def fetch(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        async with self._pool.connection() as connection, connection.cursor() as cursor:
+            await cursor.execute(pyformat(sql), params)
+            rows = await cursor.fetchall()
+        self.statements += 1
+        return rows
 
     async def fetch_bytes(self, sql: str, params: dict[str, Any]) -> bytes | None:
         """The first column of the first row, in the binary protocol (a bytea arrives as bytes)."""

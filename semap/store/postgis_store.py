@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,8 +92,10 @@ class _PgTransaction(Transaction):
         self._connection.execute(text(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM {staging}"))
 
 
+@lru_cache(maxsize=1024)
 def pyformat(sql: str) -> str:
-    """The shared SQL's ``:name`` parameters in psycopg's ``%(name)s`` style (a literal % doubled)."""
+    """The shared SQL's ``:name`` parameters in psycopg's ``%(name)s`` style (a literal % doubled); the statements
+    are few and repeat, and the rewrite cost 15 µs."""
     return NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
 
 

@@ -1,11 +1,12 @@
-"""Plain vector tiles read on the event loop (PostGIS), as a map meets them: the same bytes and headers the route
-sends, every other request left to the route, and a failing read answered by the route all the same."""
+"""Plain tiles and pages read on the event loop (PostGIS), as a map and a list meet them: the same bytes and headers
+the routes send, every other request left to the routes, and a failing read answered by the route all the same."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import morecantile
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 
@@ -20,6 +21,14 @@ PLAIN = [
     "/tiles/organizations/{z}/{x}/{y}.mvt".format(**TMS.tile(129.07, 35.18, 14)._asdict()),  # Busan: empty
     "/tiles/organizations/0/0/0.mvt",
 ]
+PAGES = [
+    "/api/v1/organizations?district=서초구&limit=100",
+    "/api/v1/organizations?district=adm:11650&limit=20&offset=40",  # next and prev links
+    "/api/v1/organizations?limit=5&properties=name,category",
+    "/api/v1/organizations",
+    "/api/v1/resources?district=송파구",
+    "/api/v1/organizations?district=중구&offset=100000",  # past the end: no features
+]
 SAME_HEADERS = ("etag", "cache-control", "content-type", "content-length")
 
 
@@ -32,20 +41,24 @@ def postgis_client(built_pair: dict[str, Store]) -> Iterator[TestClient]:
 
 
 @pytest.mark.postgis
-def test_a_plain_tile_read_on_the_event_loop_is_what_the_route_sends(postgis_client: TestClient) -> None:
+def test_a_plain_tile_or_page_read_on_the_event_loop_is_what_the_route_sends(postgis_client: TestClient) -> None:
     reader = postgis_client.app.state.async_reader
     fast = []
-    for path in PLAIN:
+    for path in PLAIN + PAGES:
         before = reader.statements
         fast.append(postgis_client.get(path))
-        assert reader.statements == before + 1, path  # answered by the reader, not the route
+        assert reader.statements == before + (1 if path in PLAIN else 2), path  # the reader's, not the route's
     postgis_client.app.state.async_reader = None  # the route alone, as on a store without a reader
-    for path, answer in zip(PLAIN, fast, strict=True):
+    for path, answer in zip(PLAIN + PAGES, fast, strict=True):
         routed = postgis_client.get(path)
         assert answer.status_code == routed.status_code == 200, path
         assert answer.content == routed.content, path
         assert {h: answer.headers[h] for h in SAME_HEADERS} == {h: routed.headers[h] for h in SAME_HEADERS}, path
     assert len(fast[0].content) > 1000 and fast[2].content == b""  # a busy tile and an empty one
+    pages = [orjson.loads(answer.content) for answer in fast[len(PLAIN) :]]
+    assert [p["numberReturned"] for p in pages] == [100, 20, 5, 100, min(100, pages[4]["numberMatched"]), 0]
+    assert {link["rel"] for link in pages[1]["links"]} == {"self", "next", "prev"}
+    assert set(pages[2]["features"][0]["properties"]) == {"id", "name", "category"}
 
 
 @pytest.mark.postgis
@@ -56,9 +69,19 @@ def test_a_plain_tile_read_on_the_event_loop_is_what_the_route_sends(postgis_cli
         ("/tiles/organizations/3/99/0.mvt", 404),  # outside the tile matrix: the route says why
         ("/tiles/organizations/23/0/0.mvt", 422),  # beyond the deepest zoom
         ("/tiles/shops/14/1/1.mvt", 404),  # no such layer
+        ("/api/v1/organizations?district=서초구&type=협동조합", 200),  # another filter
+        ("/api/v1/organizations?district=서초구&district=중구", 200),  # repeated: the route's rule decides
+        ("/api/v1/organizations?district=없는구", 422),
+        ("/api/v1/organizations?district=", 200),
+        ("/api/v1/organizations?limit=abc", 422),
+        ("/api/v1/organizations?limit=0", 422),
+        ("/api/v1/organizations?limit=1001", 422),
+        ("/api/v1/organizations?offset=-1", 422),
+        ("/api/v1/organizations?properties=name,shoe_size", 422),
+        ("/api/v1/resources?type=협동조합", 422),  # an organization filter sent to resources
     ],
 )
-def test_every_other_tile_request_is_left_to_the_route(postgis_client: TestClient, path: str, status: int) -> None:
+def test_every_other_request_is_left_to_the_route(postgis_client: TestClient, path: str, status: int) -> None:
     reader = postgis_client.app.state.async_reader
     before = reader.statements
     answer = postgis_client.get(path)

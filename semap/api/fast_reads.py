@@ -1,0 +1,89 @@
+"""Plain reads on the event loop, for the first request of each answer per data version (PostGIS).
+
+A vector tile without a query string is one statement; a page of features filtered by district at most (with
+limit, offset, properties) is two. On a store with an asyncio reader ``CachedAnswers`` answers them here, with the
+bytes and headers the routes would send, instead of going through routing, validation, dependencies and the
+thread pool (most of such an answer's CPU). Anything else — another filter, a repeated or malformed parameter, a
+tile outside the matrix, a store without a reader, a failing read — goes to the routes, which answer it and its
+errors as they always have. The statements and the bodies are the routes' own (semap.features).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import parse_qsl
+
+import orjson
+from fastapi import Request
+from fastapi.responses import Response
+from starlette.datastructures import State
+from starlette.types import Scope
+
+from semap.api.paging import page_links
+from semap.api.responses import GeoJSONResponse
+from semap.errors import SemapError
+from semap.features.filters import FeatureFilter
+from semap.features.layers import LAYERS, LayerName
+from semap.features.queries import page_body, page_query
+from semap.features.tiles import MVT_MEDIA_TYPE, mvt_sql, tile_params
+from semap.store.base import AsyncReader
+
+PLAIN_TILE = re.compile(r"/tiles/(organizations|resources)/(\d{1,2})/(\d{1,7})/(\d{1,7})\.mvt")
+PLAIN_PAGE = re.compile(r"/api/v1/(organizations|resources)")
+PAGE_PARAMETERS = {"district", "limit", "offset", "properties"}
+COUNT = re.compile(r"\d{1,8}")
+MAX_OFFSET = 10_000_000  # as the route declares
+MAX_PROPERTIES = 1000
+log = logging.getLogger(__name__)
+
+
+async def plain_answer(scope: Scope, state: State, headers: dict[str, str]) -> Response | None:
+    """The answer with ``headers`` (its caching headers), or None when a route should answer."""
+    reader = getattr(state, "async_reader", None)
+    if reader is None:
+        return None
+    try:
+        if tile := PLAIN_TILE.fullmatch(scope["path"]):
+            return await _tile(reader, state, scope, tile, headers)
+        if page := PLAIN_PAGE.fullmatch(scope["path"]):
+            return await _page(reader, state, scope, page, headers)
+    except SemapError:
+        return None  # a bad parameter: the route says why, with its status
+    except Exception as exc:  # the route reads it again and maps the store's error to its status
+        log.warning("%s read on the event loop failed, answered by the route: %s", scope["path"], exc)
+    return None
+
+
+async def _tile(
+    reader: AsyncReader, state: State, scope: Scope, found: re.Match[str], headers: dict[str, str]
+) -> Response | None:
+    if scope["query_string"]:
+        return None
+    box = tile_params(int(found[2]), int(found[3]), int(found[4]))
+    sql, params = mvt_sql(state.store.dialect, LAYERS[LayerName(found[1])], FeatureFilter())
+    body = await reader.fetch_bytes(sql, {**params, **box})
+    return Response(body or b"", media_type=MVT_MEDIA_TYPE, headers=headers)
+
+
+async def _page(
+    reader: AsyncReader, state: State, scope: Scope, found: re.Match[str], headers: dict[str, str]
+) -> Response | None:
+    pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    given = dict(pairs)
+    if len(given) != len(pairs) or not set(given) <= PAGE_PARAMETERS or "" in given.values():
+        return None
+    numbers = {name: given[name] for name in ("limit", "offset") if name in given}
+    if not all(COUNT.fullmatch(value) for value in numbers.values()):
+        return None
+    limit, offset = int(numbers.get("limit", 100)), int(numbers.get("offset", 0))
+    properties = given.get("properties")
+    if offset > MAX_OFFSET or (properties is not None and len(properties) > MAX_PROPERTIES):
+        return None
+    flt = FeatureFilter.of(district=given.get("district"))
+    query = page_query(state.store.dialect, LAYERS[LayerName(found[1])], flt, limit, offset, properties)
+    rows = await reader.fetch(query.rows_sql, query.rows_params)
+    matched = (await reader.fetch(query.count_sql, query.count_params))[0][0]
+    page = page_body(query, rows, int(matched))
+    page["links"] = page_links(Request(scope).url, page, limit, offset)
+    return GeoJSONResponse(orjson.dumps(page), media_type=GeoJSONResponse.media_type, headers=headers)
