@@ -39,7 +39,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store if store is not None else open_store(load(StoreSettings))
-        reader = app.state.store.async_reader()  # PostGIS: plain tiles read on this event loop
+        reader = app.state.store.async_reader()  # PostGIS: plain tiles and pages read on this event loop
         if reader is not None:
             await reader.open()
         app.state.async_reader = reader

@@ -19,7 +19,7 @@ PAGE_TAIL = "LIMIT :limit OFFSET :offset"
 
 
 def properties_pattern(names: tuple[str, ...]) -> str:
-    """What ``properties=`` accepts, as a regular expression: the documented grammar, checked before a page."""
+    """What ``properties=`` accepts, as a regular expression, for the OpenAPI schema (chosen_properties checks it)."""
     one = "(" + "|".join(names) + ")"
     return f"^{one}(,{one})*$"
 
