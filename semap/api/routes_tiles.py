@@ -13,6 +13,7 @@ from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.params import FILTERS
 from semap.api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, geojson_doc
+from semap.features.clusters import cluster_tile
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS, LayerName
 from semap.features.tiles import MAX_ZOOM, MVT_MEDIA_TYPE, geojson_tile, mvt_tile, tilejson
@@ -54,6 +55,15 @@ for _layer in LayerName:
         _tile(_layer, mvt_tile, MVT_MEDIA_TYPE),
         methods=["GET"],
         summary=f"A Mapbox Vector Tile of {_layer.value} made by the database (ST_AsMVT)",
+        response_class=Response,
+        responses=MVT_DOC,
+    )
+    router.add_api_route(
+        f"/{_layer.value}/clusters/{{z}}/{{x}}/{{y}}.mvt",
+        _tile(_layer, cluster_tile, MVT_MEDIA_TYPE),
+        methods=["GET"],
+        summary=f"A vector tile of {_layer.value} counted per grid cell (layer {_layer.value}_clusters): the "
+        "aggregated layer for low zooms, where a tile would otherwise carry every point",
         response_class=Response,
         responses=MVT_DOC,
     )
