@@ -28,6 +28,7 @@ PAGES = [
     "/api/v1/organizations",
     "/api/v1/resources?district=송파구",
     "/api/v1/organizations?district=중구&offset=100000",  # past the end: no features
+    "/api/v1/organizations?bbox=126.95,37.55,127.0,37.58&limit=50&properties=name,category,type",  # the map's
 ]
 SAME_HEADERS = ("etag", "cache-control", "content-type", "content-length")
 
@@ -56,7 +57,7 @@ def test_a_plain_tile_or_page_read_on_the_event_loop_is_what_the_route_sends(pos
         assert {h: answer.headers[h] for h in SAME_HEADERS} == {h: routed.headers[h] for h in SAME_HEADERS}, path
     assert len(fast[0].content) > 1000 and fast[2].content == b""  # a busy tile and an empty one
     pages = [orjson.loads(answer.content) for answer in fast[len(PLAIN) :]]
-    assert [p["numberReturned"] for p in pages] == [100, 20, 5, 100, min(100, pages[4]["numberMatched"]), 0]
+    assert [p["numberReturned"] for p in pages] == [100, 20, 5, 100, min(100, pages[4]["numberMatched"]), 0, 50]
     assert {link["rel"] for link in pages[1]["links"]} == {"self", "next", "prev"}
     assert set(pages[2]["features"][0]["properties"]) == {"id", "name", "category"}
 
@@ -78,6 +79,7 @@ def test_a_plain_tile_or_page_read_on_the_event_loop_is_what_the_route_sends(pos
         ("/api/v1/organizations?limit=1001", 422),
         ("/api/v1/organizations?offset=-1", 422),
         ("/api/v1/organizations?properties=name,shoe_size", 422),
+        ("/api/v1/organizations?bbox=127.1,37.5,north", 422),
         ("/api/v1/resources?type=협동조합", 422),  # an organization filter sent to resources
     ],
 )

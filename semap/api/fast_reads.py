@@ -1,11 +1,12 @@
 """Plain reads on the event loop, for the first request of each answer per data version (PostGIS).
 
-A vector tile without a query string is one statement; a page of features filtered by district at most (with
-limit, offset, properties) is two. On a store with an asyncio reader ``CachedAnswers`` answers them here, with the
-bytes and headers the routes would send, instead of going through routing, validation, dependencies and the
-thread pool (most of such an answer's CPU). Anything else — another filter, a repeated or malformed parameter, a
-tile outside the matrix, a store without a reader, a failing read — goes to the routes, which answer it and its
-errors as they always have. The statements and the bodies are the routes' own (semap.features).
+A vector tile without a query string is one statement; a page of features filtered by district and bounding box
+at most (with limit, offset, properties: what the map and the lists ask) is two. On a store with an asyncio
+reader ``CachedAnswers`` answers them here, with the bytes and headers the routes would send, instead of going
+through routing, validation, dependencies and the thread pool (most of such an answer's CPU). Anything else —
+another filter, a repeated or malformed parameter, a tile outside the matrix, a store without a reader, a failing
+read — goes to the routes, which answer it and its errors as they always have. The statements and the bodies are
+the routes' own (semap.features).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from semap.store.base import AsyncReader
 
 PLAIN_TILE = re.compile(r"/tiles/(organizations|resources)/(\d{1,2})/(\d{1,7})/(\d{1,7})\.mvt")
 PLAIN_PAGE = re.compile(r"/api/v1/(organizations|resources)")
-PAGE_PARAMETERS = {"district", "limit", "offset", "properties"}
+PAGE_PARAMETERS = {"district", "bbox", "limit", "offset", "properties"}  # what the map and lists ask
 COUNT = re.compile(r"\d{1,8}")
 MAX_OFFSET = 10_000_000  # as the route declares
 MAX_PROPERTIES = 1000
@@ -80,7 +81,7 @@ async def _page(
     properties = given.get("properties")
     if offset > MAX_OFFSET or (properties is not None and len(properties) > MAX_PROPERTIES):
         return None
-    flt = FeatureFilter.of(district=given.get("district"))
+    flt = FeatureFilter.of(district=given.get("district"), bbox=given.get("bbox"))
     query = page_query(state.store.dialect, LAYERS[LayerName(found[1])], flt, limit, offset, properties)
     rows = await reader.fetch(query.rows_sql, query.rows_params)
     matched = (await reader.fetch(query.count_sql, query.count_params))[0][0]
