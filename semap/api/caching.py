@@ -145,7 +145,7 @@ class CachedAnswers:
         if answer is not None:
             await _send(send, 200, answer.headers, answer.content)
             return
-        response = await plain_answer(scope, state, caching_headers(etag))
+        response = await plain_answer(request, state, caching_headers(etag))
         if response is None:
             await self.app(scope, receive, send)
             return

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import parse_qsl
 
 import orjson
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.datastructures import State
-from starlette.types import Scope
 
 from semap.api.paging import page_links
 from semap.api.responses import GeoJSONResponse
@@ -27,7 +25,7 @@ from semap.errors import SemapError
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS, LayerName
 from semap.features.queries import page_body, page_query
-from semap.features.tiles import MVT_MEDIA_TYPE, mvt_sql, tile_params
+from semap.features.tiles import MVT_MEDIA_TYPE, mvt_statement
 from semap.store.base import AsyncReader
 
 PLAIN_TILE = re.compile(r"/tiles/(organizations|resources)/(\d{1,2})/(\d{1,7})/(\d{1,7})\.mvt")
@@ -39,38 +37,37 @@ MAX_PROPERTIES = 1000
 log = logging.getLogger(__name__)
 
 
-async def plain_answer(scope: Scope, state: State, headers: dict[str, str]) -> Response | None:
+async def plain_answer(request: Request, state: State, headers: dict[str, str]) -> Response | None:
     """The answer with ``headers`` (its caching headers), or None when a route should answer."""
     reader = getattr(state, "async_reader", None)
     if reader is None:
         return None
     try:
-        if tile := PLAIN_TILE.fullmatch(scope["path"]):
-            return await _tile(reader, state, scope, tile, headers)
-        if page := PLAIN_PAGE.fullmatch(scope["path"]):
-            return await _page(reader, state, scope, page, headers)
+        if tile := PLAIN_TILE.fullmatch(request.scope["path"]):
+            return await _tile(reader, state, request, tile, headers)
+        if page := PLAIN_PAGE.fullmatch(request.scope["path"]):
+            return await _page(reader, state, request, page, headers)
     except SemapError:
         return None  # a bad parameter: the route says why, with its status
     except Exception as exc:  # the route reads it again and maps the store's error to its status
-        log.warning("%s read on the event loop failed, answered by the route: %s", scope["path"], exc)
+        log.warning("%s read on the event loop failed, answered by the route: %s", request.scope["path"], exc)
     return None
 
 
 async def _tile(
-    reader: AsyncReader, state: State, scope: Scope, found: re.Match[str], headers: dict[str, str]
+    reader: AsyncReader, state: State, request: Request, found: re.Match[str], headers: dict[str, str]
 ) -> Response | None:
-    if scope["query_string"]:
+    if request.scope["query_string"]:
         return None
-    box = tile_params(int(found[2]), int(found[3]), int(found[4]))
-    sql, params = mvt_sql(state.store.dialect, LAYERS[LayerName(found[1])], FeatureFilter())
-    body = await reader.fetch_bytes(sql, {**params, **box})
+    layer, z, x, y = LAYERS[LayerName(found[1])], int(found[2]), int(found[3]), int(found[4])
+    body = await reader.fetch_bytes(*mvt_statement(state.store.dialect, layer, FeatureFilter(), z, x, y))
     return Response(body or b"", media_type=MVT_MEDIA_TYPE, headers=headers)
 
 
 async def _page(
-    reader: AsyncReader, state: State, scope: Scope, found: re.Match[str], headers: dict[str, str]
+    reader: AsyncReader, state: State, request: Request, found: re.Match[str], headers: dict[str, str]
 ) -> Response | None:
-    pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    pairs = request.query_params.multi_items()  # parsed as the route's parameters are
     given = dict(pairs)
     if len(given) != len(pairs) or not set(given) <= PAGE_PARAMETERS or "" in given.values():
         return None
@@ -86,5 +83,5 @@ async def _page(
     rows = await reader.fetch(query.rows_sql, query.rows_params)
     matched = (await reader.fetch(query.count_sql, query.count_params))[0][0]
     page = page_body(query, rows, int(matched))
-    page["links"] = page_links(Request(scope).url, page, limit, offset)
+    page["links"] = page_links(request.url, page, limit, offset)
     return GeoJSONResponse(orjson.dumps(page), media_type=GeoJSONResponse.media_type, headers=headers)

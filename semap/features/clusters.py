@@ -12,7 +12,7 @@ import orjson
 from semap.errors import InvalidParameter
 from semap.features.filters import FeatureFilter, where_clause
 from semap.features.layers import Layer
-from semap.features.tiles import MAX_ZOOM, tile_params
+from semap.features.tiles import MAX_ZOOM, tile_envelope, tile_params
 from semap.store.base import Store
 
 CELLS_PER_TILE = 4  # about 64 px cells on 256 px tiles
@@ -51,7 +51,7 @@ def cluster_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int,
     box = tile_params(z, x, y)
     where, params = where_clause(flt, layer, store.dialect.envelope)
     mean = store.dialect.point.replace(":lon", "avg(ST_X(t.geom))").replace(":lat", "avg(ST_Y(t.geom))")
-    tile_box = store.dialect.envelope.replace(":min", ":tmin").replace(":max", ":tmax")
+    tile_box = tile_envelope(store.dialect)
     cells = (
         f"(SELECT {mean} AS geom, count(*) AS count, CASE WHEN count(*) = 1 THEN min(t.id) END AS id "
         f"FROM {layer.table} t WHERE t.geom IS NOT NULL AND ST_Intersects(t.geom, {tile_box}) AND {where} "

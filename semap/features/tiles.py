@@ -35,8 +35,7 @@ def check_tile(z: int, x: int, y: int) -> morecantile.Tile:
 def geojson_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int, y: int) -> bytes:
     box = tile_params(z, x, y)
     where, params = where_clause(flt, layer, store.dialect.envelope)
-    envelope = store.dialect.envelope.replace(":minx", ":tminx").replace(":miny", ":tminy")
-    envelope = envelope.replace(":maxx", ":tmaxx").replace(":maxy", ":tmaxy")
+    envelope = tile_envelope(store.dialect)
     rows = feature_rows(store, layer, f"{where} AND ST_Intersects(t.geom, {envelope})", {**params, **box})
     return orjson.dumps({"type": "FeatureCollection", "features": [feature_dict(layer, r) for r in rows]})
 
@@ -62,9 +61,20 @@ def tile_params(z: int, x: int, y: int) -> dict[str, object]:
     return {"z": z, "x": x, "y": y, "tminx": left, "tminy": bottom, "tmaxx": right, "tmaxy": top}
 
 
+def tile_envelope(dialect: Dialect) -> str:
+    """The dialect's box over the tile's own parameters (``:tminx`` … from ``tile_params``)."""
+    return dialect.envelope.replace(":min", ":tmin").replace(":max", ":tmax")
+
+
+def mvt_statement(dialect: Dialect, layer: Layer, flt: FeatureFilter, z: int, x: int, y: int) -> tuple[str, dict]:
+    """The vector-tile statement of tile z/x/y with all its parameters (a tile outside the matrix raises)."""
+    box = tile_params(z, x, y)
+    sql, params = mvt_sql(dialect, layer, flt)
+    return sql, {**params, **box}
+
+
 def mvt_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int, y: int) -> bytes:
-    sql, params = mvt_sql(store.dialect, layer, flt)
-    return store.fetch_bytes(sql, {**params, **tile_params(z, x, y)}) or b""
+    return store.fetch_bytes(*mvt_statement(store.dialect, layer, flt, z, x, y)) or b""
 
 
 def tilejson(layer: Layer, base_url: str, query: str) -> dict[str, Any]:
