@@ -19,6 +19,7 @@ from semap.store.base import NAMED_PARAM, BeforeSwap, Dialect, Store, Tables, Tr
 
 if TYPE_CHECKING:  # pandas loads with a build, not with a server
     import pandas as pd
+    import psycopg
 
     from semap.store.postgis_async import AsyncReader
 
@@ -167,24 +168,26 @@ class PostGISStore(Store):
             reason = str(exc.orig).strip().splitlines()[0]
             raise StoreUnavailable(f"cannot migrate the PostGIS schema at {self.describe()}: {reason}") from None
 
-    def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        # psycopg's own cursor: its rows are tuples already; SQLAlchemy's result fetched them one by one (a tenth
-        # of a feature page's CPU) to build Row objects only to turn them back into tuples.
+    @contextmanager
+    def _cursor(self, binary: bool = False) -> Iterator[psycopg.Cursor[Any]]:
+        # psycopg's own cursor on a pooled autocommit connection: its rows are tuples already (SQLAlchemy's result
+        # fetched them one by one, a tenth of a feature page's CPU, to build Row objects turned back into tuples).
         with self._reader.connect() as connection:
             driver = connection.connection.driver_connection
             assert driver is not None  # an open connection always has its psycopg connection
-            with driver.cursor() as cursor:
-                cursor.execute(pyformat(sql), params or {})
-                return cursor.fetchall() if cursor.description is not None else []
+            with driver.cursor(binary=binary) as cursor:
+                yield cursor
+
+    def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        with self._cursor() as cursor:
+            cursor.execute(pyformat(sql), params or {})
+            return cursor.fetchall() if cursor.description is not None else []
 
     def fetch_bytes(self, sql: str, params: dict[str, Any] | None = None) -> bytes | None:
         # Binary protocol: a bytea (a vector tile) arrives as bytes, not as hex text decoded on the client.
-        with self._reader.connect() as connection:
-            driver = connection.connection.driver_connection
-            assert driver is not None  # an open connection always has its psycopg connection
-            with driver.cursor(binary=True) as cursor:
-                cursor.execute(pyformat(sql), params or {})
-                row = cursor.fetchone()
+        with self._cursor(binary=True) as cursor:
+            cursor.execute(pyformat(sql), params or {})
+            row = cursor.fetchone()
         return bytes(row[0]) if row and row[0] is not None else None
 
     def data_version(self) -> str:
