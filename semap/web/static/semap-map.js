@@ -409,8 +409,12 @@
     var layer = this.groups.organizations[f.properties.type] === entry.group ? "organizations" : "resources";
     this.keepList = true;
     this.map.setView(latlng, Math.max(this.map.getZoom(), 17), { animate: false });
-    // A standalone popup: clustered circle markers may not be on the map yet at this zoom.
+    // A standalone popup: clustered circle markers may not be on the map yet at this zoom. Opening it may pan the
+    // map to show it whole (Leaflet starts that pan inside openOn); that pan keeps the list too.
+    var self = this, keep = function () { self.keepList = true; };
+    this.map.on("autopanstart", keep);
     L.popup(this.popupOptions()).setLatLng(latlng).setContent(this.popup(layer, f.properties)).openOn(this.map);
+    this.map.off("autopanstart", keep);
   };
 
   // A popup never taller than most of the map (it scrolls inside instead), so panning can always show it whole
