@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
@@ -10,10 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from semap.errors import ConfigError
-
-# Runtime data (formats, vocabularies, the district crosswalk, the source manifest, the demo registry) ship
-# inside the package, so an installed wheel finds them; nothing at run time reads the source tree.
-PACKAGE_DATA_DIR = Path(str(resources.files("semap") / "data"))
+from semap.resources import PACKAGE_DATA_DIR
 
 
 class StoreSettings(BaseSettings):

@@ -158,7 +158,7 @@ def test_cli_starts_without_loading_the_heavy_libraries() -> None:
     probe = (
         "import sys, semap.cli.main; "
         "print(','.join(sorted(m for m in ('pandas', 'scipy', 'geopandas', 'duckdb', 'sqlalchemy', 'httpx', "
-        "'numpy', 'folium', 'matplotlib') if m in sys.modules)))"
+        "'numpy', 'folium', 'matplotlib', 'pydantic_settings') if m in sys.modules)))"
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == ""

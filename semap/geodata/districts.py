@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from semap.errors import GeodataError, NotFound
-from semap.settings import PACKAGE_DATA_DIR
+from semap.resources import PACKAGE_DATA_DIR
 
 CROSSWALK_PATH = PACKAGE_DATA_DIR / "districts.csv"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from functools import cache
 
-from semap.settings import PACKAGE_DATA_DIR
+from semap.resources import PACKAGE_DATA_DIR
 
 SIDO = {
     "서울특별시": ("서울", "서울시", "서울특별시"),

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from semap.errors import GeodataError
-from semap.settings import PACKAGE_DATA_DIR
+from semap.resources import PACKAGE_DATA_DIR
 
 FORMATS_DIR = PACKAGE_DATA_DIR / "formats"
 
