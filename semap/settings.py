@@ -28,8 +28,9 @@ class StoreSettings(BaseSettings):
     tile_pool_size: int = Field(
         default=10,
         ge=1,
-        description="PostGIS: connections a server reads plain vector tiles with on its event loop; about five per "
-        "core of the database host (measured on 2 cores: 16 gave 10% more tiles a second and a 10× longer p99)",
+        description="PostGIS: connections a server reads plain vector tiles and pages with on its event loop; about "
+        "five per core of the database host (measured on 2 cores with the earlier psycopg pool: 16 gave 10% more "
+        "tiles a second and a 10× longer p99)",
     )
     data_version_ttl_s: float = Field(
         default=1.0,
@@ -107,6 +108,11 @@ class ApiSettings(BaseSettings):
     )
     response_cache_mb: int = Field(
         default=64, ge=0, description="memory for tiles, exports, pages and tables per data version; 0: none"
+    )
+    telemetry: bool = Field(
+        default=False,
+        description="FastAPI's OpenTelemetry traces, metrics and logs of each request, to a provider the operator "
+        "configures; off, FastAPI skips a check that cost about a quarter of a cached tile's CPU",
     )
 
 

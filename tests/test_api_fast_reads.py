@@ -122,3 +122,30 @@ def test_the_embedded_store_has_no_event_loop_reader(built_pair: dict[str, Store
     with TestClient(create_app(built_pair["duckdb"])) as client:
         assert client.app.state.async_reader is None
         assert client.get(PLAIN[0]).status_code == 200
+
+
+@pytest.mark.postgis
+def test_the_event_loop_reader_runs_with_the_engines_session_settings(postgis_client: TestClient) -> None:
+    # Without them a big tile gets JIT compilation and parallel workers: tens of milliseconds more per request.
+    reader = postgis_client.app.state.async_reader
+    sql = "SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')"
+    via_reader = postgis_client.portal.call(reader.fetch, sql, {})  # type: ignore[attr-defined]
+    via_engine = postgis_client.app.state.store.fetch(sql)
+    assert via_reader == [tuple(row) for row in via_engine] == [("off", "0")]
+
+
+@pytest.mark.postgis
+def test_a_reader_that_cannot_connect_leaves_the_routes_to_answer(
+    built_pair: dict[str, Store], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The engine reaches the database, the event-loop reader does not (e.g. its own connection limit): the server
+    # still starts and answers, through the routes.
+    store = built_pair["postgis"]
+    reader = store.async_reader()
+    monkeypatch.setattr(reader, "_dsn", "postgresql://nobody@127.0.0.1:9/none")  # nothing listens on port 9
+    monkeypatch.setattr(store, "async_reader", lambda: reader)
+    with TestClient(create_app(store, ApiSettings(response_cache_mb=0))) as client:
+        assert client.app.state.async_reader is None
+        assert client.get(PLAIN[0]).status_code == 200 and len(client.get(PLAIN[0]).content) > 1000
+        assert client.get(PAGES[0]).json()["numberReturned"] == 100
+    assert "event-loop reader could not open" in caplog.text

@@ -1,50 +1,75 @@
-"""Reads without a thread: an asyncio connection pool (psycopg_pool) beside the PostGIS store's engine.
+"""Reads without a thread: an asyncpg connection pool beside the PostGIS store's engine.
 
 A vector tile that is not cached yet is one statement and one bytea, a page of features two statements. Through
 the engine each costs a hop into the thread pool and a checkout from SQLAlchemy's pool, several times what the
 statement costs the database; an asyncio connection reads it on the event loop, as the fastest tile servers do.
+asyncpg rather than psycopg's asyncio mode: measured under load, psycopg spent about 90 µs more CPU per tile
+(its statements are prepared and its results decoded in Python, and it re-registers the socket with the event
+loop for every wait), a fifth of a small tile's cost. asyncpg prepares each statement once per connection.
 The pool belongs to one event loop: the server opens it at start-up and closes it at shutdown (semap.api.app).
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
-from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
+import asyncpg
 
-from semap.store.postgis_store import pyformat
+from semap.store.base import NAMED_PARAM
+
+
+@lru_cache(maxsize=1024)
+def numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """The shared SQL's ``:name`` parameters as PostgreSQL's ``$1 … $n``, and the names in their order."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    return NAMED_PARAM.sub(number, sql), tuple(names)
 
 
 class AsyncReader:
-    def __init__(self, conninfo: str, size: int, options: str) -> None:
-        self._pool: AsyncConnectionPool[AsyncConnection[Any]] = AsyncConnectionPool(
-            conninfo,
-            min_size=min(4, size),
-            max_size=size,
-            open=False,
-            # Autocommit: no BEGIN/ROLLBACK around a read; the session options are the engine's.
-            kwargs={"autocommit": True, "options": options, "connect_timeout": 5},
-        )
+    def __init__(self, dsn: str, size: int, server_settings: dict[str, str]) -> None:
+        self._dsn = dsn
+        self._size = size
+        self._server_settings = server_settings
+        self._pool: asyncpg.Pool | None = None
         self.statements = 0  # answered here: the tests tell this path from the engine's
 
     async def open(self) -> None:
-        await self._pool.open()
+        self._pool = await asyncpg.create_pool(
+            self._dsn,
+            min_size=min(4, self._size),
+            max_size=self._size,
+            timeout=5,  # to connect, as the engine's connect_timeout
+            server_settings=self._server_settings,  # the engine's session options
+        )
 
     async def close(self) -> None:
-        await self._pool.close()
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    def _ready(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("the event-loop reader is not open")
+        return self._pool
 
     async def fetch(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-        async with self._pool.connection() as connection, connection.cursor() as cursor:
-            await cursor.execute(pyformat(sql), params)
-            rows = await cursor.fetchall()
+        statement, names = numbered(sql)
+        records = await self._ready().fetch(statement, *[params[name] for name in names])
         self.statements += 1
-        return rows
+        return [tuple(record) for record in records]
 
     async def fetch_bytes(self, sql: str, params: dict[str, Any]) -> bytes | None:
-        """The first column of the first row, in the binary protocol (a bytea arrives as bytes)."""
-        async with self._pool.connection() as connection, connection.cursor(binary=True) as cursor:
-            await cursor.execute(pyformat(sql), params)
-            row = await cursor.fetchone()
+        """The first column of the first row (a bytea arrives as bytes)."""
+        statement, names = numbered(sql)
+        value = await self._ready().fetchval(statement, *[params[name] for name in names])
         self.statements += 1
-        return bytes(row[0]) if row and row[0] is not None else None
+        return bytes(value) if value is not None else None

@@ -48,7 +48,8 @@ BUILD_LOCK = 0x5E4D_0B11  # pg_advisory_lock key held by the one running `semap 
 EDITS_LOCK = 0x5E4D_0E17  # transaction lock: one edit at a time, and a build's last step (applying the edits)
 # Per session: no JIT (it compiles for large estimated costs, then a tile takes 50 ms longer) and no parallel
 # plans (their workers start per query and inflate big tiles' latency).
-SESSION_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
+SESSION_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "0"}
+SESSION_OPTIONS = " ".join(f"-c {name}={value}" for name, value in SESSION_SETTINGS.items())
 
 
 def normalize_url(url: str) -> str:
@@ -142,10 +143,10 @@ class PostGISStore(Store):
         return self._url.render_as_string(hide_password=True).replace("+psycopg", "")
 
     def async_reader(self) -> AsyncReader:
-        from semap.store.postgis_async import AsyncReader  # psycopg_pool: loaded by servers only
+        from semap.store.postgis_async import AsyncReader  # asyncpg: loaded by servers only
 
-        conninfo = self._url.set(drivername="postgresql").render_as_string(hide_password=False)
-        return AsyncReader(conninfo, self._tile_pool_size, SESSION_OPTIONS)
+        dsn = self._url.set(drivername="postgresql").render_as_string(hide_password=False)
+        return AsyncReader(dsn, self._tile_pool_size, SESSION_SETTINGS)
 
     def migrate(self) -> None:
         try:
