@@ -103,3 +103,39 @@ def test_a_wildcard_or_foreign_tag_never_answers_a_private_page(built_store: Sto
     for header in ("*", tag):
         answer = client.get("/coordinator", headers={"If-None-Match": header}, follow_redirects=False)
         assert answer.status_code == 303 and "/login" in answer.headers["location"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/organizations?district=서초구&limit=100", "/api/v1/export/resources.csv"])
+def test_a_cached_answer_is_compressed_once_and_coded_as_the_route_codes_it(
+    built_store: Store, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gzip
+
+    from semap.api import caching
+
+    compressions, compress = [], gzip.compress
+
+    def counted(data: bytes, **options: int) -> bytes:
+        compressions.append(len(data))
+        return compress(data, **options)
+
+    monkeypatch.setattr(caching.gzip, "compress", counted)
+    client = TestClient(create_app(built_store))
+    coding = ("content-encoding", "vary", "content-type", "etag")
+    answers = {}
+    for accept in ("gzip", "identity"):
+        routed = client.get(path, headers={"Accept-Encoding": accept})  # the route, through Starlette's gzip
+        cached = [client.get(path, headers={"Accept-Encoding": accept}) for _ in range(2)]  # from memory
+        for answer in cached:
+            assert answer.content == routed.content
+            assert {h: answer.headers.get(h) for h in coding} == {h: routed.headers.get(h) for h in coding}, accept
+        answers[accept] = routed
+        client.app.state.body_cache.__init__(client.app.state.body_cache.max_bytes)  # the next coding from a miss
+    assert (
+        answers["gzip"].headers["content-encoding"] == "gzip" and answers["gzip"].headers["vary"] == "Accept-Encoding"
+    )
+    assert (
+        "content-encoding" not in answers["identity"].headers
+        and answers["identity"].headers["vary"] == "Accept-Encoding"
+    )
+    assert len(compressions) == 1  # the second gzip client got the kept compressed body

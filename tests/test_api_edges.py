@@ -7,6 +7,7 @@ import csv
 import io
 import re
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 
@@ -158,3 +159,47 @@ def test_every_district_page_and_organization_pages_from_it_open(client: TestCli
         orgs = client.get("/api/v1/organizations", params={"district": district.name_ko, "limit": 2}).json()
         for feature in orgs["features"]:
             assert client.get(f"/organizations/{feature['id']}", params={"lang": lang}).status_code == 200
+
+
+def test_request_traces_are_recorded_only_when_telemetry_is_switched_on(built_store: Store) -> None:
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    provider = trace.get_tracer_provider()
+    if not isinstance(provider, TracerProvider):  # process-wide and set once: the first test to need it sets it
+        provider = TracerProvider()
+        trace.set_tracer_provider(provider)
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    names = {}
+    for telemetry in (False, True):
+        exporter.clear()
+        with TestClient(create_app(built_store, ApiSettings(telemetry=telemetry))) as traced:
+            assert traced.get("/healthz").status_code == 200
+        names[telemetry] = [span.name for span in exporter.get_finished_spans()]
+    assert names[False] == [] and any("/healthz" in name for name in names[True]), names
+
+
+@pytest.mark.parametrize("query", [b"district=%FF", b"district=\xff\xfe", b"q=\xed\xa0\x80"])
+def test_a_query_that_is_not_utf8_is_a_client_error(built_store: Store, query: bytes) -> None:
+    # Raw bytes as a client may send them (httpx would percent-encode them first), straight to the ASGI app.
+    import asyncio
+
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": "/api/v1/organizations", "raw_path": b"/api/v1/organizations", "query_string": query,
+        "root_path": "", "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+    }  # fmt: skip
+    asyncio.run(create_app(built_store)(scope, receive, send))
+    assert sent[0]["status"] == 422 and orjson.loads(sent[1]["body"])["error"] == "InvalidParameter"

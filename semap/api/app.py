@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 
 import semap
 from semap.api import (
@@ -26,9 +28,29 @@ from semap.api import (
 )
 from semap.api.caching import BodyCache, CachedAnswers
 from semap.api.errors import install_error_handlers
-from semap.api.middleware import HeadAsGet, RejectNul, SecurityHeaders
+from semap.api.middleware import HeadAsGet, RejectUnreadable, SecurityHeaders
 from semap.settings import ApiSettings, MapSettings, StoreSettings, load
 from semap.store import Store, open_store
+from semap.store.base import AsyncReader
+
+log = logging.getLogger(__name__)
+GZIP_MINIMUM_SIZE, GZIP_LEVEL = 1024, 5
+# FastAPI looks for an OpenTelemetry provider on every request unless each kind of record is switched off.
+TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
+
+
+async def _opened_reader(store: Store) -> AsyncReader | None:
+    """The store's event-loop reader (PostGIS: plain tiles and pages), opened; without it the routes answer every
+    request, so a reader that cannot connect is logged, not a server that will not start."""
+    reader = store.async_reader()
+    if reader is None:
+        return None
+    try:
+        await reader.open()
+    except Exception as exc:  # each driver raises its own kind
+        log.warning("the event-loop reader could not open (%s); the routes answer every request", exc)
+        return None
+    return reader
 
 
 def create_app(store: Store | None = None, api_settings: ApiSettings | None = None) -> FastAPI:
@@ -39,9 +61,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store if store is not None else open_store(load(StoreSettings))
-        reader = app.state.store.async_reader()  # PostGIS: plain tiles and pages read on this event loop
-        if reader is not None:
-            await reader.open()
+        reader = await _opened_reader(app.state.store)
         app.state.async_reader = reader
         try:
             yield
@@ -59,6 +79,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        telemetry=None if api_settings.telemetry else TELEMETRY_OFF,
     )
     if store is not None:
         app.state.store = store  # ready without a lifespan run (ASGI clients that skip it, e.g. fuzzers)
@@ -69,12 +90,13 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.state.etag_salt = f"{semap.__version__}|{api_settings.model_dump_json()}|{map_settings.model_dump_json()}"
     install_error_handlers(app)
     # Level 5, not Starlette's 9: a third of the CPU for a body a few percent larger.
-    app.add_middleware(CachedAnswers)  # inside gzip: cached bodies are compressed like any other
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
+    # Outside compression: it keeps each cached body's compressed form and answers with it.
+    app.add_middleware(CachedAnswers, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
     if api_settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=api_settings.cors_origins, allow_methods=["GET", "HEAD"])
-    # The last added is the outermost: security headers go on every answer, the NUL refusal included.
-    app.add_middleware(RejectNul)
+    # The last added is the outermost: security headers go on every answer, the refusals included.
+    app.add_middleware(RejectUnreadable)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders, frame_ancestors=api_settings.frame_ancestors)
     app.include_router(routes_meta.router)

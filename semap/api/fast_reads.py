@@ -16,14 +16,13 @@ import re
 
 import orjson
 from fastapi import Request
-from fastapi.responses import Response
 from starlette.datastructures import State
 
 from semap.api.paging import page_links
-from semap.api.responses import GeoJSONResponse
+from semap.api.responses import Body, GeoJSONResponse
 from semap.errors import SemapError
 from semap.features.filters import FeatureFilter
-from semap.features.layers import LAYERS, LayerName
+from semap.features.layers import LAYERS
 from semap.features.queries import page_body, page_query
 from semap.features.tiles import MVT_MEDIA_TYPE, mvt_statement
 from semap.store.base import AsyncReader
@@ -34,10 +33,12 @@ PAGE_PARAMETERS = {"district", "bbox", "limit", "offset", "properties"}  # what 
 COUNT = re.compile(r"\d{1,8}")
 MAX_OFFSET = 10_000_000  # as the route declares
 MAX_PROPERTIES = 1000
+NO_FILTER = FeatureFilter()
+BY_NAME = {name.value: layer for name, layer in LAYERS.items()}
 log = logging.getLogger(__name__)
 
 
-async def plain_answer(request: Request, state: State, headers: dict[str, str]) -> Response | None:
+async def plain_answer(request: Request, state: State, headers: dict[str, str]) -> Body | None:
     """The answer with ``headers`` (its caching headers), or None when a route should answer."""
     reader = getattr(state, "async_reader", None)
     if reader is None:
@@ -56,17 +57,17 @@ async def plain_answer(request: Request, state: State, headers: dict[str, str]) 
 
 async def _tile(
     reader: AsyncReader, state: State, request: Request, found: re.Match[str], headers: dict[str, str]
-) -> Response | None:
+) -> Body | None:
     if request.scope["query_string"]:
         return None
-    layer, z, x, y = LAYERS[LayerName(found[1])], int(found[2]), int(found[3]), int(found[4])
-    body = await reader.fetch_bytes(*mvt_statement(state.store.dialect, layer, FeatureFilter(), z, x, y))
-    return Response(body or b"", media_type=MVT_MEDIA_TYPE, headers=headers)
+    layer, z, x, y = BY_NAME[found[1]], int(found[2]), int(found[3]), int(found[4])
+    body = await reader.fetch_bytes(*mvt_statement(state.store.dialect, layer, NO_FILTER, z, x, y))
+    return Body.sent(body or b"", MVT_MEDIA_TYPE, headers)
 
 
 async def _page(
     reader: AsyncReader, state: State, request: Request, found: re.Match[str], headers: dict[str, str]
-) -> Response | None:
+) -> Body | None:
     pairs = request.query_params.multi_items()  # parsed as the route's parameters are
     given = dict(pairs)
     if len(given) != len(pairs) or not set(given) <= PAGE_PARAMETERS or "" in given.values():
@@ -79,9 +80,9 @@ async def _page(
     if offset > MAX_OFFSET or (properties is not None and len(properties) > MAX_PROPERTIES):
         return None
     flt = FeatureFilter.of(district=given.get("district"), bbox=given.get("bbox"))
-    query = page_query(state.store.dialect, LAYERS[LayerName(found[1])], flt, limit, offset, properties)
+    query = page_query(state.store.dialect, BY_NAME[found[1]], flt, limit, offset, properties)
     rows = await reader.fetch(query.rows_sql, query.rows_params)
     matched = (await reader.fetch(query.count_sql, query.count_params))[0][0]
     page = page_body(query, rows, int(matched))
     page["links"] = page_links(request.url, page, limit, offset)
-    return GeoJSONResponse(orjson.dumps(page), media_type=GeoJSONResponse.media_type, headers=headers)
+    return Body.sent(orjson.dumps(page), GeoJSONResponse.media_type, headers)

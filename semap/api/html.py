@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.responses import HTMLResponse
 
-from semap.api.caching import Body
+from semap.api.responses import Body
 from semap.maps.labels import TEXT
 from semap.maps.render import Page, content_security_policy, render_plain
 from semap.settings import ApiSettings, MapSettings, load

@@ -1,4 +1,4 @@
-"""ASGI middleware at the edge: security headers on every response, HEAD wherever GET exists, no NUL bytes in.
+"""ASGI middleware at the edge: security headers on every response, HEAD wherever GET exists, no unreadable bytes in.
 
 Plain ASGI (not BaseHTTPMiddleware): they run on every request, tiles included, and must cost next to nothing.
 """
@@ -62,8 +62,9 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
-class RejectNul:
-    """A NUL byte in the path or query is never a valid SeMap value: 422 before any store sees it."""
+class RejectUnreadable:
+    """A NUL byte, or bytes that are not UTF-8, in the path or query are never a valid SeMap value (and Starlette
+    cannot even build such a request's URL): 422 before any route or store sees them."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -71,10 +72,22 @@ class RejectNul:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             raw = scope.get("raw_path") or scope["path"].encode()
-            if b"\x00" in unquote_to_bytes(raw) or b"\x00" in unquote_to_bytes(scope.get("query_string", b"")):
+            query = scope.get("query_string", b"")
+            if b"\x00" in unquote_to_bytes(raw) or b"\x00" in unquote_to_bytes(query):
                 await _error(send, 422, "InvalidParameter", "the request contains a NUL byte (%00)")
                 return
+            if not (_utf8(raw) and _utf8(query)):
+                await _error(send, 422, "InvalidParameter", "the request's path or query is not UTF-8")
+                return
         await self.app(scope, receive, send)
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 async def _error(send: Send, status: int, error: str, detail: str) -> None:

@@ -8,11 +8,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from semap.api.caching import Body, versioned
+from semap.api.caching import versioned
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.html import page_body, problem_page
-from semap.api.responses import attachment
+from semap.api.responses import Body, attachment
 from semap.errors import InvalidParameter, NotFound, StoreNotBuilt
 from semap.features.filters import resolve_district
 from semap.features.layers import LayerName

@@ -42,6 +42,13 @@ def geojson_tile(store: Store, layer: Layer, flt: FeatureFilter, z: int, x: int,
 
 def mvt_sql(dialect: Dialect, layer: Layer, flt: FeatureFilter) -> tuple[str, dict[str, object]]:
     """The vector-tile statement for a layer and filter, with the filter's parameters (add ``tile_params``)."""
+    sql, params = _mvt_sql(dialect, layer, flt)
+    return sql, dict(params)
+
+
+@lru_cache(maxsize=256)
+def _mvt_sql(dialect: Dialect, layer: Layer, flt: FeatureFilter) -> tuple[str, dict[str, object]]:
+    # A map asks for tile after tile of the same layer and filter: the statement is put together once.
     where, params = where_clause(flt, layer, dialect.envelope)
     columns = ", ".join(f"t.{c}" for c in layer.tile_properties)
     return dialect.mvt.format(columns=columns, source=f"{layer.table} t", where=where, layer=layer.name), params
