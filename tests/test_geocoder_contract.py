@@ -21,7 +21,8 @@ from semap.geocode.types import MATCH_TYPES, Geocoder
 from semap.geocode.vworld import VWorld
 from tests import fake_geocoders as fake
 
-TIMEOUT_S = 0.5
+# Under the fake's slow answer (2 s), well over a normal one even on a loaded machine (0.5 s once timed out there).
+TIMEOUT_S = 1.5
 
 
 @dataclass(frozen=True)
