@@ -139,7 +139,7 @@ def compare_formats(args, geodata: GeodataSettings, work: Path) -> None:
     print("| organizations | view | GeoJSON first render | MVT first render | GeoJSON pan+zoom | MVT pan+zoom |")
     print("|---|---|---|---|---|---|")
     try:
-        for n in (0, 100_000, 1_000_000):
+        for n in (int(size) for size in args.sizes.split(",")):
             store = open_store(StoreSettings(data_dir=work / f"formats-{n}"))
             build(store, geodata)
             if n:
@@ -183,6 +183,9 @@ def main() -> None:
     parser.add_argument("--mirror", type=Path, default=REPO.parent / "shared" / "geodata")
     parser.add_argument("--synthetic", type=int, default=100_000)
     parser.add_argument("--formats", action="store_true", help="GeoJSON against vector tiles on the map")
+    parser.add_argument(
+        "--sizes", default="0,100000,1000000", help="--formats: organizations to time at, comma-separated (0: demo)"
+    )
     args = parser.parse_args()
     os.environ["SEMAP_BASEMAP_URL"] = ""  # measure SeMap and the peer without network tiles
     work = Path(tempfile.mkdtemp(prefix="semap-bench-"))

@@ -113,6 +113,27 @@ def test_list_matches_the_map_and_works_with_the_keyboard(browser, base_url: str
     assert "02-" not in browser.find_element(By.CSS_SELECTOR, ".semap-popup").text  # no personal contacts
 
 
+def test_a_zoom_asks_for_its_view_while_it_animates_and_shows_what_a_fresh_page_there_shows(
+    browser, base_url: str
+) -> None:
+    browser.get(base_url + "/?at=37.5665,126.978,14")
+    wait_for(browser, READY)
+    started = browser.execute_script("var t = performance.now(); window.semapView.map.setZoom(15); return t;")
+    zoomed = wait_for(browser, f"var s = window.semapState; return s.mode === 'markers' && s.readyMs > {started} && s;")
+    assert zoomed["prefetched"] == 1  # the answer asked for when the zoom began was the one drawn
+
+    def listed() -> list[str]:
+        buttons = browser.find_elements(By.CSS_SELECTOR, "#semap-results button")
+        return sorted(b.get_attribute("data-id") for b in buttons)
+
+    after_zoom, url = listed(), browser.current_url
+    assert len(after_zoom) == zoomed["listed"] > 0
+    browser.get(url)  # the same view, loaded the ordinary way
+    fresh = wait_for(browser, READY)
+    assert fresh["prefetched"] == 0 and fresh["matched"] == zoomed["matched"] and listed() == after_zoom
+    assert console_errors(browser) == []
+
+
 def test_phone_layout(base_url: str) -> None:
     driver = chrome(390, 844, phone=True)
     try:

@@ -47,7 +47,7 @@
     this.t = config.text;
     this.request = 0;
     this.markersById = {};
-    this.state = { mode: "loading", matched: {}, shown: 0, listed: 0, errors: [] };
+    this.state = { mode: "loading", matched: {}, shown: 0, listed: 0, errors: [], prefetched: 0 };
     window.semapState = this.state;
     this.groups = { organizations: {}, resources: {} };
     this.clusterLayer = L.layerGroup().addTo(map);
@@ -75,6 +75,13 @@
       if (self.keepList) { self.keepList = false; return; }
       self.load();
     });
+    // A zoom animates for a quarter of a second before its moveend, and the view it ends on is known when it
+    // starts: that view's data are asked for then, so they are usually there when the animation ends.
+    map.on("zoomanim", function (event) {
+      var px = map.getPixelBounds(event.center, event.zoom); // as getBounds() will read once the zoom is over
+      self.prefetch(self.bbox(L.latLngBounds(map.unproject(px.getBottomLeft(), event.zoom),
+                                             map.unproject(px.getTopRight(), event.zoom))));
+    });
     this.load();
   }
 
@@ -101,7 +108,8 @@
     FILTERS.forEach(function (name) { if (params.get(name)) this.filters[name] = params.get(name); }, this);
     this.choropleth = params.get("choropleth") || "";
     var at = (params.get("at") || "").split(",").map(Number);
-    if (at.length === 3 && at.every(isFinite)) this.map.setView([at[0], at[1]], at[2]);
+    // Not animated: a shared link opens on its view, loaded once (an animated jump ends in a second load).
+    if (at.length === 3 && at.every(isFinite)) this.map.setView([at[0], at[1]], at[2], { animate: false });
   };
 
   SeMapView.prototype.writeUrl = function () {
@@ -194,8 +202,8 @@
     return params;
   };
 
-  SeMapView.prototype.bbox = function () {
-    var b = this.map.getBounds();
+  SeMapView.prototype.bbox = function (bounds) {
+    var b = bounds || this.map.getBounds();
     var clamp = function (v, lo, hi) { return Math.max(lo, Math.min(hi, v)); };
     return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
             clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)].map(function (v) { return v.toFixed(6); }).join(",");
@@ -221,12 +229,35 @@
     });
   };
 
+  SeMapView.prototype.fetchBoth = function (bbox) {
+    return Promise.all([this.fetchLayer("organizations", bbox), this.fetchLayer("resources", bbox)]);
+  };
+
+  SeMapView.prototype.viewKey = function (bbox) { return bbox + "|" + this.query("organizations").toString(); };
+
+  SeMapView.prototype.prefetch = function (bbox) {
+    var promise = this.fetchBoth(bbox);
+    promise.catch(function () {}); // a failure is reported by the load that uses it; unused, it is dropped
+    this.ahead = { key: this.viewKey(bbox), promise: promise };
+  };
+
+  // Both layers of one view: the answer asked for ahead when it is for this very view and these filters.
+  SeMapView.prototype.fetchView = function (bbox) {
+    var ahead = this.ahead;
+    this.ahead = null;
+    if (ahead && ahead.key === this.viewKey(bbox)) {
+      this.state.prefetched += 1;
+      return ahead.promise;
+    }
+    return this.fetchBoth(bbox);
+  };
+
   SeMapView.prototype.load = function () {
     var self = this, ticket = ++this.request, bbox = this.bbox();
     this.state.mode = "loading";
     el("semap-count").textContent = this.t.loading;
     this.updateDownloads(bbox);
-    Promise.all([this.fetchLayer("organizations", bbox), this.fetchLayer("resources", bbox)]).then(function (results) {
+    this.fetchView(bbox).then(function (results) {
       if (ticket !== self.request) return; // a newer view replaced this one
       self.clear();
       var orgs = results[0], resources = results[1];
