@@ -7,12 +7,25 @@ class SemapError(Exception):
     """Base of every error SeMap raises on purpose; its message is meant for a person."""
 
 
+class InternalError(SemapError):
+    """Something SeMap did not expect (a bug): the server logs it and answers 500 in the one error shape."""
+
+
 class ConfigError(SemapError):
     """A setting is missing or malformed."""
 
 
 class StoreUnavailable(SemapError):
     """The configured database cannot be reached or is not usable (e.g. no PostGIS extension)."""
+
+
+class StoreBusy(StoreUnavailable):
+    """The store is at capacity (its work queue is full, or the database refuses more connections): try again
+    shortly. Answered 503 with Retry-After."""
+
+    def __init__(self, message: str, retry_after_s: int = 2) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class StoreNotBuilt(SemapError):
@@ -37,6 +50,10 @@ class ChecksumMismatch(GeodataError):
 
 class NotFound(SemapError):
     """A requested object does not exist."""
+
+
+class PrintFailed(SemapError):
+    """A print-ready map could not be drawn or written (never the data's fault: their text is drawn as text)."""
 
 
 class InvalidParameter(SemapError):

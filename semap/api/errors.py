@@ -17,6 +17,7 @@ from semap.errors import (
     Conflict,
     Forbidden,
     GeocoderError,
+    InternalError,
     InvalidParameter,
     NotFound,
     NotSignedIn,
@@ -69,22 +70,33 @@ def _body(error: str, detail: str, parameter: str | None, status: int) -> JSONRe
     return JSONResponse(ErrorBody(error=error, detail=detail, parameter=parameter).model_dump(), status_code=status)
 
 
+def error_response(request: Request, exc: SemapError) -> Response:
+    """SeMap's error as the answer: a page in the person's language on the editing pages, else the one JSON shape;
+    Retry-After wherever the error says when to come back (429, 503)."""
+    status = status_for(exc)
+    response: Response
+    if request.url.path.startswith(EDITING_PAGES):  # people at a browser: a page, or the way to sign in
+        if isinstance(exc, NotSignedIn) and request.method in ("GET", "HEAD"):
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        response = problem_page(request.query_params.get("lang", "ko"), status, type(exc).__name__, str(exc))
+    else:
+        parameter = exc.parameter if isinstance(exc, InvalidParameter) else None
+        response = _body(type(exc).__name__, str(exc), parameter, status)
+    retry_after = getattr(exc, "retry_after_s", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SemapError)
     async def _semap_error(request: Request, exc: SemapError) -> Response:
-        status = status_for(exc)
-        if request.url.path.startswith(EDITING_PAGES):  # people at a browser: a page, or the way to sign in
-            if isinstance(exc, NotSignedIn) and request.method in ("GET", "HEAD"):
-                return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-            page = problem_page(request.query_params.get("lang", "ko"), status, type(exc).__name__, str(exc))
-            if isinstance(exc, RateLimited):
-                page.headers["Retry-After"] = str(exc.retry_after_s)
-            return page
-        parameter = exc.parameter if isinstance(exc, InvalidParameter) else None
-        response = _body(type(exc).__name__, str(exc), parameter, status)
-        if isinstance(exc, RateLimited):
-            response.headers["Retry-After"] = str(exc.retry_after_s)
-        return response
+        return error_response(request, exc)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        # A bug, not an input: answered in the one shape (no traceback); Starlette re-raises it for the server's log.
+        return error_response(request, InternalError(f"{type(exc).__name__}: the server logged it"))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

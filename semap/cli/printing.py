@@ -21,6 +21,7 @@ def district(
     output: Path = typer.Option(..., "-o", "--output", help="the PDF to write"),
 ) -> None:
     """The district's map with numbered markers, a numbered list, legend, data date and a QR code to its page."""
+    from semap.errors import PrintFailed
     from semap.features.filters import resolve_district
     from semap.maps.print_map import district_print
     from semap.settings import MapSettings, load
@@ -30,5 +31,8 @@ def district(
         pdf = district_print(store, resolve_district(name), layer, size, lang, load(MapSettings).public_url)
     finally:
         store.close()
-    output.write_bytes(pdf)
+    try:
+        output.write_bytes(pdf)
+    except OSError as exc:
+        raise PrintFailed(f"cannot write {output}: {exc.strerror or exc}") from None
     typer.echo(f"wrote {output} ({len(pdf) // 1024} KB)")

@@ -4,6 +4,9 @@ The district's boundary and its dongs as base layers, numbered markers, a number
 sized to fit the page, a legend, the title, the data date and attribution, and a QR code to the district's page.
 Drawn with matplotlib; Korean text in NanumGothic (shipped by the koreanize-matplotlib wheel), embedded as
 TrueType so the PDF reads the same on any machine. The QR code comes from segno.
+
+Every string is drawn as plain text (``_text``): matplotlib would otherwise read ``$…$`` in a name as mathtext
+(a ``$\\undefined{x}$`` from a registry stopped the print) or hand it to LaTeX where ``text.usetex`` is set.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ from __future__ import annotations
 import importlib.util
 import io
 import logging
+import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 import orjson
@@ -21,7 +26,7 @@ import segno
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from semap.errors import InvalidParameter
+from semap.errors import InvalidParameter, PrintFailed, SemapError
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS, LayerName
 from semap.features.queries import all_features
@@ -32,6 +37,7 @@ from semap.store.base import Store
 if TYPE_CHECKING:  # matplotlib is imported when a map is printed, not when SeMap starts
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
 PAGE_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 MM = 1 / 25.4  # inches per millimetre
@@ -74,13 +80,13 @@ def _entries(store: Store, district: District, layer: LayerName, lang: str) -> l
     colors = RESOURCE_COLORS if layer is LayerName.resources else CATEGORY_COLORS
     placed = [f for f in features if f["geometry"]]
     placed.sort(key=lambda f: (f["properties"].get("category") or "", f["properties"]["name"]))
+    prefix = f"서울특별시 {district.name_ko} "  # the page names the district: the list's addresses start at the road
     return [
         Entry(
             i,
-            f["properties"]["name"],
-            value_label(f["properties"].get("category"), lang),
-            # The page names the district: the list's addresses start at the road.
-            (f["properties"].get("address_normalized") or "").removeprefix(f"서울특별시 {district.name_ko} "),
+            _one_line(f["properties"]["name"]),
+            _one_line(value_label(f["properties"].get("category"), lang)),
+            _one_line((f["properties"].get("address_normalized") or "").removeprefix(prefix)),
             f["geometry"]["coordinates"][0],
             f["geometry"]["coordinates"][1],
             colors.get(f["properties"].get("category") or "", "#555555"),
@@ -115,12 +121,33 @@ def district_print(
     label = district.name_en if lang == "en" else district.name_ko
     width, height = PAGE_MM[size]
     # Type 42: the TrueType font itself is embedded, so Korean reads the same wherever the PDF is opened.
-    with plt.rc_context({"pdf.fonttype": 42, "font.family": family, "axes.unicode_minus": False}):
+    # No mathtext and no LaTeX whatever a matplotlibrc says (each text says so too: _text).
+    with (
+        plt.rc_context(
+            {
+                "pdf.fonttype": 42,
+                "font.family": family,
+                "axes.unicode_minus": False,
+                "text.usetex": False,
+                "text.parse_math": False,
+            }
+        ),
+        warnings.catch_warnings(),
+    ):
+        # A character NanumGothic lacks (an emoji in a name) prints as a box; no warning per character.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         figure = plt.figure(figsize=(width * MM, height * MM))
-        _draw(figure, store, district, entries, label, layer, lang, public_url)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="pdf", metadata={"Title": TITLES[(layer.value, lang)].format(d=label)})
-        plt.close(figure)
+        try:
+            _draw(figure, store, district, entries, label, layer, lang, public_url)
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="pdf", metadata={"Title": TITLES[(layer.value, lang)].format(d=label)})
+        except SemapError:
+            raise
+        except Exception as exc:  # whatever matplotlib or a font raises: one message, the one error shape
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            raise PrintFailed(f"the {layer.value} map of {district.name_ko} could not be drawn: {reason}") from exc
+        finally:
+            plt.close(figure)
     return buffer.getvalue()
 
 
@@ -135,8 +162,8 @@ def _draw(
     public_url: str,
 ) -> None:
     meta = store.meta()
-    figure.text(0.05, 0.975, TITLES[(layer.value, lang)].format(d=label), fontsize=16, va="top")
-    figure.text(0.05, 0.945, COUNT[lang].format(n=len(entries)), fontsize=9, va="top", color="#444444")
+    _text(figure, 0.05, 0.975, TITLES[(layer.value, lang)].format(d=label), fontsize=16, va="top")
+    _text(figure, 0.05, 0.945, COUNT[lang].format(n=len(entries)), fontsize=9, va="top", color="#444444")
     # The map: 45 % of the page, the district's dongs and its neighbours' outlines as the base.
     ax = figure.add_axes((0.05, 0.49, 0.9, 0.44))
     districts = orjson.loads(store.districts_geojson())["features"]
@@ -155,13 +182,23 @@ def _draw(
     ax.axis("off")
     for e in entries:
         ax.scatter([e.lon], [e.lat], s=38, color=e.color, edgecolors="white", linewidths=0.4, zorder=3)
-        ax.annotate(str(e.number), (e.lon, e.lat), fontsize=3.2, ha="center", va="center", color="white", zorder=4)
+        _text(ax, e.lon, e.lat, str(e.number), fontsize=3.2, ha="center", va="center", color="white", zorder=4)
     _legend(figure, entries)
     _list(figure, entries)
     date = meta.get("registries_as_of", "")
-    figure.text(0.05, 0.02, FOOTER[lang].format(date=date), fontsize=6, color="#444444")
+    _text(figure, 0.05, 0.02, FOOTER[lang].format(date=date), fontsize=6, color="#444444")
     page_url = f"{public_url.rstrip('/')}/districts/{quote(district.name_ko)}?lang={lang}"
     _qr(figure, page_url)
+
+
+def _text(target: Figure | Axes, x: float, y: float, text: str, **style: Any) -> Text:
+    """Text drawn as the characters it holds: never mathtext (``$…$``), never LaTeX."""
+    return target.text(x, y, text, parse_math=False, usetex=False, **style)
+
+
+def _one_line(text: str) -> str:
+    """A registry's or an editor's text on one line: line breaks, tabs and other control characters are spaces."""
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())
 
 
 def _outline(ax: Axes, geometry: BaseGeometry, color: str, width: float) -> None:
@@ -177,8 +214,8 @@ def _legend(figure: Figure, entries: list[Entry]) -> None:
         seen.setdefault(e.category, e.color)
     x = 0.05
     for category, color in seen.items():
-        figure.text(x, 0.478, "●", color=color, fontsize=8, va="center")
-        figure.text(x + 0.018, 0.478, category, fontsize=6.5, va="center")
+        _text(figure, x, 0.478, "●", color=color, fontsize=8, va="center")
+        _text(figure, x + 0.018, 0.478, category, fontsize=6.5, va="center")
         x += 0.03 + 0.014 * len(category)
 
 
@@ -197,7 +234,7 @@ def _list(figure: Figure, entries: list[Entry]) -> None:
     for e in entries:
         column, row = divmod(e.number - 1, per_column)
         text = _fit(f"{e.number}. {e.name} · {e.category} · {e.address}", room_em)
-        figure.text(left + column * width, top - row * line, text, fontsize=size, va="top")
+        _text(figure, left + column * width, top - row * line, text, fontsize=size, va="top")
 
 
 def _em(character: str) -> float:
@@ -222,4 +259,4 @@ def _qr(figure: Figure, url: str) -> None:
     ax = figure.add_axes((0.83, 0.05, 0.12, 0.12 * figure.get_figwidth() / figure.get_figheight()))
     ax.imshow([[0 if cell else 1 for cell in row] for row in matrix], cmap="gray", interpolation="nearest")
     ax.axis("off")
-    figure.text(0.83, 0.045, unquote(url.split("?")[0].split("://", 1)[-1]), fontsize=5, va="top")
+    _text(figure, 0.83, 0.045, unquote(url.split("?")[0].split("://", 1)[-1]), fontsize=5, va="top")
