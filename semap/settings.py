@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -114,6 +115,30 @@ class ApiSettings(BaseSettings):
         description="FastAPI's OpenTelemetry traces, metrics and logs of each request, to a provider the operator "
         "configures; off, FastAPI skips a check that cost about a quarter of a cached tile's CPU",
     )
+    trusted_proxies: str = Field(
+        default="",
+        description="comma-separated addresses or networks (10.0.0.0/8) of the reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; default none: the connection's peer is the client",
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        for item in (part.strip() for part in value.split(",")):
+            if item:
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"SEMAP_TRUSTED_PROXIES: {item!r} is not an IP address or network (e.g. 10.0.0.2, 10.0.0.0/8)"
+                    ) from None
+        return value
+
+    def forwarding(self) -> dict[str, Any]:
+        """uvicorn's options for forwarded headers: believed from the trusted proxies only (uvicorn's own default
+        believes any process on the machine, which let a client choose its address for the rate limits)."""
+        proxies = [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
+        return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies}
 
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)

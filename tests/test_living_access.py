@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
 from pathlib import Path
@@ -110,15 +111,44 @@ def test_passwords_lock_out_cookies_are_strict_and_forms_need_csrf(
                 follow_redirects=False,
             )
             assert bounce.headers["location"] == "/coordinator"
-        # Five wrong passwords lock the account, even against the right one, and answer 429.
-        other = TestClient(create_app(store))
-        for _ in range(access.LOCKOUT_AFTER):
-            assert other.post("/login", data={"email": "songpa@example.org", "password": "wrong"}).status_code == 401
-        locked = other.post("/login", data={"email": "songpa@example.org", "password": PASSWORD})
-        assert locked.status_code == 429 and "try again after" in locked.text
         # Logging out ends the session on the server.
         client.post("/logout", data={"csrf": csrf})
         assert client.get("/coordinator/districts/송파구", follow_redirects=False).status_code == 303
+
+
+def test_failed_logins_slow_an_account_down_and_never_lock_its_coordinator_out(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OWASP: a growing delay per account, not a lock-out any stranger can trigger (five wrong passwords from
+    anyone used to lock the coordinator out for 15 minutes)."""
+    monkeypatch.setenv("SEMAP_LOGIN_ATTEMPTS_PER_MINUTE", "100")  # the per-address limit is another test's
+    right = {"email": "songpa@example.org", "password": PASSWORD, "next": "/coordinator"}
+    wrong = {**right, "password": "a wrong password"}
+    with writable_store("duckdb", request, tmp_path) as (store, _):
+        add_coordinator(store, "songpa@example.org", "송파구")
+        coordinator = TestClient(create_app(store))  # the coordinator's browser, which signed in before
+        assert coordinator.post("/login", data=right, follow_redirects=False).status_code == 303
+        clock = [datetime.now(UTC)]
+        monkeypatch.setattr(access, "_now", lambda: clock[0])
+        stranger = TestClient(create_app(store))
+        for _ in range(access.FREE_FAILURES):  # the first wrong passwords cost nothing: each is tried at once
+            assert stranger.post("/login", data=wrong).status_code == 401
+        waits = []
+        for _ in range(5):  # then each makes the next attempt wait twice as long
+            assert stranger.post("/login", data=wrong).status_code == 401
+            held = stranger.post("/login", data=right)  # within the delay not even the right password is tried
+            assert held.status_code == 429 and 'name="password"' in held.text  # the form again, saying why
+            waits.append(int(held.headers["retry-after"]))
+            assert f"{waits[-1]} s" in held.text
+            clock[0] += timedelta(seconds=waits[-1])
+        assert waits == [1, 2, 4, 8, 16]
+        assert stranger.post("/login", data=wrong).status_code == 401  # the account now waits 32 s
+        assert stranger.post("/login", data=right).status_code == 429
+        # The coordinator's own browser is not held up by a stranger's guesses.
+        assert coordinator.post("/login", data=right, follow_redirects=False).status_code == 303
+        clock[0] += timedelta(seconds=32)
+        assert stranger.post("/login", data=wrong).status_code == 401  # a success reset the count: free again
+        assert access.login_delay(10_000) == access.MAX_DELAY
 
 
 def test_invites_and_reminders_go_through_smtp_and_their_links_work(

@@ -20,9 +20,13 @@ from semap.settings import AccessSettings, load
 from semap.store import Store
 
 COOKIE = "semap_session"
+DEVICE_COOKIE = "semap_device"  # a browser an account signed in with: it skips that account's login delay
 
 
-def client(request: Request) -> str:
+def client_address(request: Request) -> str:
+    """The one answer to "who is asking" for the per-address limits: the peer of the connection, or the address a
+    trusted reverse proxy forwarded (``SEMAP_TRUSTED_PROXIES``, which `semap serve` hands to uvicorn: the
+    X-Forwarded-For of anyone else never reaches the app)."""
     return request.client.host if request.client else "unknown"
 
 
@@ -32,7 +36,7 @@ def limit(request: Request, kind: str, rate: str) -> None:
     limiter = getattr(request.app.state, "limiter", None)
     if limiter is None:
         limiter = request.app.state.limiter = MovingWindowRateLimiter(MemoryStorage())
-    item, key = parse(rate), client(request)
+    item, key = parse(rate), client_address(request)
     if not limiter.hit(item, kind, key):
         reset = limiter.get_window_stats(item, kind, key).reset_time
         raise RateLimited(
@@ -62,21 +66,36 @@ def owner_actor(store: Store, token: str) -> Actor:
     return access.owner(store.overlay, token[:500], secret(store))
 
 
-def set_session_cookie(request: Request, response: Response, token: str) -> None:
-    response.set_cookie(
-        COOKIE,
-        token,
-        max_age=int(access.SESSION_TTL.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
+def set_session_cookie(request: Request, response: Response, token: str, email: str) -> None:
+    """The session, and the device cookie that lets this browser past the account's login delay next time."""
+    for name, value, ttl in (
+        (COOKIE, token, access.SESSION_TTL),
+        (DEVICE_COOKIE, access.device_token(email, secret_of(request)), access.DEVICE_TTL),
+    ):
+        response.set_cookie(
+            name,
+            value,
+            max_age=int(ttl.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
+
+
+def known_device(request: Request, email: str) -> bool:
+    return access.known_device(request.cookies.get(DEVICE_COOKIE), email, secret_of(request))
+
+
+def secret_of(request: Request) -> str:
+    return secret(request.app.state.store)
 
 
 __all__ = [
     "COOKIE",
-    "client",
+    "DEVICE_COOKIE",
+    "client_address",
+    "known_device",
     "limit",
     "optional_session",
     "owner_actor",

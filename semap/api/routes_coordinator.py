@@ -8,7 +8,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from semap.api.auth import COOKIE, limit, optional_session, secret, session_actor, set_session_cookie, signed_in
+from semap.api.auth import (
+    COOKIE,
+    known_device,
+    limit,
+    optional_session,
+    secret,
+    session_actor,
+    set_session_cookie,
+    signed_in,
+)
 from semap.api.deps import get_store
 from semap.api.html import html_response
 from semap.api.responses import attachment
@@ -17,7 +26,7 @@ from semap.curation import access, edits, review
 from semap.curation.access import Session
 from semap.curation.fields import COORDINATOR_FORM
 from semap.curation.policy import Actor, require_district
-from semap.errors import InvalidParameter, NotSignedIn
+from semap.errors import InvalidParameter, NotSignedIn, RateLimited
 from semap.features.filters import resolve_district
 from semap.formats import rows_to_csv
 from semap.geodata.districts import by_adm_code, load_crosswalk
@@ -60,14 +69,18 @@ async def login(request: Request, store: StoreDep, lang: Lang = "ko") -> Respons
     form = await request.form()
     email, password, next_url = (str(form.get(k) or "") for k in ("email", "password", "next"))
     try:
-        token, _ = access.login(store.overlay, email, password[:1000])
+        token, _ = access.login(store.overlay, email, password[:1000], known_device(request, email))
     except NotSignedIn as exc:
         return html_response(login_page(lang, next_url, error=str(exc)), 401)
+    except RateLimited as exc:
+        page = html_response(login_page(lang, next_url, error=str(exc)), 429)
+        page.headers["Retry-After"] = str(exc.retry_after_s)
+        return page
     # Only a path on this site: "//host" and "/\\host" are other sites to a browser.
     local = next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url
     safe_next = next_url if local else "/coordinator"
     response = RedirectResponse(safe_next, status_code=303)
-    set_session_cookie(request, response, token)
+    set_session_cookie(request, response, token, email)
     return response
 
 

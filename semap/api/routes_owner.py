@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from semap.api.auth import client, limit, owner_actor
+from semap.api.auth import client_address, limit, owner_actor
 from semap.api.deps import get_store
 from semap.api.html import html_response
 from semap.curation import edits
@@ -115,7 +115,7 @@ async def report_send(
     limit(request, "report", f"{load(AccessSettings).reports_per_hour}/hour")
     message = (await request.form()).get("message")
     try:
-        reporter = "client:" + hashlib.sha256(client(request).encode()).hexdigest()[:12]  # no address kept
+        reporter = "client:" + hashlib.sha256(client_address(request).encode()).hexdigest()[:12]  # no address kept
         edits.report_problem(store, layer, record_id, message if isinstance(message, str) else "", reporter)
     except InvalidParameter as exc:
         return html_response(report_page(record, layer, lang, TEXT[lang]["back"], error=str(exc)), 422)

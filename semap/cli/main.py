@@ -109,7 +109,9 @@ def serve(
     finally:
         store.close()
     # By name: the CLI does not import the API (the layer rule); the app opens the store on startup.
-    uvicorn.run("semap.api.app:create_app", factory=True, host=host or api.host, port=port or api.port)
+    uvicorn.run(
+        "semap.api.app:create_app", factory=True, host=host or api.host, port=port or api.port, **api.forwarding()
+    )
 
 
 def main() -> None:

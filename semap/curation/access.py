@@ -21,9 +21,15 @@ from semap.store.base import Store, Tables
 
 SESSION_TTL = timedelta(hours=12)
 LINK_TTL = timedelta(days=30)
-LOCKOUT_AFTER = 5  # failed logins in a row lock the account for LOCKOUT_FOR
-LOCKOUT_FOR = timedelta(minutes=15)
+# Failed logins slow an account down, they never lock it (OWASP, Authentication Cheat Sheet: a lock-out any stranger
+# can trigger is a denial of service). After FREE_FAILURES wrong passwords in a row, each further one makes the next
+# attempt wait twice as long as the one before (1 s, 2 s, 4 s … at most MAX_DELAY), except from a browser this
+# account signed in with before (its device cookie); the right password, once the delay has passed, always works.
+FREE_FAILURES = 3
+MAX_DELAY = timedelta(minutes=5)
+DEVICE_TTL = timedelta(days=180)
 LINK_SALT = "semap.owner-edit-link.v1"  # single purpose: a token signed for anything else does not verify here
+DEVICE_SALT = "semap.login-device.v1"
 _hasher = PasswordHasher()  # Argon2id with the library's current parameters
 _DUMMY_HASH = _hasher.hash("semap: constant-time answer for unknown accounts")
 
@@ -105,8 +111,16 @@ def deactivate(store: Store, by: Actor, email: str) -> None:
         append(tx, [event])
 
 
-def login(overlay: Tables, email: str, password: str) -> tuple[str, str]:
-    """A new session for good credentials: (cookie value, CSRF token). Five failures lock the account."""
+def login_delay(failures: int) -> timedelta:
+    """How long the next attempt waits after ``failures`` wrong passwords in a row."""
+    if failures <= FREE_FAILURES:
+        return timedelta(0)
+    return min(timedelta(seconds=2 ** min(failures - FREE_FAILURES - 1, 20)), MAX_DELAY)
+
+
+def login(overlay: Tables, email: str, password: str, known_device: bool = False) -> tuple[str, str]:
+    """A new session for good credentials: (cookie value, CSRF token). Failures slow the account down
+    (``login_delay``) except for a ``known_device``; an attempt within the delay is refused unchecked (429)."""
     email = email.strip().lower()[:200]
     found = overlay.fetch(
         "SELECT password_hash, failed_logins, locked_until, active FROM accounts WHERE email = :email",
@@ -115,16 +129,18 @@ def login(overlay: Tables, email: str, password: str) -> tuple[str, str]:
     if not found or not found[0][3]:
         _verify(_DUMMY_HASH, password)  # the same work whether or not the account exists
         raise NotSignedIn("wrong e-mail address or password")
-    stored, failures, locked_until, _ = found[0]
-    if locked_until and locked_until > _iso(_now()):
-        raise RateLimited(f"too many failed logins; try again after {locked_until}", int(LOCKOUT_FOR.total_seconds()))
+    stored, failures, not_before, _ = found[0]
+    now = _now()
+    if not_before and not known_device and not_before > _iso(now):
+        wait = max(1, int((datetime.fromisoformat(not_before) - now).total_seconds() + 0.999))
+        raise RateLimited(f"too many failed logins for this account: try again in {wait} s", wait)
     if not _verify(stored, password):
         failures = int(failures or 0) + 1
-        lock = _iso(_now() + LOCKOUT_FOR) if failures >= LOCKOUT_AFTER else None
+        delay = login_delay(failures)
         with overlay.transaction() as tx:
             tx.execute(
-                "UPDATE accounts SET failed_logins = :n, locked_until = :lock WHERE email = :email",
-                {"n": 0 if lock else failures, "lock": lock, "email": email},
+                "UPDATE accounts SET failed_logins = :n, locked_until = :until WHERE email = :email",
+                {"n": failures, "until": _iso(now + delay) if delay else None, "email": email},
             )
         raise NotSignedIn("wrong e-mail address or password")
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
@@ -185,6 +201,21 @@ def logout(overlay: Tables, token: str | None) -> None:
     if token:
         with overlay.transaction() as tx:
             tx.execute("DELETE FROM sessions WHERE token_hash = :token", {"token": _digest(token)})
+
+
+def device_token(email: str, secret: str) -> str:
+    """The device cookie of a browser that signed in as ``email``: it skips the account's login delay."""
+    return URLSafeTimedSerializer(secret, salt=DEVICE_SALT).dumps(email.strip().lower())
+
+
+def known_device(token: str | None, email: str, secret: str) -> bool:
+    if not token or len(token) > 500:
+        return False
+    try:
+        signed = URLSafeTimedSerializer(secret, salt=DEVICE_SALT).loads(token, max_age=int(DEVICE_TTL.total_seconds()))
+    except BadSignature:  # SignatureExpired included
+        return False
+    return isinstance(signed, str) and signed == email.strip().lower()
 
 
 def check_csrf(expected: str, given: str | None) -> None:
