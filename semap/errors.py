@@ -109,5 +109,13 @@ class RateLimited(SemapError):
         self.retry_after_s = retry_after_s
 
 
+class MailNotSent(SemapError):
+    """The mail server could not be reached or refused a message; ``sent`` messages went out before it failed."""
+
+    def __init__(self, message: str, sent: int = 0) -> None:
+        super().__init__(message)
+        self.sent = sent
+
+
 class Conflict(SemapError):
     """The request answers something already answered (a proposal approved twice)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import uuid
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
@@ -20,6 +23,7 @@ from semap.curation.policy import SYSTEM
 from semap.features.filters import resolve_district
 from semap.settings import StoreSettings
 from semap.store import Store, open_store
+from tests.browser import _free_port
 
 PASSWORD = "a-long-test-password"
 
@@ -34,6 +38,27 @@ def postgis_template(request: pytest.FixtureRequest, geodata_settings) -> Iterat
     build(store, geodata_settings)
     store.close()
     yield url
+
+
+class _Inbox(Message):
+    def __init__(self) -> None:
+        super().__init__()
+        self.mails: list = []
+
+    def handle_message(self, message) -> None:  # type: ignore[override]
+        self.mails.append(message)
+
+
+@pytest.fixture
+def smtp_server():
+    """A loopback SMTP server (aiosmtpd) and the inbox of what it received."""
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        yield controller, inbox
+    finally:
+        controller.stop()
 
 
 @contextmanager
@@ -96,3 +121,12 @@ def record_in(store: Store, layer: str, district: str, offset: int = 0) -> str:
     return store.fetch(
         f"SELECT id FROM {layer} WHERE district_adm_code = :d ORDER BY id LIMIT 1 OFFSET {int(offset)}", {"d": code}
     )[0][0]
+
+
+def env_of(settings: StoreSettings, **extra: str) -> dict[str, str]:
+    """The environment a `semap` command run against this store has."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMAP_")}
+    env.update(SEMAP_DATA_DIR=str(settings.data_dir), **extra)
+    if settings.database_url:
+        env["SEMAP_DATABASE_URL"] = settings.database_url
+    return env

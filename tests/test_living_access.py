@@ -13,8 +13,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from fastapi.testclient import TestClient
 from itsdangerous import URLSafeTimedSerializer
 
@@ -25,32 +23,11 @@ from semap.settings import StoreSettings
 from semap.store import open_store
 from semap.store.duckdb_store import SCHEMA_VERSION, spatial_extension_path
 from semap.store.overlay import MIGRATIONS, SQLiteOverlay
-from tests.browser import _free_port
 from tests.conftest import BACKENDS
 from tests.living import PASSWORD, add_coordinator, owner_link, record_in, signed_in, writable_store
 from tests.test_cli import semap
 
 SONGPA = Actor("coordinator", "songpa@example.org", frozenset({"11710"}))
-
-
-class _Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.mails: list = []
-
-    def handle_message(self, message) -> None:  # type: ignore[override]
-        self.mails.append(message)
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield controller, inbox
-    finally:
-        controller.stop()
 
 
 def test_edit_links_expire_are_revoked_and_cannot_be_forged(request: pytest.FixtureRequest, tmp_path: Path) -> None:

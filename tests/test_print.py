@@ -3,7 +3,6 @@ district page's download. Checked by reading the PDF (pdftotext, pdffonts) and r
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ from semap.api.app import create_app
 from semap.settings import StoreSettings
 from semap.store import Store
 from tests.conftest import BACKENDS
-from tests.living import writable_store
+from tests.living import env_of, writable_store
 from tests.test_cli import semap
 
 
@@ -136,20 +135,11 @@ def test_text_from_data_is_never_read_as_markup(
             assert not missing, missing
         (tmp_path / "mpl").mkdir()
         (tmp_path / "mpl" / "matplotlibrc").write_text("text.usetex: True\n")
-        env = _env_of(settings, MPLCONFIGDIR=str(tmp_path / "mpl"))
+        env = env_of(settings, MPLCONFIGDIR=str(tmp_path / "mpl"))
         out = semap("print", "district", "도봉구", "-o", str(tmp_path / "cli.pdf"), env=env, check=False)
         assert out.returncode == 0 and b"Traceback" not in out.stderr, out.stderr.decode()[-500:]
         text = _squeezed(_text(tmp_path / "cli.pdf"))
         assert all(_squeezed(part) in text for part in expected["resources"].values())
-
-
-def _env_of(settings: StoreSettings, **extra: str) -> dict[str, str]:
-    """The environment a command run against this store has."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMAP_")}
-    env.update(SEMAP_DATA_DIR=str(settings.data_dir), **extra)
-    if settings.database_url:
-        env["SEMAP_DATABASE_URL"] = settings.database_url
-    return env
 
 
 def test_a_print_that_fails_answers_the_one_error_shape_and_one_line(
@@ -169,6 +159,6 @@ def test_a_print_that_fails_answers_the_one_error_shape_and_one_line(
         "parameter": None,
     }
     nowhere = tmp_path / "no-such-folder" / "map.pdf"
-    out = semap("print", "district", "도봉구", "-o", str(nowhere), env=_env_of(built_settings), check=False)
+    out = semap("print", "district", "도봉구", "-o", str(nowhere), env=env_of(built_settings), check=False)
     lines = out.stderr.decode().strip().splitlines()
     assert out.returncode == 1 and lines == [f"semap: error: cannot write {nowhere}: No such file or directory"]

@@ -19,6 +19,7 @@ from semap.errors import (
     GeocoderError,
     InternalError,
     InvalidParameter,
+    MailNotSent,
     NotFound,
     NotSignedIn,
     RateLimited,
@@ -41,6 +42,7 @@ STATUS_BY_ERROR: dict[type[SemapError], int] = {
     StoreUnavailable: 503,
     ConfigError: 500,
     GeocoderError: 502,
+    MailNotSent: 502,
 }
 
 

@@ -26,7 +26,7 @@ from semap.curation import access, edits, review
 from semap.curation.access import Session
 from semap.curation.fields import COORDINATOR_FORM
 from semap.curation.policy import Actor, require_district
-from semap.errors import InvalidParameter, NotSignedIn, RateLimited
+from semap.errors import InvalidParameter, NotFound, NotSignedIn, RateLimited
 from semap.features.filters import resolve_district
 from semap.formats import rows_to_csv
 from semap.geodata.districts import by_adm_code, load_crosswalk
@@ -231,10 +231,17 @@ async def settle(
 async def invite(request: Request, store: StoreDep, session: SessionDep, lang: Lang = "ko") -> HTMLResponse:
     form = await checked_form(request, session)
     actor = session.account.actor()
-    grant, token = access.invite(store, actor, form.get("org_id", ""), form.get("email"), secret(store))
-    district = store.fetch("SELECT district_adm_code FROM organizations WHERE id = :id", {"id": grant.org_id})[0][0]
+    org_id = form.get("org_id", "")[:64]
+    found = store.fetch("SELECT district_adm_code FROM organizations WHERE id = :id", {"id": org_id})
+    if not found:
+        raise NotFound(f"no organization has the id {org_id!r}")
+    district = by_adm_code(found[0][0])
+    try:
+        _, token = access.invite(store, actor, org_id, form.get("email"), secret(store))
+    except InvalidParameter as exc:  # e.g. not an e-mail address: the page again, saying so
+        return html_response(coordinator_page(store, actor, district, session.csrf, lang, error=str(exc)), 422)
     link = f"{load(MapSettings).public_url.rstrip('/')}/edit/{token}"
-    return html_response(coordinator_page(store, actor, by_adm_code(district), session.csrf, lang, new_link=link))
+    return html_response(coordinator_page(store, actor, district, session.csrf, lang, new_link=link))
 
 
 @router.post("/coordinator/grants/{grant_id}/revoke", response_class=Response)

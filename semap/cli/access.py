@@ -27,18 +27,28 @@ def invite(
     from semap.curation import access
     from semap.curation.mail import message, send
     from semap.curation.policy import SYSTEM
+    from semap.errors import MailNotSent
     from semap.settings import AccessSettings, MapSettings, load
 
     settings = load(AccessSettings)
     store = opened_store()
     try:
         secret = access.site_secret(store.overlay, settings.secret_key)
-        grant, token = access.invite(store, SYSTEM, org_id, email or None, secret, days)
+        grant, token = access.invite(store, SYSTEM, org_id, email or None, secret, days)  # checks the address
         link = f"{load(MapSettings).public_url.rstrip('/')}/edit/{token}"
-        if email and settings.smtp_host:
+        if grant.email and settings.smtp_host:
             body = f"SeMap 정보 수정 링크 / your SeMap edit link ({days}일/days):\n{link}\n"
-            send(settings, [message(settings, email, "[SeMap] 정보 수정 링크 / edit link", body)])
-            typer.echo(f"sent to {email}: grant {grant.id}, valid until {grant.expires_at}")
+            try:
+                send(settings, [message(settings, grant.email, "[SeMap] 정보 수정 링크 / edit link", body)])
+            except MailNotSent as exc:
+                # The link's only copy went nowhere: it is revoked (its history says why), so no active link exists
+                # that nobody received; the operator runs the command again, or without --email to hand it over.
+                access.revoke(store, SYSTEM, grant.id, reason=f"the e-mail to {grant.email} could not be sent")
+                raise MailNotSent(
+                    f"{exc}: the edit link was not delivered and has been revoked; try again, or leave out --email "
+                    "to print the link"
+                ) from None
+            typer.echo(f"sent to {grant.email}: grant {grant.id}, valid until {grant.expires_at}")
         else:
             typer.echo(f"grant {grant.id}, valid until {grant.expires_at}")
             typer.echo(link)
@@ -104,6 +114,7 @@ def reminders(
     from semap.curation.freshness import reminders as make
     from semap.curation.mail import send
     from semap.curation.policy import SYSTEM
+    from semap.errors import MailNotSent
     from semap.features.filters import resolve_district
     from semap.settings import AccessSettings, MapSettings, load
 
@@ -113,11 +124,23 @@ def reminders(
         codes = [resolve_district(d).adm_code for d in district] or None
         secret = access.site_secret(store.overlay, settings.secret_key)
         found = make(store, SYSTEM, settings, secret, load(MapSettings).public_url, codes)
+        mailed = [r for r in found if r.mail is not None] if send_mail else []
+        failure: MailNotSent | None = None
+        try:
+            if mailed:
+                send(settings, [r.mail for r in mailed if r.mail is not None])
+        except MailNotSent as exc:  # the links not sent are revoked, as `invite` does: see there
+            failure = exc
+            for r in mailed[exc.sent :]:
+                access.revoke(store, SYSTEM, r.grant_id, reason=f"the reminder to {r.to} could not be sent")
+        unsent = {r.grant_id for r in mailed[failure.sent :]} if failure else set()
         for r in found:
-            typer.echo(f"{r.org_id}\t{r.name}\t{r.to or '(no e-mail address: give the link by hand)'}\t{r.link}")
+            link = "(not sent: link revoked)" if r.grant_id in unsent else r.link
+            typer.echo(f"{r.org_id}\t{r.name}\t{r.to or '(no e-mail address: give the link by hand)'}\t{link}")
+        if failure is not None:
+            raise MailNotSent(f"{failure}: the {len(unsent)} reminder(s) not sent were revoked; run it again later")
         if send_mail:
-            mails = [r.mail for r in found if r.mail is not None]
-            typer.echo(f"sent {send(settings, mails)} reminder(s)", err=True)
+            typer.echo(f"sent {len(mailed)} reminder(s)", err=True)
         typer.echo(f"{len(found)} organization(s) not confirmed for 12 months", err=True)
     finally:
         store.close()

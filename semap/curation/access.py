@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from semap.curation.events import append, new_event
+from semap.curation.fields import email_address
 from semap.curation.policy import Actor, require_admin, require_district
 from semap.errors import Forbidden, InvalidParameter, LinkInvalid, NotFound, NotSignedIn, RateLimited
 from semap.geodata.districts import District
@@ -75,9 +76,9 @@ def _check_password(password: str) -> None:
 
 def add_account(store: Store, by: Actor, email: str, role: str, districts: list[District], password: str) -> Account:
     require_admin(by)
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 200:
-        raise InvalidParameter("email", "an e-mail address")
+    email = email_address(email).lower()
+    if len(email) > 200:
+        raise InvalidParameter("email", "at most 200 characters")
     if role not in ("coordinator", "admin"):
         raise InvalidParameter("role", "coordinator or admin")
     if role == "coordinator" and not districts:
@@ -247,11 +248,12 @@ def invite(store: Store, by: Actor, org_id: str, email: str | None, secret: str,
     require_district(by, found[0][0])
     if not 1 <= days <= 365:
         raise InvalidParameter("days", "between 1 and 365")
+    address = email_address(email) if email and email.strip() else None
     now = _now()
     grant = Grant(
         uuid.uuid4().hex,
         org_id,
-        (email or "").strip() or None,
+        address,
         by.label,
         _iso(now),
         _iso(now + timedelta(days=days)),
@@ -291,7 +293,7 @@ def _grant(overlay: Tables, grant_id: str) -> Grant | None:
     return Grant(*found[0]) if found else None
 
 
-def revoke(store: Store, by: Actor, grant_id: str) -> None:
+def revoke(store: Store, by: Actor, grant_id: str, reason: str | None = None) -> None:
     grant = _grant(store.overlay, grant_id)
     if grant is None:
         raise NotFound(f"no edit link has the id {grant_id[:64]!r}")
@@ -306,6 +308,7 @@ def revoke(store: Store, by: Actor, grant_id: str) -> None:
         record_id=grant.org_id,
         district_adm_code=district,
         after=grant.id,
+        reason=reason,
     )
     with store.overlay.transaction() as tx:
         tx.execute("UPDATE access_grants SET revoked_at = :at WHERE id = :id", {"at": _iso(_now()), "id": grant.id})

@@ -7,9 +7,11 @@ from email.message import EmailMessage
 
 from semap.curation.access import invite
 from semap.curation.edits import today
+from semap.curation.fields import email_address
 from semap.curation.mail import message
 from semap.curation.policy import Actor
 from semap.curation.review import ARCHIVE_AFTER, STALE_AFTER
+from semap.errors import InvalidParameter
 from semap.settings import AccessSettings
 from semap.store.base import Store
 
@@ -48,9 +50,18 @@ def stale(store: Store, districts: list[str] | None) -> list[StaleEntry]:
 class Reminder:
     org_id: str
     name: str
-    to: str | None
+    to: str | None  # None: no address, or the registry's is not one (the link is given by hand)
     link: str
     mail: EmailMessage | None
+    grant_id: str
+
+
+def _address(registry_email: str | None) -> str | None:
+    """A registry's e-mail column as an address to send to, or None when it holds none (or something else)."""
+    try:
+        return email_address(registry_email) if registry_email and registry_email.strip() else None
+    except InvalidParameter:
+        return None
 
 
 def reminders(
@@ -61,7 +72,8 @@ def reminders(
     for entry in stale(store, districts):
         if entry.layer != "organizations":
             continue
-        _, token = invite(store, by, entry.id, entry.email, secret)
+        to = _address(entry.email)
+        grant, token = invite(store, by, entry.id, to, secret)
         link = f"{public_url.rstrip('/')}/edit/{token}"
         body = (
             f"{entry.name} 담당자님께,\n\n"
@@ -70,6 +82,6 @@ def reminders(
             f"Your entry on SeMap was last confirmed on {entry.verified_at or 'never'}. "
             f"Please check it, or correct it, at the link above (valid for 30 days).\n"
         )
-        mail = message(settings, entry.email, f"[SeMap] {entry.name}: 정보 확인 요청", body) if entry.email else None
-        out.append(Reminder(entry.id, entry.name, entry.email, link, mail))
+        mail = message(settings, to, f"[SeMap] {entry.name}: 정보 확인 요청", body) if to else None
+        out.append(Reminder(entry.id, entry.name, to, link, mail, grant.id))
     return out
