@@ -4,11 +4,14 @@ the routes send, every other request left to the routes, and a failing read answ
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import quote, urlencode
 
 import morecantile
 import orjson
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from semap.api.app import create_app
 from semap.settings import ApiSettings
@@ -149,3 +152,85 @@ def test_a_reader_that_cannot_connect_leaves_the_routes_to_answer(
         assert client.get(PLAIN[0]).status_code == 200 and len(client.get(PLAIN[0]).content) > 1000
         assert client.get(PAGES[0]).json()["numberReturned"] == 100
     assert "event-loop reader could not open" in caplog.text
+
+
+# --- the event-loop path and the routes take exactly the same inputs ------------------------------------------
+SCRIPTS = ("0123456789", "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹", "०१२३४५६७८९", "０１２３４５６７８９")  # ASCII, Arabic-Indic …
+DIGIT_RUN = st.sampled_from(SCRIPTS).flatmap(lambda digits: st.text(alphabet=digits, min_size=1, max_size=3))
+NUMBERISH = st.one_of(DIGIT_RUN, st.text(alphabet="".join(SCRIPTS) + "²+-_. e", max_size=4))
+TEXTISH = st.sampled_from(["서초구", "adm:11650", "중구", "", "없는구", "adm:١١٦٥٠", "１１６５０", "name,category"])
+BBOXISH = st.lists(
+    st.sampled_from(["126.9", "37.5", "127.1", "37.6", "١٢٧.١", "３７.６", "x", ""]), min_size=4, max_size=4
+)
+PARAMETER = st.one_of(
+    st.tuples(st.sampled_from(["limit", "offset"]), NUMBERISH),
+    st.tuples(st.sampled_from(["district", "properties", "type"]), TEXTISH),
+    st.tuples(st.just("bbox"), BBOXISH.map(",".join)),
+)
+TILE = st.tuples(
+    st.sampled_from(["organizations", "resources"]), NUMBERISH, NUMBERISH, NUMBERISH, st.sampled_from([".mvt", ".pbf"])
+)
+
+
+@pytest.fixture(scope="module")
+def three_servers(built_pair: dict[str, Store]) -> Iterator[dict[str, TestClient]]:
+    """PostGIS with its event-loop reader, PostGIS with the routes alone, and DuckDB (routes); none keeps answers."""
+    settings = ApiSettings(response_cache_mb=0)
+    with (
+        TestClient(create_app(built_pair["postgis"], settings)) as fast,
+        TestClient(create_app(built_pair["postgis"], settings)) as routed,
+        TestClient(create_app(built_pair["duckdb"], settings)) as embedded,
+    ):
+        assert fast.app.state.async_reader is not None
+        routed.app.state.async_reader = None
+        yield {"fast": fast, "routed": routed, "embedded": embedded}
+
+
+def _same_answer(servers: dict[str, TestClient], url: str) -> None:
+    answers = {name: client.get(url) for name, client in servers.items()}
+    statuses = {name: answer.status_code for name, answer in answers.items()}
+    assert len(set(statuses.values())) == 1, (url, statuses)
+    assert answers["fast"].content == answers["routed"].content, url
+    if statuses["fast"] != 200:
+        assert answers["fast"].json() == answers["embedded"].json(), url  # the same error, saying the same
+    elif not url.startswith("/tiles/"):  # a tile's bytes are each database's own encoding
+        assert answers["fast"].json()["features"] == answers["embedded"].json()["features"], url
+
+
+@pytest.mark.postgis
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    layer=st.sampled_from(["organizations", "resources"]),
+    parameters=st.lists(PARAMETER, max_size=4),
+)
+def test_both_paths_on_both_stores_answer_a_page_query_alike(
+    three_servers: dict[str, TestClient], layer: str, parameters: list[tuple[str, str]]
+) -> None:
+    """`limit=١٠` was 200 with ten features on the event-loop path (Python's \\d and int() take Arabic-Indic
+    digits) and 422 on the routes, so PostGIS and DuckDB disagreed."""
+    _same_answer(three_servers, f"/api/v1/{layer}?{urlencode(parameters)}")
+
+
+@pytest.mark.postgis
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tile=TILE)
+def test_both_paths_on_both_stores_answer_a_tile_alike(
+    three_servers: dict[str, TestClient], tile: tuple[str, str, str, str, str]
+) -> None:
+    layer, z, x, y, suffix = tile
+    _same_answer(three_servers, f"/tiles/{layer}/{quote(z)}/{quote(x)}/{quote(y)}{suffix}")
+
+
+@pytest.mark.postgis
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/organizations?limit=١٠",
+        "/api/v1/organizations?offset=٣&limit=5",
+        "/api/v1/organizations?limit=１０",
+        "/tiles/organizations/%D9%A0/%D9%A0/%D9%A0.mvt",  # 0/0/0 in Arabic-Indic digits
+    ],
+)
+def test_unicode_digits_are_refused_by_both_paths(three_servers: dict[str, TestClient], url: str) -> None:
+    _same_answer(three_servers, url)
+    assert three_servers["fast"].get(url).status_code == 422

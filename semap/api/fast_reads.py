@@ -27,10 +27,12 @@ from semap.features.queries import page_body, page_query
 from semap.features.tiles import MVT_MEDIA_TYPE, mvt_statement
 from semap.store.base import AsyncReader
 
-PLAIN_TILE = re.compile(r"/tiles/(organizations|resources)/(\d{1,2})/(\d{1,7})/(\d{1,7})\.mvt")
+# ASCII digits only, as the routes' integer parameters (pydantic) take them: Python's \d and int() also accept
+# Arabic-Indic or fullwidth digits, which made this path answer 200 where the routes answer 422.
+PLAIN_TILE = re.compile(r"/tiles/(organizations|resources)/([0-9]{1,2})/([0-9]{1,7})/([0-9]{1,7})\.mvt")
 PLAIN_PAGE = re.compile(r"/api/v1/(organizations|resources)")
 PAGE_PARAMETERS = {"district", "bbox", "limit", "offset", "properties"}  # what the map and lists ask
-COUNT = re.compile(r"\d{1,8}")
+COUNT = re.compile(r"[0-9]{1,8}")
 MAX_OFFSET = 10_000_000  # as the route declares
 MAX_PROPERTIES = 1000
 NO_FILTER = FeatureFilter()
