@@ -29,6 +29,7 @@ from semap.api import (
 from semap.api.caching import BodyCache, CachedAnswers
 from semap.api.errors import install_error_handlers
 from semap.api.middleware import HeadAsGet, RejectUnreadable, SecurityHeaders
+from semap.api.origins import SameSiteWrites
 from semap.settings import ApiSettings, MapSettings, StoreSettings, load
 from semap.store import Store, open_store
 from semap.store.base import AsyncReader
@@ -95,6 +96,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.add_middleware(CachedAnswers, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
     if api_settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=api_settings.cors_origins, allow_methods=["GET", "HEAD"])
+    app.add_middleware(SameSiteWrites, public_url=map_settings.public_url)
     # The last added is the outermost: security headers go on every answer, the refusals included.
     app.add_middleware(RejectUnreadable)
     app.add_middleware(HeadAsGet)

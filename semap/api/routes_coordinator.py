@@ -20,6 +20,7 @@ from semap.api.auth import (
 )
 from semap.api.deps import get_store
 from semap.api.html import html_response
+from semap.api.origins import same_site_path
 from semap.api.responses import attachment
 from semap.api.routes_owner import form_values
 from semap.curation import access, edits, review
@@ -52,10 +53,9 @@ async def checked_form(request: Request, session: Session) -> dict[str, str]:
 
 
 def _back(request: Request, fallback: str = "/coordinator") -> RedirectResponse:
-    referer = request.headers.get("referer", "")
-    base = str(request.base_url)
-    target = referer[len(base) - 1 :] if referer.startswith(base) else fallback
-    return RedirectResponse(target or fallback, status_code=303)
+    """Back to the page the form was on (its Referer), when that is a page of this site."""
+    target = same_site_path(request.headers.get("referer"), request, load(MapSettings).public_url, fallback)
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -76,10 +76,9 @@ async def login(request: Request, store: StoreDep, lang: Lang = "ko") -> Respons
         page = html_response(login_page(lang, next_url, error=str(exc)), 429)
         page.headers["Retry-After"] = str(exc.retry_after_s)
         return page
-    # Only a path on this site: "//host" and "/\\host" are other sites to a browser.
-    local = next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url
-    safe_next = next_url if local else "/coordinator"
-    response = RedirectResponse(safe_next, status_code=303)
+    response = RedirectResponse(
+        same_site_path(next_url, request, load(MapSettings).public_url, "/coordinator"), status_code=303
+    )
     set_session_cookie(request, response, token, email)
     return response
 
