@@ -16,16 +16,20 @@ class ConfigError(SemapError):
 
 
 class StoreUnavailable(SemapError):
-    """The configured database cannot be reached or is not usable (e.g. no PostGIS extension)."""
+    """The configured database cannot be reached or is not usable (e.g. no PostGIS extension). A server answers
+    503, with Retry-After when it is worth trying again (``retry_after_s``: a database that refused a connection)."""
+
+    def __init__(self, message: str, retry_after_s: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class StoreBusy(StoreUnavailable):
-    """The store is at capacity (its work queue is full, or the database refuses more connections): try again
-    shortly. Answered 503 with Retry-After."""
+    """The store is at capacity (the queue for it was too long, or the database refuses more connections): try
+    again shortly. Answered 503 with Retry-After."""
 
     def __init__(self, message: str, retry_after_s: int = 2) -> None:
-        super().__init__(message)
-        self.retry_after_s = retry_after_s
+        super().__init__(message, retry_after_s)
 
 
 class StoreNotBuilt(SemapError):

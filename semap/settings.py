@@ -23,15 +23,24 @@ class StoreSettings(BaseSettings):
         description="postgresql+psycopg://user@host:port/db for PostGIS; unset for the embedded DuckDB store",
     )
     data_dir: Path = Field(default=Path("data"), description="downloads, the embedded store and reports")
-    pool_size: int = Field(
-        default=20, ge=1, description="PostGIS connections kept open per process (about the concurrent requests)"
+    db_connections: int = Field(
+        default=15,
+        ge=3,
+        description="PostGIS: the most connections one SeMap process holds (its share of max_connections, see the "
+        "README's connection budget): a third (at least 2) read plain tiles and pages on the event loop, the rest "
+        "serve everything else",
     )
-    tile_pool_size: int = Field(
-        default=10,
+    work_at_once: int | None = Field(
+        default=None,
         ge=1,
-        description="PostGIS: connections a server reads plain vector tiles and pages with on its event loop; about "
-        "five per core of the database host (measured on 2 cores with the earlier psycopg pool: 16 gave 10% more "
-        "tiles a second and a 10× longer p99)",
+        description="answers a server computes from the store at once; the others queue. Default: the engine's "
+        "connections on PostGIS, twice the cores on the embedded store",
+    )
+    queue_timeout_s: float = Field(
+        default=4.0,
+        gt=0,
+        description="how long a request waits for its turn (or a PostGIS connection) before it is answered 503 "
+        "with Retry-After",
     )
     data_version_ttl_s: float = Field(
         default=1.0,
@@ -57,6 +66,15 @@ class StoreSettings(BaseSettings):
         if self.database_url and self.database_url.startswith("duckdb:///"):
             return Path(self.database_url.removeprefix("duckdb:///"))
         return self.data_dir / "semap.duckdb"
+
+    @property
+    def reader_connections(self) -> int:
+        """The event-loop reader's share of the connection budget."""
+        return max(2, self.db_connections // 3)
+
+    @property
+    def engine_connections(self) -> int:
+        return self.db_connections - self.reader_connections
 
     @property
     def is_postgis(self) -> bool:

@@ -86,6 +86,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
         app.state.store = store  # ready without a lifespan run (ASGI clients that skip it, e.g. fuzzers)
     map_settings = load(MapSettings)
     app.state.map_settings = map_settings
+    app.state.store_settings = load(StoreSettings)  # the queue in front of the store (semap.api.admission)
     app.state.body_cache = BodyCache(api_settings.response_cache_mb * 2**20) if api_settings.response_cache_mb else None
     # What a body depends on besides the data and the URL: the code and the settings pages are rendered with.
     app.state.etag_salt = f"{semap.__version__}|{api_settings.model_dump_json()}|{map_settings.model_dump_json()}"

@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from semap.api.admission import admission
 from semap.api.fast_reads import plain_answer
 from semap.api.responses import Body
 from semap.store.base import Store
@@ -103,13 +104,14 @@ async def versioned(
     response_class: type[Response] = Response,
 ) -> Response:
     """The body ``render`` makes for this request and data version, rendered in the thread pool and kept: the
-    next request for it is answered by ``CachedAnswers`` before it reaches a route."""
+    next request for it is answered by ``CachedAnswers`` before it reaches a route. Requests for it while it is
+    being rendered share that rendering (semap.api.admission)."""
     state = request.app.state
     key, etag = answer_name(state, store, request)
     caching = {**caching_headers(etag), **(headers or {})}
     if _not_modified(request.headers.get("if-none-match", ""), etag):
         return Response(status_code=304, headers=caching)
-    rendered = await run_in_threadpool(render)
+    rendered = await admission(state, store).run(render, key)  # its turn in the store's queue, or 503
     body = rendered if isinstance(rendered, Body) else Body(rendered)
     response = response_class(body.content, media_type=media_type, headers={**caching, **body.headers})
     cache: BodyCache | None = state.body_cache

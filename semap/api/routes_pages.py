@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from importlib import resources
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from semap.api.admission import admission
 from semap.api.caching import versioned
 from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
@@ -75,7 +77,8 @@ async def district(
     response_class=Response,
     responses={200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}},
 )
-def district_print_pdf(
+async def district_print_pdf(
+    request: Request,
     store: Annotated[Store, Depends(get_store)],
     name: Annotated[str, Path(max_length=100)],
     layer: LayerName = LayerName.resources,
@@ -88,7 +91,10 @@ def district_print_pdf(
         return _problem_page(lang, 404, TEXT[lang]["no_district"], str(exc).removeprefix("district: "))
     from semap.maps.print_map import district_print  # matplotlib and shapely: loaded by the first print
 
-    pdf = district_print(store, district, layer, size, lang, load(MapSettings).public_url)
+    public_url = load(MapSettings).public_url
+    pdf = await admission(request.app.state, store).run(
+        partial(district_print, store, district, layer, size, lang, public_url)
+    )
     filename = f"semap-{district.name_ko}-{layer.value}-{size}.pdf"
     disposition = attachment(filename, f"semap-{district.adm_code}.pdf")
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})

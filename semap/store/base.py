@@ -6,6 +6,7 @@ each backend supplies execution, transactions and the few expressions that diffe
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from abc import ABC, abstractmethod
@@ -86,6 +87,10 @@ class AsyncReader(Protocol):
 class Store(ABC):
     backend: str
     dialect: Dialect
+    # Answers a server computes from this store at once (the others queue: semap.api.admission). The embedded
+    # store: twice the cores (DuckDB runs each query on every core; more at once only slows them all); PostGIS:
+    # its pool of connections.
+    capacity: int = 2 * (os.cpu_count() or 1)
 
     # --- what each backend provides -------------------------------------------------------------------
     @abstractmethod

@@ -13,7 +13,11 @@ def open_store(settings: StoreSettings, migrate: bool = True) -> Store:
 
         assert settings.database_url is not None
         store = PostGISStore(
-            settings.database_url, settings.pool_size, settings.data_version_ttl_s, settings.tile_pool_size
+            settings.database_url,
+            pool_size=settings.engine_connections,
+            data_version_ttl_s=settings.data_version_ttl_s,
+            tile_pool_size=settings.reader_connections,
+            pool_timeout_s=settings.queue_timeout_s,
         )
     else:
         from semap.store.embedded import EmbeddedStore

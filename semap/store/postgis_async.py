@@ -35,17 +35,18 @@ def numbered(sql: str) -> tuple[str, tuple[str, ...]]:
 
 
 class AsyncReader:
-    def __init__(self, dsn: str, size: int, server_settings: dict[str, str]) -> None:
+    def __init__(self, dsn: str, size: int, server_settings: dict[str, str], acquire_timeout_s: float = 4.0) -> None:
         self._dsn = dsn
         self._size = size
         self._server_settings = server_settings
+        self._acquire_timeout_s = acquire_timeout_s  # then the route answers (and says 503 if it must wait too)
         self._pool: asyncpg.Pool | None = None
         self.statements = 0  # answered here: the tests tell this path from the engine's
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(
             self._dsn,
-            min_size=min(4, self._size),
+            min_size=min(2, self._size),  # more only when the load asks: they count against max_connections
             max_size=self._size,
             timeout=5,  # to connect, as the engine's connect_timeout
             server_settings=self._server_settings,  # the engine's session options
@@ -63,13 +64,15 @@ class AsyncReader:
 
     async def fetch(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         statement, names = numbered(sql)
-        records = await self._ready().fetch(statement, *[params[name] for name in names])
+        async with self._ready().acquire(timeout=self._acquire_timeout_s) as connection:
+            records = await connection.fetch(statement, *[params[name] for name in names])
         self.statements += 1
         return [tuple(record) for record in records]
 
     async def fetch_bytes(self, sql: str, params: dict[str, Any]) -> bytes | None:
         """The first column of the first row (a bytea arrives as bytes)."""
         statement, names = numbered(sql)
-        value = await self._ready().fetchval(statement, *[params[name] for name in names])
+        async with self._ready().acquire(timeout=self._acquire_timeout_s) as connection:
+            value = await connection.fetchval(statement, *[params[name] for name in names])
         self.statements += 1
         return bytes(value) if value is not None else None

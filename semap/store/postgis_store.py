@@ -10,11 +10,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 
-from semap.errors import BuildInProgress, ConfigError, StoreUnavailable
+from semap.errors import BuildInProgress, ConfigError, StoreBusy, StoreUnavailable
 from semap.store.base import NAMED_PARAM, BeforeSwap, Dialect, Store, Tables, Transaction
 
 if TYPE_CHECKING:  # pandas loads with a build, not with a server
@@ -50,6 +51,21 @@ EDITS_LOCK = 0x5E4D_0E17  # transaction lock: one edit at a time, and a build's 
 # plans (their workers start per query and inflate big tiles' latency).
 SESSION_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "0"}
 SESSION_OPTIONS = " ".join(f"-c {name}={value}" for name, value in SESSION_SETTINGS.items())
+
+
+# What PostgreSQL says when it refuses a connection for want of room (SQLSTATE 53300, which psycopg does not pass on
+# for a failed connection): per server, per database, per role, or only superusers' slots left.
+FULL = ("too many clients", "too many connections", "connection slots are reserved")
+
+
+def refusal(exc: Exception, where: str) -> StoreUnavailable:
+    """A failed connection as SeMap's error: StoreBusy when the database is full, else StoreUnavailable; both are
+    answered 503 with Retry-After."""
+    message = str(getattr(exc, "orig", exc)).strip()
+    reason = (message.splitlines() or [type(exc).__name__])[0]
+    if any(phrase in message for phrase in FULL):
+        return StoreBusy(f"the database at {where} takes no more connections ({reason}); try again shortly")
+    return StoreUnavailable(f"cannot connect to PostGIS at {where}: {reason}", retry_after_s=5)
 
 
 def normalize_url(url: str) -> str:
@@ -111,7 +127,12 @@ class PostGISStore(Store):
     )
 
     def __init__(
-        self, url: str, pool_size: int = 20, data_version_ttl_s: float = 1.0, tile_pool_size: int = 10
+        self,
+        url: str,
+        pool_size: int = 10,
+        data_version_ttl_s: float = 1.0,
+        tile_pool_size: int = 5,
+        pool_timeout_s: float = 4.0,
     ) -> None:
         try:
             self._url = make_url(normalize_url(url))
@@ -119,25 +140,41 @@ class PostGISStore(Store):
             raise ConfigError(f"SEMAP_DATABASE_URL is not a valid database URL: {exc}") from None
         # Connections are kept, never opened per request: a statement on a fresh session costs 75-90 ms. No
         # pre-ping (a round trip per checkout); a connection the server dropped is invalidated on its first error.
+        # No overflow: the pool is this process's share of max_connections (SEMAP_DB_CONNECTIONS); a request that
+        # finds every connection busy for pool_timeout_s is answered 503, not queued for ever.
         self.engine = create_engine(
             self._url,
             pool_size=pool_size,
-            max_overflow=pool_size,
+            max_overflow=0,
+            pool_timeout=pool_timeout_s,
             pool_recycle=3600,
             connect_args={"connect_timeout": 5, "options": SESSION_OPTIONS},
         )
+        self.capacity = pool_size
         # Reads run in autocommit: no BEGIN before and no ROLLBACK after each query (two round trips saved).
         self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._version_ttl_s = data_version_ttl_s
         self._tile_pool_size = tile_pool_size
+        self._pool_timeout_s = pool_timeout_s
         self._version: tuple[float, str] | None = None  # (read at, value)
         self._version_lock = threading.Lock()
+        with self._connected(self.engine) as connection:
+            connection.execute(text("SELECT 1"))
+
+    @contextmanager
+    def _connected(self, engine: Engine) -> Iterator[Connection]:
+        """A pooled connection, or the reason there is none as a 503 with Retry-After: every connection of this
+        process busy (StoreBusy), PostgreSQL refusing more (StoreBusy), or the database unreachable."""
         try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            connection = engine.connect()
+        except SATimeoutError:
+            raise StoreBusy(
+                f"all {self.capacity} database connections of this server are busy; try again shortly"
+            ) from None
         except (DBAPIError, SQLAlchemyError) as exc:
-            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-            raise StoreUnavailable(f"cannot connect to PostGIS at {self.describe()}: {reason}") from None
+            raise refusal(exc, self.describe()) from None
+        with connection:
+            yield connection
 
     def describe(self) -> str:
         return self._url.render_as_string(hide_password=True).replace("+psycopg", "")
@@ -146,11 +183,11 @@ class PostGISStore(Store):
         from semap.store.postgis_async import AsyncReader  # asyncpg: loaded by servers only
 
         dsn = self._url.set(drivername="postgresql").render_as_string(hide_password=False)
-        return AsyncReader(dsn, self._tile_pool_size, SESSION_SETTINGS)
+        return AsyncReader(dsn, self._tile_pool_size, SESSION_SETTINGS, self._pool_timeout_s)
 
     def migrate(self) -> None:
         try:
-            with self._reader.connect() as connection:
+            with self._connected(self._reader) as connection:
                 current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except DBAPIError:
             current = None  # a new database: no version table yet
@@ -173,7 +210,7 @@ class PostGISStore(Store):
     def _cursor(self, binary: bool = False) -> Iterator[psycopg.Cursor[Any]]:
         # psycopg's own cursor on a pooled autocommit connection: its rows are tuples already (SQLAlchemy's result
         # fetched them one by one, a tenth of a feature page's CPU, to build Row objects turned back into tuples).
-        with self._reader.connect() as connection:
+        with self._connected(self._reader) as connection:
             driver = connection.connection.driver_connection
             assert driver is not None  # an open connection always has its psycopg connection
             with driver.cursor(binary=binary) as cursor:
@@ -209,7 +246,7 @@ class PostGISStore(Store):
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         try:
-            with self.engine.begin() as connection:
+            with self._connected(self.engine) as connection, connection.begin():
                 yield _PgTransaction(connection)
         finally:
             self.forget_data_version()
@@ -222,7 +259,7 @@ class PostGISStore(Store):
     def staging(self, before_swap: BeforeSwap | None = None) -> Iterator[Store]:
         # The whole build is one transaction: readers see the previous data until it commits, and a build that
         # fails or dies is rolled back by the server. The session lock keeps a second build out.
-        with self.engine.connect() as connection:
+        with self._connected(self.engine) as connection:
             if not connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": BUILD_LOCK}).scalar():
                 raise BuildInProgress(f"another `semap build` is running against {self.describe()}; try again later")
             connection.commit()
@@ -242,7 +279,7 @@ class PostGISStore(Store):
     @contextmanager
     def patching(self) -> Iterator[Store]:
         try:
-            with self.engine.connect() as connection, connection.begin():
+            with self._connected(self.engine) as connection, connection.begin():
                 connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EDITS_LOCK})
                 yield _PostGISPatch(self, connection)
         finally:
