@@ -19,9 +19,10 @@ class StoreUnavailable(SemapError):
     """The configured database cannot be reached or is not usable (e.g. no PostGIS extension). A server answers
     503, with Retry-After when it is worth trying again (``retry_after_s``: a database that refused a connection)."""
 
-    def __init__(self, message: str, retry_after_s: int | None = None) -> None:
+    def __init__(self, message: str, retry_after_s: int | None = None, transient: bool = False) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+        self.transient = transient  # worth waiting for: not listening yet, starting up, full
 
 
 class StoreBusy(StoreUnavailable):
@@ -29,7 +30,7 @@ class StoreBusy(StoreUnavailable):
     again shortly. Answered 503 with Retry-After."""
 
     def __init__(self, message: str, retry_after_s: int = 2) -> None:
-        super().__init__(message, retry_after_s)
+        super().__init__(message, retry_after_s, transient=True)
 
 
 class StoreNotBuilt(SemapError):

@@ -36,6 +36,12 @@ class StoreSettings(BaseSettings):
         description="answers a server computes from the store at once; the others queue. Default: the engine's "
         "connections on PostGIS, twice the cores on the embedded store",
     )
+    db_wait_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="how long `semap build` and `semap serve` wait for PostGIS to accept connections (docker compose "
+        "starts the app and the database together), retrying with a growing pause",
+    )
     queue_timeout_s: float = Field(
         default=4.0,
         gt=0,

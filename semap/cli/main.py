@@ -43,7 +43,7 @@ def build(
     from semap.pipeline.build import build as run_build
     from semap.settings import GeocodeSettings, load
 
-    store = opened_store()
+    store = opened_store(wait=True)
     try:
         summary = run_build(
             store,
@@ -101,7 +101,9 @@ def serve(
     from semap.settings import ApiSettings, load
 
     api = load(ApiSettings)
-    store = opened_store()  # checked here, not in the app's startup: a bad URL is one line, not a traceback
+    # Checked here, not in the app's startup: a bad URL is one line, not a traceback; a database still starting is
+    # waited for (docker compose starts both at once).
+    store = opened_store(wait=True)
     try:
         store.count("districts")
     except StoreNotBuilt as exc:

@@ -56,6 +56,9 @@ SESSION_OPTIONS = " ".join(f"-c {name}={value}" for name, value in SESSION_SETTI
 # What PostgreSQL says when it refuses a connection for want of room (SQLSTATE 53300, which psycopg does not pass on
 # for a failed connection): per server, per database, per role, or only superusers' slots left.
 FULL = ("too many clients", "too many connections", "connection slots are reserved")
+# Failures that waiting does not mend (everything else — not listening yet, starting up, a name not resolving yet
+# while docker compose creates the network — is worth retrying).
+LASTING = ("password authentication failed", "does not exist", "no pg_hba.conf entry", "permission denied")
 
 
 def refusal(exc: Exception, where: str) -> StoreUnavailable:
@@ -65,7 +68,8 @@ def refusal(exc: Exception, where: str) -> StoreUnavailable:
     reason = (message.splitlines() or [type(exc).__name__])[0]
     if any(phrase in message for phrase in FULL):
         return StoreBusy(f"the database at {where} takes no more connections ({reason}); try again shortly")
-    return StoreUnavailable(f"cannot connect to PostGIS at {where}: {reason}", retry_after_s=5)
+    transient = not any(phrase in message for phrase in LASTING)
+    return StoreUnavailable(f"cannot connect to PostGIS at {where}: {reason}", retry_after_s=5, transient=transient)
 
 
 def normalize_url(url: str) -> str:
