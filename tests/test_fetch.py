@@ -6,6 +6,7 @@ import hashlib
 import http.server
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -95,3 +96,18 @@ def test_missing_remote_file_names_it(tmp_path: Path, http_root) -> None:
     with pytest.raises(GeodataError, match=r"missing\.shp: download from .*404"):
         fetch_source(source, tmp_path / "dl", mirror=None)
     assert not (tmp_path / "dl" / "t" / "missing.shp").exists()
+
+
+def test_a_failed_download_says_how_a_mirror_is_laid_out(tmp_path: Path) -> None:
+    """A newcomer offline met "(set SEMAP_GEODATA_MIRROR to a local copy)" and no word of what that copy holds."""
+    kostat = load_manifest(PACKAGE_DATA_DIR / "sources.toml")["kostat-2013"]
+    offline = replace(kostat, base_url="http://127.0.0.1:9/none")  # nothing listens: as with no network
+    first = next(iter(kostat.files))
+    with pytest.raises(GeodataError) as failed:
+        fetch_source(offline, tmp_path / "dl", mirror=None)
+    assert f"set SEMAP_GEODATA_MIRROR to a folder holding <mirror>/kostat-2013/{first}" in str(failed.value)
+    empty = tmp_path / "mirror"
+    empty.mkdir()
+    with pytest.raises(GeodataError) as failed:
+        fetch_source(offline, tmp_path / "dl", mirror=empty)
+    assert f"not in the mirror either: expected {empty / 'kostat-2013' / first}" in str(failed.value)

@@ -75,3 +75,24 @@ def test_the_wheel_installed_outside_the_checkout_builds_and_serves(tmp_path: Pa
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_declared_setuptools_builds_the_wheel_and_the_release_before_it_does_not(tmp_path: Path) -> None:
+    """`project.license = "MIT"` (an SPDX expression) needs setuptools 77; pyproject.toml asked for 69, and a
+    build with an older setuptools stopped with "`project.license` must be valid exactly by one definition"."""
+    import tomllib
+
+    requires = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]["requires"]
+    declared = next(r for r in requires if r.startswith("setuptools"))
+    minimum = int(declared.removeprefix("setuptools>=").split(".")[0])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SEMAP_", "VIRTUAL_ENV", "PYTHON"))}
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", str(venv)], tmp_path, env)
+    pip = str(venv / "bin" / "pip")
+    build = [pip, "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", str(tmp_path), str(REPO)]
+    _run([pip, "install", "--quiet", f"setuptools~={minimum - 1}.0"], tmp_path, env)
+    older = subprocess.run(build, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert older.returncode != 0 and "project.license" in older.stdout + older.stderr
+    _run([pip, "install", "--quiet", f"setuptools~={minimum}.0"], tmp_path, env)
+    _run(build, tmp_path, env)
+    assert next(tmp_path.glob("semap-*.whl")).stat().st_size > 0

@@ -49,6 +49,13 @@ def download(url: str, target: Path, timeout_s: float) -> None:
                 fh.write(chunk)
 
 
+def mirror_hint(mirror: Path | None, folder: str, name: str) -> str:
+    """How to work offline instead: the layout a mirror folder needs (one folder per source, as in the manifest)."""
+    if mirror is not None:
+        return f"not in the mirror either: expected {mirror / folder / name}"
+    return f"to work offline, set SEMAP_GEODATA_MIRROR to a folder holding <mirror>/{folder}/{name}"
+
+
 def fetch_source(source: Source, dest_root: Path, mirror: Path | None, timeout_s: float = 60.0) -> list[FetchedFile]:
     """Make every file of ``source`` present and verified under ``dest_root/<source.dir>``.
 
@@ -75,8 +82,9 @@ def fetch_source(source: Source, dest_root: Path, mirror: Path | None, timeout_s
                 download(origin, partial, timeout_s)
             except httpx.HTTPError as exc:
                 partial.unlink(missing_ok=True)
-                hint = f" (not in the mirror {mirror})" if mirror else " (set SEMAP_GEODATA_MIRROR to a local copy)"
-                raise GeodataError(f"{name}: download from {origin} failed: {exc}{hint}") from None
+                raise GeodataError(
+                    f"{name}: download from {origin} failed: {exc} ({mirror_hint(mirror, source.dir, name)})"
+                ) from None
         _verify(partial, expected, origin)
         partial.replace(target)
         fetched.append(FetchedFile(target, origin))

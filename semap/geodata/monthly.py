@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from semap.errors import ChecksumMismatch, GeodataError
-from semap.geodata.fetch import FetchedFile, download, sha256_of
+from semap.geodata.fetch import FetchedFile, download, mirror_hint, sha256_of
 from semap.geodata.manifest import MonthlySource
 
 
@@ -79,7 +79,8 @@ def fetch_release(
             try:
                 download(origin, partial, timeout_s)
             except httpx.HTTPError as exc:
-                raise GeodataError(f"{name}: download from {origin} failed: {exc}") from None
+                hint = mirror_hint(mirror, source.dir, name)
+                raise GeodataError(f"{name}: download from {origin} failed: {exc} ({hint})") from None
         verify_release(partial, source, month)
     except BaseException:
         partial.unlink(missing_ok=True)
