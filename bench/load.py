@@ -1,18 +1,34 @@
-"""Load generation and measurement for bench/compare.py: servers as processes, wrk as the load, /proc as the meter."""
+"""Load generation and measurement: servers as processes, wrk as the load, /proc as the meter (used by
+bench/compare.py); run as a script, the mix of a busy day on both stores, p99 against p50.
+
+python bench/load.py [--clients 32] [--seconds 10]: builds the demo into PostGIS (BENCH_PG, default
+postgresql://postgres@127.0.0.1:5432) and an embedded DuckDB file, and drives each store's server with wrk
+(``--clients`` connections) round-robin over a mix of lists, tiles, exports, statistics and pages (the paths of
+tests/test_concurrency.py): from a cold start, then warm, then while a rebuild runs and is swapped in. Each store is
+served twice: as shipped (the bounded queue in front of the store, semap.api.admission) and with the queue opened
+wide (SEMAP_WORK_AT_ONCE=1000, the time-out 10 minutes), the peer. It reports p50, p99, p99/p50, requests a
+second and the 503s (what the queue refused instead of making a request wait).
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
+import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
+import psycopg
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 WRK_SCRIPT = """
@@ -23,6 +39,21 @@ request = function()
   return wrk.format("GET", paths[i])
 end
 """
+# The same, counting 503s (a response() callback costs wrk CPU: only where the refusals are the point).
+WRK_COUNTING = (
+    WRK_SCRIPT
+    + """
+local threads = {{}}
+setup = function(thread) table.insert(threads, thread) end
+init = function() refused = 0 end
+response = function(status) if status == 503 then refused = refused + 1 end end
+done = function()
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("refused") end
+  io.write("503 " .. total .. "\\n")
+end
+"""
+)
 
 
 def free_port() -> int:
@@ -87,6 +118,7 @@ class Run:
     p99_ms: float
     cpu_ms: float  # server CPU per request
     errors: int
+    refused: int = 0  # answered 503 (the queue's time-out, or a full database)
 
 
 @dataclass
@@ -102,10 +134,22 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(server: Server, paths: list[str], seconds: int, connections: int) -> Run:
-    """Drive ``paths`` round-robin for ``seconds`` with ``connections`` keep-alive clients (2 wrk threads)."""
+def wrk(
+    server: Server,
+    paths: list[str],
+    seconds: int,
+    connections: int,
+    count_refused: bool = False,
+    until: Callable[[], bool] | None = None,
+) -> Run:
+    """Drive ``paths`` round-robin for ``seconds`` with ``connections`` keep-alive clients (2 wrk threads), or
+    until ``until()`` says so (wrk reports what it measured when interrupted)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT.format(paths=", ".join(f'"{p}"' for p in paths)))
+        script.write(
+            (WRK_COUNTING if count_refused else WRK_SCRIPT).format(
+                paths=", ".join(f'"{quote(p, safe="/?=&,:.")}"' for p in paths)
+            )
+        )
     before = server.cpu_seconds()
     # A 60 s timeout: a 1M-point tile at z12 takes seconds, and must count as slow, not as lost.
     command = [
@@ -125,6 +169,9 @@ def wrk(server: Server, paths: list[str], seconds: int, connections: int) -> Run
     while process.poll() is None:
         time.sleep(0.5)
         peak = max(peak, server.rss_mb())
+        if until is not None and until():
+            process.send_signal(signal.SIGINT)
+            until = None
     out = process.stdout.read() if process.stdout else ""
     os.unlink(script.name)
     server.rss_peak_mb = max(server.rss_peak_mb, peak)
@@ -132,6 +179,7 @@ def wrk(server: Server, paths: list[str], seconds: int, connections: int) -> Run
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    refused = sum(int(n) for n in re.findall(r"^503 (\d+)$", out, re.M))  # counted by the script's done()
 
     def percentile(name: str) -> float:
         found = re.search(rf"^\s+{name}%\s+(\S+)", out, re.M)
@@ -143,4 +191,119 @@ def wrk(server: Server, paths: list[str], seconds: int, connections: int) -> Run
         p99_ms=percentile("99"),
         cpu_ms=1000 * cpu / max(requests, 1),
         errors=errors,
+        refused=refused,
     )
+
+
+# --- the mix on both stores (python bench/load.py) -----------------------------------------------------------------
+REPO = Path(__file__).resolve().parent.parent
+PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+DATABASE = "semap_bench_load"
+MIX = (  # lists, tiles, exports, statistics and pages: what citizens, coordinators and researchers ask for
+    "/api/v1/organizations?limit=100",
+    "/api/v1/resources?district=송파구",
+    "/tiles/organizations/12/3492/1586.mvt",
+    "/tiles/resources/14/13968/6346.geojson",
+    "/api/v1/export/resources.csv?district=도봉구",
+    "/api/v1/stats/counts",
+    "/api/v1/stats/lq",
+    "/api/v1/districts?simplify=0.001",
+    "/",
+    "/districts/종로구",
+)
+WIDE_OPEN = {"SEMAP_WORK_AT_ONCE": "1000", "SEMAP_QUEUE_TIMEOUT_S": "600"}
+
+
+def _semap(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    command = [str(REPO / ".venv" / "bin" / "semap"), *args]
+    return subprocess.run(command, env={**os.environ, **env}, cwd=REPO, capture_output=True, check=True)
+
+
+def _stores(scratch: Path) -> dict[str, dict[str, str]]:
+    """The demo built into PostGIS and into an embedded file; each store's environment."""
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DATABASE}")
+    stores = {
+        "duckdb": {"SEMAP_DATABASE_URL": f"duckdb:///{scratch / 'semap.duckdb'}"},
+        "postgis": {"SEMAP_DATABASE_URL": f"{PG}/{DATABASE}"},
+    }
+    for name, env in stores.items():
+        started = time.monotonic()
+        _semap("build", env=env)
+        print(f"built {name} in {time.monotonic() - started:.0f} s", flush=True)
+    return stores
+
+
+def _phases(server: Server, env: dict[str, str], clients: int, seconds: int) -> dict[str, Run]:
+    """A cold start (the server just started: every answer computed once), warm, and during a rebuild."""
+    runs = {"cold": wrk(server, list(MIX), seconds, clients, count_refused=True)}
+    runs["warm"] = wrk(server, list(MIX), seconds, clients, count_refused=True)
+    build_env = {k: v for k, v in env.items() if k.startswith("SEMAP_")}
+    before = httpx.get(server.url + "/api/v1/meta", timeout=60).json()["meta"].get("loaded_at")
+    rebuild = subprocess.Popen(
+        [str(REPO / ".venv" / "bin" / "semap"), "build"],
+        env={**os.environ, **build_env},
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    finished: list[float] = []
+
+    def swapped_a_while_ago() -> bool:  # the rebuild, its swap, and ``seconds`` of serving its data
+        if not finished and rebuild.poll() is not None:
+            finished.append(time.monotonic())
+        return bool(finished) and time.monotonic() - finished[0] >= seconds
+
+    runs["rebuild"] = wrk(server, list(MIX), 900, clients, count_refused=True, until=swapped_a_while_ago)
+    assert rebuild.wait(timeout=900) == 0, "the rebuild failed"
+    after = httpx.get(server.url + "/api/v1/meta", timeout=60).json()["meta"].get("loaded_at")
+    assert after != before, "the rebuild's data were not served"
+    return runs
+
+
+def mix(clients: int, seconds: int) -> str:
+    os.environ.setdefault("SEMAP_GEODATA_MIRROR", str(REPO.parent / "shared" / "geodata"))
+    uvicorn = [str(REPO / ".venv" / "bin" / "uvicorn"), "semap.api.app:create_app", "--factory"]
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        stores = _stores(Path(scratch))
+        for store, env in stores.items():
+            serving = {k: v for k, v in env.items() if k.startswith("SEMAP_")}
+            for variant, extra in (("queued", {}), ("wide open", WIDE_OPEN)):
+                server = Server(f"{store}-{variant}", uvicorn, {**serving, **extra})
+                server.start("/healthz", REPO)
+                try:
+                    for phase, run in _phases(server, env, clients, seconds).items():
+                        rows.append((store, variant, phase, run))
+                        print(
+                            f"  {store} {variant} {phase}: p50 {run.p50_ms:.1f} ms, p99 {run.p99_ms:.1f} ms", flush=True
+                        )
+                finally:
+                    server.stop()
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    lines = [
+        f"The mix, {clients} clients (wrk), {seconds} s per phase ({os.cpu_count()} cores, wrk on the same machine)",
+        "",
+        "| store | queue | phase | req/s | p50 | p99 | p99/p50 | 503s | other errors |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for store, variant, phase, run in rows:
+        lines.append(
+            f"| {store} | {variant} | {phase} | {run.rps:,.0f} | {run.p50_ms:.1f} ms | {run.p99_ms:.1f} ms | "
+            f"{run.p99_ms / run.p50_ms:.1f} | {run.refused} | {run.errors - run.refused} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    print(mix(args.clients, args.seconds))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

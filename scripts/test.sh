@@ -16,6 +16,7 @@ command -v chromium >/dev/null || missing="$missing chromium"
 command -v chromedriver >/dev/null || missing="$missing chromium-driver"
 [ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
 command -v pdftoppm >/dev/null || missing="$missing poppler-utils"  # printed maps are read back in the tests
+command -v pg_isready >/dev/null || missing="$missing postgresql-client"  # docker compose's health check, run
 if [ -n "$missing" ] && [ "$(id -u)" = 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null

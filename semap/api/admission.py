@@ -29,8 +29,7 @@ class Admission:
     def __init__(self, slots: int, timeout_s: float) -> None:
         self.slots = slots
         self.timeout_s = timeout_s
-        self.refused = 0  # answered 503: the tests and the benchmark read it
-        self.rendered = 0
+        self.refused = 0  # requests answered 503
         self._loop: asyncio.AbstractEventLoop | None = None
         self._semaphore = asyncio.Semaphore(slots)
         self._flights: dict[str, asyncio.Future[Any]] = {}
@@ -71,7 +70,6 @@ class Admission:
                 retry_after_s=max(1, math.ceil(self.timeout_s / 2)),
             ) from None
         try:
-            self.rendered += 1
             return await run_in_threadpool(work)
         finally:
             self._semaphore.release()

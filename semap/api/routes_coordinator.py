@@ -65,10 +65,10 @@ def login_form(lang: Lang = "ko", next: Annotated[str, Query(max_length=300)] = 
 
 @router.post("/login", response_class=Response)
 async def login(request: Request, store: StoreDep, lang: Lang = "ko") -> Response:
-    limit(request, "login", f"{load(AccessSettings).login_attempts_per_minute}/minute")
     form = await request.form()
     email, password, next_url = (str(form.get(k) or "") for k in ("email", "password", "next"))
     try:
+        limit(request, "login", f"{load(AccessSettings).login_attempts_per_minute}/minute")
         token, _ = access.login(store.overlay, email, password[:1000], known_device(request, email))
     except NotSignedIn as exc:
         return html_response(login_page(lang, next_url, error=str(exc)), 401)
