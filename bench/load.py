@@ -199,18 +199,9 @@ def wrk(
 REPO = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 DATABASE = "semap_bench_load"
-MIX = (  # lists, tiles, exports, statistics and pages: what citizens, coordinators and researchers ask for
-    "/api/v1/organizations?limit=100",
-    "/api/v1/resources?district=송파구",
-    "/tiles/organizations/12/3492/1586.mvt",
-    "/tiles/resources/14/13968/6346.geojson",
-    "/api/v1/export/resources.csv?district=도봉구",
-    "/api/v1/stats/counts",
-    "/api/v1/stats/lq",
-    "/api/v1/districts?simplify=0.001",
-    "/",
-    "/districts/종로구",
-)
+sys.path.insert(0, str(REPO))
+from tests.test_concurrency import LOAD_PATHS as MIX  # noqa: E402 - lists, tiles, exports, stats, pages: the tests' mix
+
 WIDE_OPEN = {"SEMAP_WORK_AT_ONCE": "1000", "SEMAP_QUEUE_TIMEOUT_S": "600"}
 
 
