@@ -25,15 +25,17 @@ def serving(handler: Any) -> Iterator[str]:
 
 
 @contextmanager
-def delayed_forwarder(target: tuple[str, int], delay_s: float) -> Iterator[int]:
-    """A port on 127.0.0.1 where nothing listens for ``delay_s`` (connections are refused), then every connection is
-    forwarded to ``target``: a database that is still starting, as docker compose can meet it. Yields the port."""
+def late_forwarder(target: tuple[str, int], opens: threading.Event) -> Iterator[int]:
+    """A port on 127.0.0.1 where nothing listens (connections are refused) until ``opens`` is set; from then on every
+    connection is forwarded to ``target``: a database that is still starting, as docker compose can meet it. The test
+    sets ``opens`` once it has seen a refusal, whatever the machine's speed. Yields the port."""
     port = _free_port()
     stop = threading.Event()
 
     def serve() -> None:
-        if stop.wait(delay_s):
-            return
+        while not opens.wait(0.1):
+            if stop.is_set():
+                return
         with socket.create_server(("127.0.0.1", port)) as listener:
             listener.settimeout(0.2)
             while not stop.is_set():

@@ -94,8 +94,9 @@ def test_export_to_file_and_pin(cli_env: dict[str, str], tmp_path: Path) -> None
 )
 @pytest.mark.parametrize("command", ["build", "serve"])
 def test_bad_database_url_is_one_clear_line(url: str, expected: str, command: str, tmp_path: Path) -> None:
+    # Not waiting for the database to come up (test_deploy tests the wait): the one line at once.
     env = {**os.environ, "SEMAP_DATABASE_URL": url, "SEMAP_DATA_DIR": str(tmp_path), "SEMAP_PORT": "1"}
-    result = semap(command, env=env, check=False)
+    result = semap(command, env={**env, "SEMAP_DB_WAIT_S": "0"}, check=False)
     stderr = result.stderr.decode().strip()
     assert result.returncode == 1
     assert expected in stderr

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from tests.browser import _free_port
-from tests.loopback import delayed_forwarder
+from tests.loopback import late_forwarder
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -65,10 +66,12 @@ def test_the_database_health_check_asks_over_tcp_as_the_app_connects() -> None:
     "healthy" before the server the app connects to listened (docker-library/postgres#880)."""
     check = _compose()["services"]["postgis"]["healthcheck"]["test"]
     assert check[0] == "CMD"
-    with delayed_forwarder(("127.0.0.1", 5432), delay_s=2.0) as port:
+    opens = threading.Event()
+    with late_forwarder(("127.0.0.1", 5432), opens) as port:
         command = [part.replace("5432", str(port)) for part in check[1:]]
         assert subprocess.run(command, capture_output=True).returncode != 0  # nothing listens on TCP yet
-        deadline = time.monotonic() + 20
+        opens.set()
+        deadline = time.monotonic() + 30
         while subprocess.run(command, capture_output=True).returncode != 0:
             assert time.monotonic() < deadline, "the health check never passed once the database listened"
             time.sleep(0.3)
@@ -90,7 +93,15 @@ def test_semap_serve_waits_for_a_database_that_accepts_connections_later(request
     from tests.conftest import built_settings_for
 
     url = make_url(built_settings_for("postgis", request).database_url)
-    with delayed_forwarder((url.host or "127.0.0.1", url.port or 5432), delay_s=4.0) as port:
+    opens, said = threading.Event(), []
+
+    def listen(stream) -> None:  # the database starts accepting once semap serve has said it is waiting
+        for line in stream:
+            said.append(line)
+            if line.startswith("semap: waiting for the database"):
+                opens.set()
+
+    with late_forwarder((url.host or "127.0.0.1", url.port or 5432), opens) as port:
         late = url.set(port=port).render_as_string(hide_password=False)
         http = _free_port()
         server = subprocess.Popen(
@@ -100,21 +111,24 @@ def test_semap_serve_waits_for_a_database_that_accepts_connections_later(request
             stderr=subprocess.PIPE,
             text=True,
         )
+        reader = threading.Thread(target=listen, args=(server.stderr,), daemon=True)
+        reader.start()
         try:
-            deadline = time.monotonic() + 90
+            deadline = time.monotonic() + 120
             while True:
-                assert server.poll() is None, f"semap serve gave up: {server.stderr.read() if server.stderr else ''}"
+                assert server.poll() is None, f"semap serve gave up: {''.join(said)}"
                 try:
                     if httpx.get(f"http://127.0.0.1:{http}/api/v1/meta", timeout=5).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
-                assert time.monotonic() < deadline, "semap serve did not answer within 90 s"
+                assert time.monotonic() < deadline, f"semap serve did not answer within 120 s: {''.join(said)}"
                 time.sleep(0.3)
         finally:
             server.terminate()
-            _, stderr = server.communicate(timeout=30)
-    assert "semap: waiting for the database" in stderr and "Traceback" not in stderr
+            server.wait(timeout=30)
+            reader.join(timeout=10)
+    assert opens.is_set() and not any("Traceback" in line for line in said)
 
 
 def test_semap_build_waits_a_bounded_time_and_says_why_in_one_line() -> None:

@@ -31,7 +31,7 @@ def opened_store(wait: bool = False) -> Store:
     from semap.store import open_store
 
     settings = store_settings()
-    if not wait or not settings.is_postgis:
+    if not wait or not settings.is_postgis or settings.db_wait_s <= 0:
         return open_store(settings)
     import typer
     from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_delay, wait_exponential
