@@ -465,7 +465,7 @@
 
   SeMapView.prototype.updateDownloads = function (bbox) {
     var self = this;
-    ["geojson", "csv"].forEach(function (format) {
+    ["geojson", "csv", "gpkg"].forEach(function (format) {
       ["organizations", "resources"].forEach(function (layer) {
         var a = el("download-" + layer + "-" + format);
         if (a) a.href = "/api/v1/export/" + layer + "." + format + "?" + self.query(layer, { bbox: bbox });
