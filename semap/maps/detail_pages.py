@@ -11,6 +11,7 @@ from semap.features.layers import ORGANIZATIONS
 from semap.features.queries import one
 from semap.maps.district_page import district_page_of
 from semap.maps.labels import TEXT, value_label
+from semap.maps.linked_data import organization_jsonld, organization_url
 from semap.maps.render import Page, render_page
 from semap.settings import MapSettings
 from semap.store.base import Store
@@ -58,4 +59,5 @@ def organization_page(store: Store, org_id: str, lang: str, settings: MapSetting
         report_url=f"/report/organizations/{quote(p['id'], safe='')}?lang={lang}",
         fields=[f for f in fields if f[1]],
         data={"center": center, "zoom": 16, "layers": layers},
+        jsonld=organization_jsonld(p, feature["geometry"], organization_url(settings.public_url, p["id"])),
     )

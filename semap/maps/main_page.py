@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from semap.maps.labels import CATEGORY_COLORS, RESOURCE_COLORS, TEXT, VALUES_EN, VALUES_KO, district_names
 from semap.maps.render import Page, render_page
 from semap.registry.model import INDUSTRIES, ORG_TYPES, SEMAP_CATEGORIES
 from semap.settings import MapSettings
 
-DOWNLOADS = [(layer, fmt) for layer in ("organizations", "resources") for fmt in ("geojson", "csv")]
+DOWNLOADS = [(layer, fmt) for layer in ("organizations", "resources") for fmt in ("geojson", "csv", "gpkg")]
 
 
 def _selects(lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -26,7 +28,8 @@ def _selects(lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     ]
 
 
-def main_page(lang: str, settings: MapSettings) -> Page:
+def main_page(lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = None) -> Page:
+    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data)."""
     label = VALUES_EN if lang == "en" else VALUES_KO
     config = {
         "lang": lang,
@@ -49,4 +52,5 @@ def main_page(lang: str, settings: MapSettings) -> Page:
         legend=[(label.get(k, k), c) for k, c in CATEGORY_COLORS.items()],
         legend_resources=[(label.get(k, k), c) for k, c in RESOURCE_COLORS.items()],
         data={"config": config},
+        jsonld=jsonld,
     )
