@@ -160,6 +160,12 @@ TEXT = {
         "clusters": "묶음: 숫자는 그 안의 개수 (초록 10 미만 · 노랑 100 미만 · 주황 100 이상)",
         "no_district": "그런 자치구가 없습니다",
         "no_organization": "그런 조직이 없습니다",
+        "ogc_api": "GIS 연결 (OGC API)",
+        "ogc_collections": "데이터 모음",
+        "ogc_features": "{matched}건 중 {returned}건",
+        "ogc_links": "연결",
+        "ogc_next": "다음",
+        "ogc_prev": "이전",
     },
     "en": {
         "title": "SeMap — Seoul social economy map",
@@ -246,6 +252,12 @@ TEXT = {
         "clusters": "Groups: the number is how many (green under 10 · yellow under 100 · orange 100 or more)",
         "no_district": "No such district",
         "no_organization": "No such organization",
+        "ogc_api": "GIS connection (OGC API)",
+        "ogc_collections": "Collections",
+        "ogc_features": "{returned} of {matched}",
+        "ogc_links": "Links",
+        "ogc_next": "Next",
+        "ogc_prev": "Previous",
     },
 }
 
