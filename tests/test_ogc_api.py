@@ -266,3 +266,28 @@ def test_both_stores_answer_alike(built_pair: dict[str, Store]) -> None:
         ours, theirs = orjson.loads(ours), orjson.loads(theirs)
         assert ours["numberMatched"] == theirs["numberMatched"] > 0
         assert [f["id"] for f in ours["features"]] == [f["id"] for f in theirs["features"]]
+
+
+def _jsonld(page: str) -> list[dict]:
+    start = '<script type="application/ld+json">'
+    return [orjson.loads(part.split("</script>", 1)[0]) for part in page.split(start)[1:]]
+
+
+def test_pages_describe_themselves_in_schema_org(client: TestClient) -> None:
+    feature = _json(client, f"{SEMAP_API}/organizations", district="송파구", limit=1)["features"][0]
+    (organization,) = _jsonld(client.get(f"/organizations/{feature['id']}").text)
+    assert organization["@context"] == "https://schema.org" and "Organization" in organization["@type"]
+    assert organization["name"] == feature["properties"]["name"]
+    assert organization["address"]["addressLocality"] == "송파구" and organization["address"]["addressCountry"] == "KR"
+    lon, lat = feature["geometry"]["coordinates"]
+    assert (organization["geo"]["longitude"], organization["geo"]["latitude"]) == (lon, lat)
+    assert organization["url"].startswith("http") and organization["mainEntityOfPage"].endswith(feature["id"])
+    for page in ("/", "/?lang=en", f"{OGC}?f=html"):
+        (dataset,) = _jsonld(client.get(page).text)
+        assert dataset["@type"] == "Dataset" and dataset["license"].startswith("https://www.kogl.or.kr/")
+        assert dataset["temporalCoverage"] == "2013-12-31" and dataset["publisher"]["name"]
+        formats = {d["encodingFormat"] for d in dataset["distribution"]}
+        assert {"application/geo+json", "text/csv", "application/geopackage+sqlite3"} <= formats
+    landing = client.get(OGC, params={"f": "html"})
+    assert landing.headers["content-type"].startswith("text/html") and "<h1>SeMap — OGC API</h1>" in landing.text
+    assert "script-src 'self'" in landing.headers["content-security-policy"]

@@ -18,11 +18,12 @@ import httpx
 import mapbox_vector_tile
 import pyogrio
 import pytest
+from selenium.webdriver.common.by import By
 
 from semap.api.app import create_app
 from semap.features.tiles import TMS
 from semap.store import open_store
-from tests.browser import live_server
+from tests.browser import chrome, console_errors, live_server, screenshot, wait_for
 from tests.conftest import BACKENDS, REPO, built_settings_for
 
 OGCTESTS_PYTHON = Path(os.environ.get("SEMAP_OGCTESTS_PYTHON", REPO / ".venv-ogctests" / "bin" / "python"))
@@ -48,8 +49,10 @@ def _require(found: bool, what: str) -> None:
 def served(request: pytest.FixtureRequest) -> Iterator[str]:
     store = open_store(built_settings_for(request.param, request))
     try:
-        with live_server(create_app(store)) as url:
-            yield url
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SEMAP_BASEMAP_URL", "")  # the closed network refuses tile servers
+            with live_server(create_app(store)) as url:
+                yield url
     finally:
         store.close()
 
@@ -179,3 +182,28 @@ def test_the_ogctests_verifier_passes_features_part_1_core(served: str, tmp_path
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr[-500:]
     assert run.returncode == 0 and re.search(r"\b28 passed\b", summary), run.stdout[-3000:]
     assert "failed" not in summary and "error" not in summary
+
+
+def test_a_gis_user_finds_the_ogc_api_from_the_map(served: str) -> None:
+    driver = chrome(390, 844, phone=True)
+    try:
+        driver.get(f"{served}/?lang=en")
+        driver.find_element(By.ID, "ogc-api").click()
+        wait_for(driver, "return document.querySelector('h1') && document.querySelector('h1').textContent")
+        assert driver.find_element(By.TAG_NAME, "h1").text == "SeMap — OGC API"
+        driver.find_element(By.LINK_TEXT, "the collections").click()
+        driver.find_element(By.PARTIAL_LINK_TEXT, "Shared resources").click()
+        driver.find_element(By.XPATH, "//a[text()='the features' and contains(@href, 'f=html')]").click()
+        assert "555" in driver.find_element(By.TAG_NAME, "main").text  # "100 of 555"
+        first = driver.find_element(By.CSS_SELECTOR, "tbody td a")
+        resource_id = first.text
+        first.click()
+        rows = {
+            r.find_elements(By.TAG_NAME, "td")[0].text: r for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr")
+        }
+        assert rows["id"].find_elements(By.TAG_NAME, "td")[1].text == resource_id
+        assert driver.find_element(By.CSS_SELECTOR, "thead th").text == "Name"  # still in the language chosen
+        screenshot(driver, "ogc-item-phone-en")
+        assert console_errors(driver) == []
+    finally:
+        driver.quit()

@@ -89,8 +89,8 @@ def self_links(request: Request, media_type: str = JSON) -> list[dict[str, Any]]
     url = request.url.remove_query_params("f")
     html, machine = str(url.include_query_params(f="html")), str(url.include_query_params(f="json"))
     if wants_html(request):
-        return [link(html, "self", HTML), link(machine, "alternate", media_type)]
-    return [link(str(request.url), "self", media_type), link(html, "alternate", HTML)]
+        return [link(html, "self", HTML), link(machine, "alternate", media_type, "JSON")]
+    return [link(str(request.url), "self", media_type), link(html, "alternate", HTML, "HTML")]
 
 
 async def answer(
@@ -107,10 +107,11 @@ async def answer(
     lang = language(request)
 
     def render() -> Body:
-        doc = document()
+        body = orjson.dumps(document())
         if not html:
-            return Body(orjson.dumps(doc))
-        return page_body(ogc_page(kind, doc, lang, jsonld() if jsonld else None))
+            return Body(body)
+        # The page reads what a client would: the database's JSON (orjson fragments) as data.
+        return page_body(ogc_page(kind, orjson.loads(body), lang, jsonld() if jsonld else None))
 
     chosen = "text/html; charset=utf-8" if html else media_type
     return await versioned(request, store, render, chosen, headers={"Vary": "Accept"})
