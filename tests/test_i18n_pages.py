@@ -158,7 +158,7 @@ def test_every_page_in_english_shows_no_hangul_outside_data(request: pytest.Fixt
                 english = _walk(browser, base, "en", walked)
                 browser.get(f"{base}/?lang=en&at={walked.cooperative[1]},{walked.cooperative[2]},17")
                 wait_for(browser, f"{READY} && (window.semapView.focus({walked.cooperative[0]!r}), true);")
-                popup = browser.find_element(By.CSS_SELECTOR, ".leaflet-popup .semap-popup").text
+                popup = browser.execute_script("return document.querySelector('.leaflet-popup .semap-popup').innerText")
                 korean = _walk(browser, base, "ko", walked)
                 assert console_errors(browser, ignore="404 (Not Found)") == []
         finally:
