@@ -161,3 +161,11 @@ def test_the_printed_map_in_english_has_no_hangul_outside_data(built_store: Stor
     # The check can fail: the Korean map's own words (title, legend, footer) are found outside data.
     korean = _pdf_words(client.get("/districts/송파구/print.pdf", params={"layer": layer}).content, tmp_path)
     assert {"지도", "자료:"} <= set(_not_data(korean, data))
+
+
+def test_the_api_documentation_pages_are_english(built_store: Store) -> None:
+    # Their own words; the OpenAPI text they render is English, with Korean example values the API takes (강남구).
+    client = TestClient(create_app(built_store))
+    for path in ("/docs", "/redoc"):
+        page = client.get(path, params={"lang": "en"})
+        assert page.status_code == 200 and '<html lang="en">' in page.text and not has_hangul(page.text), path
