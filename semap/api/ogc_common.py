@@ -18,6 +18,7 @@ from semap.errors import InvalidParameter
 from semap.features.catalog import CollectionInfo
 from semap.features.cql import equalities
 from semap.features.filters import FeatureFilter
+from semap.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from semap.maps.ogc_page import ogc_page
 from semap.store import Store
 
@@ -55,7 +56,6 @@ FORMATS = ("json", "html")
 # Parameters every items (and tile) request may carry besides a collection's filters and queryables.
 ITEM_PARAMETERS = frozenset({"limit", "offset", "bbox", "datetime", "f", "lang", "filter", "filter-lang"})
 FILTER_LANGUAGE = "cql2-text"
-LANGUAGES = ("ko", "en")
 
 
 def wants_html(request: Request) -> bool:
@@ -66,7 +66,7 @@ def wants_html(request: Request) -> bool:
 
 
 def language(request: Request) -> str:
-    lang = request.query_params.get("lang", "ko")
+    lang = request.query_params.get("lang", DEFAULT_LANGUAGE)
     if lang not in LANGUAGES:
         raise InvalidParameter("lang", "ko or en")
     return lang

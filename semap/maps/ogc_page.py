@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import orjson
 
-from semap.maps.labels import TEXT
+from semap.i18n import translations
 from semap.maps.render import Page, render_plain
 
 # The columns of an items table besides the id, where a collection has them: a page stays readable on a phone.
@@ -67,12 +67,11 @@ def _text(value: Any) -> str:
 
 def ogc_page(kind: str, doc: dict[str, Any], lang: str, jsonld: dict[str, Any] | None = None) -> Page:
     """``kind``: landing, conformance, collections, collection, items, item, queryables, tilesets, tileset."""
-    t = TEXT[lang]
-    heading = _heading(kind, doc, t["ogc_api"])
+    t = translations(lang)
+    heading = _heading(kind, doc, t.gettext("GIS connection (OGC API)"))
     links = [x for x in doc.get("links", []) if x.get("rel") != "self"]
     context: dict[str, Any] = {
         "lang": lang,
-        "t": t,
         "title": heading if heading.startswith("SeMap") else f"SeMap — {heading}",
         "heading": heading,
         "description": doc.get("description", ""),
@@ -91,12 +90,10 @@ def ogc_page(kind: str, doc: dict[str, Any], lang: str, jsonld: dict[str, Any] |
     }
     if kind == "items":
         context["columns"], context["rows"] = _items(doc, lang)
-        context["counts"] = t["ogc_features"].format(
-            matched=doc.get("numberMatched"), returned=doc.get("numberReturned")
-        )
-        context["paging"] = [
-            (t["ogc_" + x["rel"]], as_html(x["href"], lang)) for x in links if x["rel"] in ("prev", "next")
-        ]
+        counts = t.gettext("{returned} of {matched}")
+        context["counts"] = counts.format(matched=doc.get("numberMatched"), returned=doc.get("numberReturned"))
+        label = {"prev": t.gettext("Previous"), "next": t.gettext("Next")}
+        context["paging"] = [(label[x["rel"]], as_html(x["href"], lang)) for x in links if x["rel"] in label]
     elif kind == "item":
         context["properties"] = [(k, _text(v)) for k, v in (doc.get("properties") or {}).items()]
     elif kind == "queryables":
