@@ -175,13 +175,15 @@ def openapi_document(source: dict[str, Any], landing_url: str, version: str) -> 
     matrix_set = _path("tileMatrixSetId", ["WebMercatorQuad"])
     paths.update(
         {
-            "/tileMatrixSets": _get("The tile matrix sets", [STANDARD["f"]], _ok("the list", JSON)),
-            "/tileMatrixSets/{tileMatrixSetId}": _get("A tile matrix set", [matrix_set], _ok("its definition", JSON)),
+            "/tileMatrixSets": _get("The tile matrix sets", page, _ok("the list", JSON, HTML)),
+            "/tileMatrixSets/{tileMatrixSetId}": _get(
+                "A tile matrix set", [matrix_set, *page], _ok("its definition", JSON, HTML)
+            ),
             "/collections/{collectionId}/tiles": _get(
-                "A collection's vector tilesets", [_path("collectionId", tiled)], _ok("the tilesets", JSON)
+                "A collection's vector tilesets", [_path("collectionId", tiled), *page], _ok("the tilesets", JSON, HTML)
             ),
             "/collections/{collectionId}/tiles/{tileMatrixSetId}": _get(
-                "A vector tileset", [_path("collectionId", tiled), matrix_set], _ok("the tileset", JSON)
+                "A vector tileset", [_path("collectionId", tiled), matrix_set, *page], _ok("the tileset", JSON, HTML)
             ),
             "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}": _get(
                 "A vector tile (Mapbox Vector Tile)",
