@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from semap.api.html import problem_page, status_heading
-from semap.api.negotiation import OGC_PREFIX
+from semap.api.negotiation import invalid_parameter_status
 from semap.errors import (
     BuildInProgress,
     ConfigError,
@@ -67,8 +67,7 @@ def status_for(exc: SemapError) -> int:
 
 
 def _for_path(request: Request, status: int) -> int:
-    # OGC API – Features requires 400 for a malformed or unknown parameter (/req/core/query-param-invalid).
-    return 400 if status == 422 and request.url.path.startswith(OGC_PREFIX) else status
+    return invalid_parameter_status(request.url.path) if status == 422 else status
 
 
 def _body(error: str, detail: str, parameter: str | None, status: int) -> JSONResponse:

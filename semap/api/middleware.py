@@ -11,7 +11,7 @@ from urllib.parse import unquote_to_bytes
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from semap.api.negotiation import OGC_PREFIX
+from semap.api.negotiation import invalid_parameter_status
 
 DEFAULT_CSP = "default-src 'none'; frame-ancestors {ancestors}"
 
@@ -75,8 +75,7 @@ class RejectUnreadable:
         if scope["type"] == "http":
             raw = scope.get("raw_path") or scope["path"].encode()
             query = scope.get("query_string", b"")
-            # OGC API – Features answers a malformed parameter with 400, SeMap's own API with 422 (semap.api.errors).
-            status = 400 if scope["path"].startswith(OGC_PREFIX) else 422
+            status = invalid_parameter_status(scope["path"])
             if b"\x00" in unquote_to_bytes(raw) or b"\x00" in unquote_to_bytes(query):
                 await _error(send, status, "InvalidParameter", "the request contains a NUL byte (%00)")
                 return

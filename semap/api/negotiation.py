@@ -1,5 +1,6 @@
-"""Which representation an OGC API request gets — JSON for clients, HTML for browsers — decided in one place, which
-the response cache names answers by as well (the same URL answers both)."""
+"""What the OGC API prefix changes, decided in one place: which representation a request gets — JSON for clients,
+HTML for browsers — which the response cache names answers by as well (the same URL answers both), and the status
+of a malformed parameter."""
 
 from __future__ import annotations
 
@@ -7,6 +8,12 @@ from collections.abc import Mapping
 from urllib.parse import parse_qs
 
 OGC_PREFIX = "/ogc"
+
+
+def invalid_parameter_status(path: str) -> int:
+    """OGC API – Features answers a malformed or unknown parameter with 400 (/req/core/query-param-invalid);
+    SeMap's own API with 422, as FastAPI does."""
+    return 400 if path.startswith(OGC_PREFIX) else 422
 
 
 def prefers_html(path: str, f: str | None, accept: str) -> bool:
