@@ -84,3 +84,27 @@ def test_a_line_break_inside_an_address_is_not_taken_for_swallowed_rows() -> Non
     broken_cells = [row for row in _rows() if "\n" in row[2]]  # the demo writes some addresses over two lines
     report = ingest([RegistryEntry(VILLAGE, FORMAT)]).files[0]
     assert broken_cells and report.rejected == 0 and report.rows == len(_rows()) - 1
+
+
+def test_an_address_in_another_sido_in_a_list_without_a_sido_column_is_outside_the_area(tmp_path: Path) -> None:
+    rows = _rows()
+    extra = [
+        ["부산 마을", "서울시", "부산광역시 중구 중앙대로 1", "카페", "", "", "2013-01-01"],
+        ["해운대 마을", "서울시", "해운대구 해운대로 570", "카페", "", "", "2013-01-01"],  # 해운대구: only Busan's
+        ["동구 마을", "서울시", "동구 초량상로 63번가길 28", "카페", "", "", "2013-01-01"],  # six cities, none Seoul
+        ["세종 마을", "서울시", "중구 세종대로 110", "카페", "", "", "2013-01-01"],  # Seoul's 중구
+    ]
+    path = _write(tmp_path / "village-busan.csv", rows + extra)
+    result = ingest([RegistryEntry(path, FORMAT)])
+    report = result.files[0]
+    outside = {p.row: p.reason for p in result.problems if p.action == "outside_area"}
+    first = len(path.read_text(encoding="utf-8-sig").splitlines()) - len(extra) + 1  # rows count lines
+    assert outside == {
+        first: "in 부산광역시, outside the study area 서울특별시: not loaded",
+        first + 1: "in 부산광역시, outside the study area 서울특별시: not loaded",
+        first
+        + 2: "in 동구 (부산광역시, 대구광역시, 인천광역시, 광주광역시, 대전광역시, 울산광역시), outside the study "
+        "area 서울특별시: not loaded",
+    }
+    assert "세종 마을" in {o.name for o in result.organizations}
+    assert report.rows == report.accepted + report.rejected + report.outside_area and report.outside_area == 3
