@@ -11,6 +11,7 @@ from semap.features.layers import ORGANIZATIONS
 from semap.features.queries import one
 from semap.maps.district_page import district_page_of
 from semap.maps.labels import TEXT, value_label
+from semap.maps.precision import APPROXIMATE_MATCHES, directions, precision_note
 from semap.maps.render import Page, render_page
 from semap.settings import MapSettings
 from semap.store.base import Store
@@ -34,6 +35,7 @@ def organization_page(store: Store, org_id: str, lang: str, settings: MapSetting
         (t["industry"], value_label(p["industry"], lang), None),
         (t["category"], value_label(p["category"], lang), None),
         (t["address"], p.get("address_raw") or "", None),
+        (t["precision"], precision_note(p.get("match_type"), p.get("precision_m"), lang) or "", None),
         (t["district"], p.get("district_ko") or "", None),
         # Only web links become links: a javascript: URL in a registry stays text.
         (t["website"], website, website if website.startswith(("http://", "https://")) else None),
@@ -41,11 +43,22 @@ def organization_page(store: Store, org_id: str, lang: str, settings: MapSetting
         (t["status"], value_label(p["status"], lang), None),
         (t["verified"], p.get("verified_at") or "", None),
     ]
-    center = None
+    center, routes = None, []
+    approximate = p.get("match_type") in APPROXIMATE_MATCHES
     if feature["geometry"]:
         lon, lat = feature["geometry"]["coordinates"]
         center = [lat, lon]
-    layers = [{"url": f"/api/v1/organizations/{quote(org_id, safe='')}", "color": "#d62828", "fit": False}]
+        address = p.get("address_normalized") or p.get("address_raw") or ""
+        routes = directions(p["name"], address, lon, lat, approximate and bool(address), lang)
+    layers = [
+        {
+            "url": f"/api/v1/organizations/{quote(org_id, safe='')}",
+            "color": "#d62828",
+            "fit": False,
+            # drawn as a dashed ring with the area it lies in, as on the main map
+            "area": p.get("precision_m") if approximate else None,
+        }
+    ]
     return render_page(
         "organization.html",
         settings,
@@ -57,5 +70,6 @@ def organization_page(store: Store, org_id: str, lang: str, settings: MapSetting
         description=p.get("description") or "",
         report_url=f"/report/organizations/{quote(p['id'], safe='')}?lang={lang}",
         fields=[f for f in fields if f[1]],
+        directions=routes,
         data={"center": center, "zoom": 16, "layers": layers},
     )

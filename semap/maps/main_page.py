@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from semap.maps.labels import CATEGORY_COLORS, RESOURCE_COLORS, TEXT, VALUES_EN, VALUES_KO, district_names
+from semap.maps.precision import approximate_words
 from semap.maps.render import Page, render_page
 from semap.registry.model import INDUSTRIES, ORG_TYPES, SEMAP_CATEGORIES
 from semap.settings import MapSettings
@@ -36,6 +37,7 @@ def main_page(lang: str, settings: MapSettings) -> Page:
         "categoryColors": CATEGORY_COLORS,
         "resourceColors": RESOURCE_COLORS,
         "districtNames": dict(district_names(lang)),  # Korean name -> the name to show
+        "approximate": approximate_words(lang),  # match type -> where an approximate point is
     }
     return render_page(
         "main.html",
