@@ -16,13 +16,12 @@ from urllib.parse import quote
 import pytest
 from selenium.webdriver.common.by import By
 
-from semap.api.app import create_app
 from semap.maps.labels import TEXT
 from semap.pipeline.build import build
 from semap.pipeline.pins import set_pin
 from semap.settings import GeodataSettings, StoreSettings
 from semap.store import Store, open_store
-from tests.browser import chrome, console_errors, live_server, screenshot, wait_for
+from tests.browser import chrome, console_errors, screenshot, serving_without_basemap, wait_for
 from tests.test_new_user_build import _write_registries
 
 READY = "var s = window.semapState; return s && s.mode === 'markers' && s;"
@@ -54,10 +53,8 @@ def store(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Iterator[St
 
 @pytest.fixture(scope="module")
 def base_url(store: Store) -> Iterator[str]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SEMAP_BASEMAP_URL", "")
-        with live_server(create_app(store)) as url:
-            yield url
+    with serving_without_basemap(store) as url:
+        yield url
 
 
 def _ids(store: Store) -> dict[str, str]:

@@ -24,6 +24,7 @@ from semap.registry.header import match_cells
 from semap.registry.read import read_registry
 from tests.conftest import SHARED
 from tests.test_cli import semap
+from tests.test_registry_official import SELF_SUFFICIENCY_ROWS
 
 LAYOUTS = SHARED / "facts" / "official_layouts.md"
 # The facts file's datasets (a key its row holds) and the shipped format for each
@@ -120,21 +121,6 @@ def test_a_format_giving_one_spelling_to_two_fields_is_refused(tmp_path: Path) -
 
 
 DRIFTED = ["순번", "시도", "시군구", "자활기업", "자활기업종류", "대표자명", "업종", "사업자구분", "주소"]
-DRIFTED_ROWS = [
-    [
-        "1",
-        "서울특별시",
-        "강서구",
-        "강서나눔 자활",
-        "지역",
-        "홍길동",
-        "청소(학교)",
-        "법인",
-        "서울특별시 양천구 목동로 1",
-    ],
-    ["2", "부산광역시", "강서구", "부산 강서 자활", "지역", "이영희", "집수리", "법인", "부산 강서구 공항로 1"],
-    ["3", "서울특별시", "은평구", "은평 자활", "광역", "박민수", "집수리", "법인", "서울 은평구 통일로 26"],
-]
 
 
 def test_inspect_names_the_closest_header_cell_and_following_its_advice_reads_the_file_synthetic_rows(
@@ -142,7 +128,7 @@ def test_inspect_names_the_closest_header_cell_and_following_its_advice_reads_th
 ) -> None:
     """A release that renames a column again (자활기업종류): inspect says which cell it probably is and what to
     write; written as it says, the file reads."""
-    path = _csv(tmp_path / "jahwal-2027.csv", DRIFTED, DRIFTED_ROWS, "cp949")
+    path = _csv(tmp_path / "jahwal-2027.csv", DRIFTED, SELF_SUFFICIENCY_ROWS, "cp949")
     env = dict(os.environ)
     lines = semap("registry", "inspect", str(path), env=env).stdout.decode().splitlines()
     required = "자활기업구분 (or 자활기업구분 (지역/광역))"
@@ -166,15 +152,15 @@ def test_inspect_names_the_closest_header_cell_and_following_its_advice_reads_th
     assert "my-format.toml: 7/7 columns" in again.stdout.decode()
     result = ingest([RegistryEntry(path, "my-format.toml", tmp_path)])
     report = result.files[0]
-    assert (report.rows, report.accepted, report.outside_area, report.failed) == (3, 2, 1, "")
-    assert {o.name for o in result.organizations} == {"강서나눔 자활", "은평 자활"}
+    assert (report.rows, report.accepted, report.outside_area, report.failed) == (4, 3, 1, "")
+    assert {o.name for o in result.organizations} == {"강서나눔 자활", "서울광역 자활", "은평 자활"}
 
 
 def test_without_the_spelling_the_build_names_the_column_and_every_row_is_a_reject_synthetic_rows(
     tmp_path: Path,
 ) -> None:
-    path = _csv(tmp_path / "jahwal-2027.csv", DRIFTED, DRIFTED_ROWS, "cp949")
+    path = _csv(tmp_path / "jahwal-2027.csv", DRIFTED, SELF_SUFFICIENCY_ROWS, "cp949")
     result = ingest([RegistryEntry(path, "kdissw-self-sufficiency-enterprises")])
     report = result.files[0]
     assert report.failed == ("required column 자활기업구분 (or 자활기업구분 (지역/광역)) missing from the header row 1")
-    assert report.rejected == 3 == len([p for p in result.problems if "column missing" in p.reason])
+    assert report.rejected == 4 == len([p for p in result.problems if "column missing" in p.reason])
