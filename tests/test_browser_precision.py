@@ -16,7 +16,8 @@ from urllib.parse import quote
 import pytest
 from selenium.webdriver.common.by import By
 
-from semap.maps.labels import TEXT
+from semap.i18n import translations
+from semap.maps.labels import map_text
 from semap.pipeline.build import build
 from semap.pipeline.pins import set_pin
 from semap.settings import GeodataSettings, StoreSettings
@@ -89,7 +90,14 @@ def _links(browser, selector: str) -> dict[str, str]:
 def test_an_approximate_record_is_drawn_labelled_and_routed_by_its_address(
     store: Store, base_url: str, lang: str, size: str
 ) -> None:
-    t, ids = TEXT[lang], _ids(store)
+    g, ids = translations(lang).gettext, _ids(store)
+    t = {
+        **map_text(lang),
+        "legend_precise": g("At the building (found by its entrance or lot number)"),
+        "legend_approximate": g(
+            "Approximate (a dong or district centre, or the road): tap to see the area; directions search the address"
+        ),
+    }
     address = "서울특별시 종로구 자하문로 94"
     by_address = {
         t["kakao_search"]: f"https://map.kakao.com/link/search/{quote(address, safe='')}",

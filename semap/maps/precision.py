@@ -6,17 +6,24 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from semap.geocode.types import APPROXIMATE_TIERS, PRECISION_TIER
-from semap.maps.labels import TEXT
-
-# match type -> the words saying where an approximate point is (the page's config gives the map the same table)
-APPROXIMATE_MATCHES = {
-    m: f"approx_{m if m == 'legal_dong' else tier}" for m, tier in PRECISION_TIER.items() if tier in APPROXIMATE_TIERS
-}
+from semap.i18n import translations
 
 
 def approximate_words(lang: str) -> dict[str, str]:
-    """match type -> 'legal-dong centre', for the approximate ones."""
-    return {match: TEXT[lang][key] for match, key in APPROXIMATE_MATCHES.items()}
+    """match type -> where an approximate point lies ('legal-dong centre'), for the approximate ones only (the
+    page's config gives the map this table). A legal dong's centre is told apart from an administrative one's."""
+    t = translations(lang)
+    where = {
+        "road": t.pgettext("location", "a building on the same road"),
+        "legal_dong": t.pgettext("location", "legal-dong centre"),
+        "dong": t.pgettext("location", "dong centre"),
+        "district": t.pgettext("location", "district centre"),
+    }
+    approximate = {m: tier for m, tier in PRECISION_TIER.items() if tier in APPROXIMATE_TIERS}
+    return {m: where[m if m == "legal_dong" else tier] for m, tier in approximate.items()}
+
+
+APPROXIMATE_MATCHES = frozenset(approximate_words("en"))
 
 
 def distance_text(metres: float) -> str:
@@ -32,20 +39,27 @@ def precision_note(match_type: str | None, precision_m: float | None, lang: str)
     if words is None:
         return None
     distance = distance_text(precision_m) if precision_m else "?"
-    return TEXT[lang]["approximate"].format(where=words, distance=distance)
+    return (
+        translations(lang)
+        .gettext("Approximate location ({where}, about {distance})")
+        .format(where=words, distance=distance)
+    )
 
 
 def directions(name: str, address: str, lon: float, lat: float, approximate: bool, lang: str) -> list[tuple[str, str]]:
     """(label, URL) for Kakao Map and Naver Map: a route to the point, or a search of the address text."""
-    t = TEXT[lang]
+    t = translations(lang)
     if approximate:
         text = quote(address, safe="")
         return [
-            (t["kakao_search"], f"https://map.kakao.com/link/search/{text}"),
-            (t["naver_search"], f"https://map.naver.com/p/search/{text}"),
+            (t.gettext("Find the address (Kakao Map)"), f"https://map.kakao.com/link/search/{text}"),
+            (t.gettext("Find the address (Naver Map)"), f"https://map.naver.com/p/search/{text}"),
         ]
     to = quote(name, safe="")
     return [
-        (t["kakao"], f"https://map.kakao.com/link/to/{to},{lat},{lon}"),
-        (t["naver"], f"https://map.naver.com/index.nhn?menu=route&elng={lon}&elat={lat}&etext={to}"),
+        (t.gettext("Directions (Kakao Map)"), f"https://map.kakao.com/link/to/{to},{lat},{lon}"),
+        (
+            t.gettext("Directions (Naver Map)"),
+            f"https://map.naver.com/index.nhn?menu=route&elng={lon}&elat={lat}&etext={to}",
+        ),
     ]

@@ -356,7 +356,7 @@
     var t = this.t, self = this, rows = [];
     function row(label, value) { if (value) rows.push("<dt>" + escapeHtml(label) + "</dt><dd>" + value + "</dd>"); }
     if (layer === "organizations") {
-      row(t.type, escapeHtml(this.value(p.type) + (p.subtype ? " (" + this.value(p.subtype) + ")" : "")));
+      row(t.type, escapeHtml(this.value(p.type) + (p.subtype && p.subtype !== p.type ? " (" + this.value(p.subtype) + ")" : "")));
       row(t.designations, escapeHtml((p.designations || []).map(function (d) {
         return self.value(d.type) + (d.subtype ? "/" + self.value(d.subtype) : "");
       }).join(", ")));
