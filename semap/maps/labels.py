@@ -141,6 +141,11 @@ def map_text(lang: str) -> dict[str, str]:
         "naver": t.gettext("Directions (Naver Map)"),
         "report": t.gettext("Report a problem"),
         "here": t.gettext("{n} at this place"),
+        "approximate": t.gettext("Approximate location ({where}, about {distance})"),
+        "approx_short": t.gettext("approximate location"),
+        "precision": t.gettext("Location precision"),
+        "kakao_search": t.gettext("Find the address (Kakao Map)"),
+        "naver_search": t.gettext("Find the address (Naver Map)"),
     }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from semap.i18n import translations
 from semap.maps.labels import CATEGORY_COLORS, RESOURCE_COLORS, district_names, map_text, value_labels
+from semap.maps.precision import approximate_words
 from semap.maps.render import Page, render_page
 from semap.registry.model import INDUSTRIES, ORG_TYPES, SEMAP_CATEGORIES
 from semap.settings import MapSettings
@@ -39,6 +40,7 @@ def main_page(lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = 
         "categoryColors": CATEGORY_COLORS,
         "resourceColors": RESOURCE_COLORS,
         "districtNames": dict(district_names(lang)),  # Korean name -> the name to show
+        "approximate": approximate_words(lang),  # match type -> where an approximate point is
     }
     return render_page(
         "main.html",
