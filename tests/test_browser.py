@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import Select
 
 from semap.api.app import create_app
 from semap.store import Store, open_store
-from tests.browser import chrome, console_errors, live_server, screenshot, wait_for
+from tests.browser import chrome, console_errors, live_server, screenshot, serving_without_basemap, wait_for
 from tests.conftest import built_settings_for
 
 READY = "var s = window.semapState; return s && (s.mode === 'markers' || s.mode === 'clusters') && s;"
@@ -27,11 +27,8 @@ def store(request: pytest.FixtureRequest) -> Iterator[Store]:
 
 @pytest.fixture(scope="module")
 def base_url(store: Store) -> Iterator[str]:
-    # No base map: the tests see only SeMap's own requests (the closed network refuses tile servers).
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SEMAP_BASEMAP_URL", "")
-        with live_server(create_app(store)) as url:
-            yield url
+    with serving_without_basemap(store) as url:
+        yield url
 
 
 @pytest.fixture
@@ -182,7 +179,7 @@ def test_district_and_organization_pages(browser, base_url: str) -> None:
     assert "/api/v1/export/resources.geojson?district=" in export
     screenshot(browser, "district-page")
     browser.get(base_url + "/districts/부산진구")
-    assert "no Seoul district" in browser.page_source
+    assert "서울에 ‘부산진구’라는 자치구는 없습니다" in browser.page_source  # said in the page's language
     console_errors(browser)  # the expected 422 of the unknown district; the log is read and emptied
     browser.get(base_url + "/?district=종로구")
     wait_for(browser, READY)

@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from semap.api.html import problem_page
+from semap.api.html import problem_page, status_heading
+from semap.api.negotiation import invalid_parameter_status
 from semap.errors import (
     BuildInProgress,
     ConfigError,
@@ -68,6 +69,10 @@ def status_for(exc: SemapError) -> int:
     return 500
 
 
+def _for_path(request: Request, status: int) -> int:
+    return invalid_parameter_status(request.url.path) if status == 422 else status
+
+
 def _body(error: str, detail: str, parameter: str | None, status: int) -> JSONResponse:
     return JSONResponse(ErrorBody(error=error, detail=detail, parameter=parameter).model_dump(), status_code=status)
 
@@ -75,12 +80,13 @@ def _body(error: str, detail: str, parameter: str | None, status: int) -> JSONRe
 def error_response(request: Request, exc: SemapError) -> Response:
     """SeMap's error as the answer: a page in the person's language on the editing pages, else the one JSON shape;
     Retry-After wherever the error says when to come back (429, 503)."""
-    status = status_for(exc)
+    status = _for_path(request, status_for(exc))
     response: Response
     if request.url.path.startswith(EDITING_PAGES):  # people at a browser: a page, or the way to sign in
         if isinstance(exc, NotSignedIn) and request.method in ("GET", "HEAD"):
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-        response = problem_page(request.query_params.get("lang", "ko"), status, type(exc).__name__, str(exc))
+        lang = request.query_params.get("lang", "ko")
+        response = problem_page(lang, status, status_heading(lang, status), str(exc))
     else:
         parameter = exc.parameter if isinstance(exc, InvalidParameter) else None
         response = _body(type(exc).__name__, str(exc), parameter, status)
@@ -114,9 +120,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body")]
         parameter = location[-1] if location else None
         detail = f"{parameter}: {first.get('msg', 'invalid value')}" if parameter else str(first.get("msg", exc))
-        return _body("InvalidParameter", detail, parameter, 422)
+        return _body("InvalidParameter", detail, parameter, _for_path(request, 422))
