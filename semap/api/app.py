@@ -20,6 +20,7 @@ from semap.api import (
     routes_docs,
     routes_export,
     routes_features,
+    routes_hotspots,
     routes_meta,
     routes_owner,
     routes_pages,
@@ -102,6 +103,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_meta.router)
     app.include_router(routes_boundaries.router)
     app.include_router(routes_stats.router)
+    app.include_router(routes_hotspots.router)
     app.include_router(routes_admin.router)  # /api/v1/{layer}/{id}/history before the features' routes
     app.include_router(routes_features.router)
     app.include_router(routes_tiles.router)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from semap.errors import InvalidParameter
+from semap.registry.model import INDUSTRIES, SEMAP_CATEGORIES, TYPE_PRECEDENCE
+
 
 class CountBy(StrEnum):
     type = "type"
@@ -27,3 +30,48 @@ class Level(StrEnum):
 class ResourcesBy(StrEnum):
     district = "district"
     organization = "organization"
+
+
+class Measure(StrEnum):
+    """What hot spots are computed on: organizations per km² by default (raw counts mostly show large dongs)."""
+
+    density = "density"
+    raw_count = "count"  # (not `count`: that is str.count)
+    rate = "rate"  # Empirical-Bayes-smoothed per 10,000 residents: needs a declared population source
+
+
+class HotspotBy(StrEnum):
+    all = "all"
+    type = "type"
+    industry = "industry"
+    category = "category"
+
+
+class ChangeBy(StrEnum):
+    all = "all"
+    type = "type"
+    industry = "industry"
+
+
+HOTSPOT_VALUES = {HotspotBy.type: TYPE_PRECEDENCE, HotspotBy.industry: INDUSTRIES, HotspotBy.category: SEMAP_CATEGORIES}
+NO_POPULATION = (
+    "measure=rate needs residents per dong from a declared population source, and none is declared: SeMap ships "
+    "no population figures (no openly licensed count of residents per dong of the boundaries' year is bundled). "
+    "Use measure=density (organizations per km², the default) or measure=count."
+)
+
+
+def check_choice(measure: Measure, by: HotspotBy, value: str | None) -> str:
+    """The value hot spots select organizations by ("" for all of them), or a clear refusal of the request."""
+    if measure is Measure.rate:
+        raise InvalidParameter("measure", NO_POPULATION)
+    if by is HotspotBy.all:
+        if value:
+            raise InvalidParameter("value", f"value={value!r} needs by=type, industry or category")
+        return ""
+    known = HOTSPOT_VALUES[by]
+    if not value:
+        raise InvalidParameter("value", f"by={by.value} needs a value, one of: {', '.join(known)}")
+    if value not in known:
+        raise InvalidParameter("value", f"{value!r} is not one of the {by.value} values: {', '.join(known)}")
+    return value

@@ -55,3 +55,27 @@ ORDER BY r.id
 def resources_by_area(store: Store) -> pd.DataFrame:
     columns = ["id", "category", "district_ko", "owner", "owner_org_id"]
     return pd.DataFrame(store.fetch(RESOURCES_BY_AREA), columns=columns)
+
+
+DONGS = """
+SELECT g.kostat_code, d.name_ko, g.name_ko, d.name_en, g.name_en, ST_AsGeoJSON(g.geom)
+FROM dongs g JOIN districts d ON d.adm_code = g.district_adm_code
+ORDER BY g.kostat_code
+"""
+DONG_COLUMNS = ["kostat_code", "district_ko", "dong_ko", "district_en", "dong_en"]
+
+
+def dongs(store: Store) -> pd.DataFrame:
+    """The dongs with their districts' names and their polygons (shapely, EPSG:4326), in code order."""
+    import shapely
+
+    rows = store.fetch(DONGS)
+    frame = pd.DataFrame([row[:-1] for row in rows], columns=DONG_COLUMNS)
+    frame["geometry"] = shapely.from_geojson([row[-1] for row in rows])
+    return frame
+
+
+def organizations_by_dong(store: Store) -> pd.DataFrame:
+    """The organizations placed in a dong, with what hot spots can be computed by."""
+    rows = store.fetch("SELECT dong_code, type, industry, category FROM organizations WHERE dong_code IS NOT NULL")
+    return pd.DataFrame(rows, columns=["kostat_code", "type", "industry", "category"])
