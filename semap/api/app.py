@@ -16,6 +16,7 @@ import semap
 from semap.api import (
     routes_admin,
     routes_boundaries,
+    routes_change,
     routes_coordinator,
     routes_docs,
     routes_export,
@@ -104,6 +105,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_boundaries.router)
     app.include_router(routes_stats.router)
     app.include_router(routes_hotspots.router)
+    app.include_router(routes_change.router)
     app.include_router(routes_admin.router)  # /api/v1/{layer}/{id}/history before the features' routes
     app.include_router(routes_features.router)
     app.include_router(routes_tiles.router)

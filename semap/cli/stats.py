@@ -9,7 +9,7 @@ import typer
 from semap.cli.context import opened_store
 from semap.cli.export import write_output
 from semap.formats import TableFormat
-from semap.stats.kinds import CountBy, HotspotBy, Level, LqBy, Measure, ResourcesBy, check_choice
+from semap.stats.kinds import ChangeBy, CountBy, HotspotBy, Level, LqBy, Measure, ResourcesBy, check_choice
 
 stats_app = typer.Typer(
     help="Statistics tables (counts, location quotients, hot spots, change between releases).", no_args_is_help=True
@@ -92,5 +92,35 @@ def hotspots(
         for key, item in summary.items():
             typer.echo(f"{key}: {item}", err=True)
         return hotspots_table(store, measure, by, chosen)
+
+    _emit(table, fmt, output, index=False)
+
+
+@stats_app.command("releases")
+def releases(fmt: TableFormat = FORMAT, output: Path | None = OUTPUT) -> None:
+    """The registry releases this store was built from (the manifests' as_of), with their boundaries' vintage."""
+    from semap.stats.queries import releases as read
+
+    _emit(read, fmt, output, index=False)
+
+
+@stats_app.command("change")
+def change(
+    as_of_from: str = typer.Option(None, "--from", help="the earlier release's as_of (default: the second newest)"),
+    as_of_to: str = typer.Option(None, "--to", help="the later release's as_of (default: the newest)"),
+    by: ChangeBy = typer.Option(ChangeBy.all, help="per district, or per district × type or industry (with LQs)"),
+    records: bool = typer.Option(False, "--records", help="the organizations behind the change, one a row"),
+    fmt: TableFormat = FORMAT,
+    output: Path | None = OUTPUT,
+) -> None:
+    """Change between two releases per district: count_from, entered, exited, moved_in, moved_out, count_to,
+    change (by type or industry also reclassified and each release's LQ with its interval). Entries, exits and
+    moves are kept apart: a registry's coverage changing looks like growth."""
+    from semap.stats.change_tables import change_records, change_table, chosen_releases
+
+    def table(store):
+        chosen = chosen_releases(store, as_of_from, as_of_to)
+        typer.echo(f"from {chosen[0]} to {chosen[1]}, on the KOSTAT census boundaries {chosen[2]}", err=True)
+        return (change_records if records else change_table)(store, chosen[0], chosen[1], by)
 
     _emit(table, fmt, output, index=False)

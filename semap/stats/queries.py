@@ -79,3 +79,40 @@ def organizations_by_dong(store: Store) -> pd.DataFrame:
     """The organizations placed in a dong, with what hot spots can be computed by."""
     rows = store.fetch("SELECT dong_code, type, industry, category FROM organizations WHERE dong_code IS NOT NULL")
     return pd.DataFrame(rows, columns=["kostat_code", "type", "industry", "category"])
+
+
+RELEASE_COLUMNS = ["as_of", "built_at", "boundaries_vintage", "registries", "organizations", "resources"]
+RELEASE_RECORD_COLUMNS = [
+    "record_id",
+    "name",
+    "type",
+    "industry",
+    "category",
+    "business_number",
+    "name_key",
+    "district_adm_code",
+    "district_ko",
+    "dong_code",
+]
+
+
+def releases(store: Store) -> pd.DataFrame:
+    """The releases builds remembered (semap.pipeline.releases), oldest first."""
+    rows = store.overlay.fetch(f"SELECT {', '.join(RELEASE_COLUMNS)} FROM releases ORDER BY as_of")
+    return pd.DataFrame(rows, columns=RELEASE_COLUMNS)
+
+
+def release_records(store: Store, as_of: str) -> pd.DataFrame:
+    rows = store.overlay.fetch(
+        f"SELECT {', '.join(RELEASE_RECORD_COLUMNS)} FROM release_records WHERE as_of = :as_of ORDER BY record_id",
+        {"as_of": as_of},
+    )
+    return pd.DataFrame(rows, columns=RELEASE_RECORD_COLUMNS)
+
+
+def sightings(store: Store) -> pd.DataFrame:
+    """When each organization was first and last in a release, by its stable id."""
+    rows = store.overlay.fetch(
+        "SELECT record_id, first_seen, last_seen FROM record_sightings WHERE layer = 'organizations'"
+    )
+    return pd.DataFrame(rows, columns=["record_id", "first_seen", "last_seen"])
