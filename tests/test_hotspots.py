@@ -214,10 +214,11 @@ def test_hotspots_over_http_in_every_format(client: TestClient, built_store: Sto
 @pytest.mark.parametrize(
     ("params", "status", "fragment"),
     [
-        ({"measure": "rate"}, 422, "no population figures"),
-        ({"by": "industry"}, 422, "needs a value"),
-        ({"by": "industry", "value": "우주"}, 422, "교육"),
-        ({"value": "교육"}, 422, "needs by="),
+        ({"measure": "rate"}, 404, "no population figures"),
+        ({"by": "industry"}, 404, "add value="),
+        ({"by": "industry", "value": "우주"}, 404, "교육"),
+        ({"by": "category", "value": "교육"}, 404, "교육·학원"),
+        ({"value": "교육"}, 404, "add by="),
         ({"by": "type", "value": "협의회"}, 404, "nothing to find hot spots of"),
     ],
 )

@@ -52,9 +52,15 @@ async def releases(request: Request, store: StoreDep, format: FormatQuery = Tabl
     return await table_response(request, store, table, format, "releases")
 
 
+CONFLICT_DOC: dict[int | str, dict[str, object]] = {
+    **TABLE_DOC,
+    409: {"description": "The two releases were placed in different boundaries: change needs one vintage"},
+}
+
+
 @router.get(
     "/change",
-    responses=TABLE_DOC,
+    responses=CONFLICT_DOC,
     summary="Change between two releases per district: entered, exited, moved, counts and LQ",
     description=METHOD,
 )
@@ -78,7 +84,7 @@ async def change(
 
 @router.get(
     "/change/records",
-    responses=TABLE_DOC,
+    responses=CONFLICT_DOC,
     summary="The organizations behind a change: each one's flow, districts, and when it was first and last seen",
     description=METHOD,
 )

@@ -32,7 +32,7 @@ MeasureQuery = Annotated[
     Query(
         description="density: organizations per km² (the default; raw counts mostly show which dongs are large); "
         "count; rate: Empirical-Bayes-smoothed per 10,000 residents, only where a population source is declared "
-        "(none is shipped: refused with 422)"
+        "(none is shipped: refused with 404 saying why)"
     ),
 ]
 ByQuery = Annotated[HotspotBy, Query(description="all organizations, or those of one type, industry or category")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from semap.errors import InvalidParameter, NotFound
+from semap.errors import Conflict, NotFound
 from semap.stats import change
 from semap.stats.cache import per_data_version
 from semap.stats.kinds import ChangeBy
@@ -31,13 +31,12 @@ def chosen_releases(store: Store, as_of_from: str | None, as_of_to: str | None) 
         if as_of not in set(known["as_of"]):
             raise NotFound(f"{parameter}: no release of {as_of!r} was built into this store; it remembers {listed}")
     if as_of_from == as_of_to:
-        raise InvalidParameter("to", f"from and to are the same release ({as_of_to}): name two")
+        raise NotFound(f"from and to are the same release ({as_of_to}): there is no change to compute; name two")
     vintages = known.set_index("as_of")["boundaries_vintage"]
     if vintages[as_of_from] != vintages[as_of_to]:
-        raise InvalidParameter(
-            "to",
+        raise Conflict(
             f"{as_of_from} was placed in the {vintages[as_of_from]} boundaries and {as_of_to} in the "
-            f"{vintages[as_of_to]} ones: change is computed on one boundary vintage only",
+            f"{vintages[as_of_to]} ones: change is computed on one boundary vintage only"
         )
     return as_of_from, as_of_to, str(vintages[as_of_to])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from semap.errors import InvalidParameter
+from semap.errors import NotFound
 from semap.registry.model import INDUSTRIES, SEMAP_CATEGORIES, TYPE_PRECEDENCE
 
 
@@ -62,16 +62,19 @@ NO_POPULATION = (
 
 
 def check_choice(measure: Measure, by: HotspotBy, value: str | None) -> str:
-    """The value hot spots select organizations by ("" for all of them), or a clear refusal of the request."""
+    """The value hot spots select organizations by ("" for all of them). A combination with no table is refused
+    as not found (like an LQ row of an unknown value), saying why: every parameter alone is valid."""
     if measure is Measure.rate:
-        raise InvalidParameter("measure", NO_POPULATION)
+        raise NotFound(NO_POPULATION)
     if by is HotspotBy.all:
         if value:
-            raise InvalidParameter("value", f"value={value!r} needs by=type, industry or category")
+            raise NotFound(
+                f"no hot-spot table of value={value!r} for all organizations: add by=type, industry or category"
+            )
         return ""
     known = HOTSPOT_VALUES[by]
     if not value:
-        raise InvalidParameter("value", f"by={by.value} needs a value, one of: {', '.join(known)}")
+        raise NotFound(f"hot spots by {by.value} are per value: add value=, one of {', '.join(known)}")
     if value not in known:
-        raise InvalidParameter("value", f"{value!r} is not one of the {by.value} values: {', '.join(known)}")
+        raise NotFound(f"no hot-spot table of {by.value} {value!r}: the {by.value} values are {', '.join(known)}")
     return value
