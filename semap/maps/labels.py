@@ -92,7 +92,7 @@ TEXT = {
         "organizations": "사회적경제 조직",
         "resources": "공유자원",
         "boundaries": "자치구 경계",
-        "choropleth": "자치구 단계구분도",
+        "choropleth": "단계구분도",
         "none": "없음",
         "counts": "조직 수",
         "lq": "입지계수(LQ)",
@@ -160,6 +160,40 @@ TEXT = {
         "clusters": "묶음: 숫자는 그 안의 개수 (초록 10 미만 · 노랑 100 미만 · 주황 100 이상)",
         "no_district": "그런 자치구가 없습니다",
         "no_organization": "그런 조직이 없습니다",
+        # Hot spots per dong and change between releases (semap.maps.district_research, the map's choropleth)
+        "hotspots": "동별 핫스팟 (Gi*)",
+        "class_3": "핫스팟 99%",
+        "class_2": "핫스팟 95%",
+        "class_1": "핫스팟 90%",
+        "class_0": "뚜렷하지 않음",
+        "class_-1": "콜드스팟 90%",
+        "class_-2": "콜드스팟 95%",
+        "class_-3": "콜드스팟 99%",
+        "hot_orgs": "조직 {n}곳",
+        "unstable": "불안정",
+        "hot_rule_short": "각 동과 맞닿은 이웃 동을 합친 면적당 조직 수 (Getis–Ord Gi*, Benjamini–Hochberg 보정, "
+        "통계청 {boundaries}년 경계). 탐색용: 어디를 볼지 알려 줄 뿐 이유는 말하지 않습니다.",
+        "hotspots_title": "동별로 조직이 모인 곳 (핫스팟)",
+        "hot_dongs": "면적에 비해 조직이 특히 모여 있는 동(핫스팟): {dongs}.",
+        "cold_dongs": "조직이 특히 드문 동(콜드스팟): {dongs}.",
+        "no_hot_dongs": "이 자치구에는 서울 전체와 비교해 뚜렷한 핫스팟도 콜드스팟도 없습니다.",
+        "dong_level": "{name} ({confidence}% 신뢰{unstable})",
+        "hot_rule": "탐색용 결과입니다: 어디를 살펴볼지 알려 줄 뿐 이유를 말해 주지는 않습니다. "
+        "각 동과, 경계가 한 점이라도 닿는 이웃 동을 합친 면적당 조직 수를 "
+        "서울 전체와 비교했습니다(Getis–Ord Gi*, {permutations:,}회 순열 검정). "
+        "서울 {dongs}개 동을 함께 검정한 것은 Benjamini–Hochberg 방법으로 보정했습니다. "
+        "경계는 통계청 {boundaries}년 센서스 경계입니다. "
+        "조직이 5곳 미만인 동은 ‘불안정’으로 표시했습니다.",
+        "hot_map": "지도에서 보기",
+        "change_title": "등록부 사이의 변화: {from_} → {to}",
+        "change_counts": "등록된 조직: {from_} {n_from}곳 → {to} {n_to}곳 (차이 {change})",
+        "entered": "새로 등록",
+        "exited": "빠짐",
+        "moved_in": "다른 구에서 옮겨 옴",
+        "moved_out": "다른 구로 옮겨 감",
+        "change_explained": "등록부가 더 많은 조직을 담게 되면 늘어난 것처럼 보이므로, "
+        "새로 등록된 곳·빠진 곳·다른 구로 옮긴 곳을 나누어 보여 줍니다. "
+        "두 등록부 모두 통계청 {boundaries}년 센서스 경계에 놓고 비교했습니다.",
     },
     "en": {
         "title": "SeMap — Seoul social economy map",
@@ -178,7 +212,7 @@ TEXT = {
         "organizations": "Social economy organizations",
         "resources": "Shared resources",
         "boundaries": "District boundaries",
-        "choropleth": "District choropleth",
+        "choropleth": "Choropleth",
         "none": "None",
         "counts": "Organizations",
         "lq": "Location quotient (LQ)",
@@ -246,6 +280,39 @@ TEXT = {
         "clusters": "Groups: the number is how many (green under 10 · yellow under 100 · orange 100 or more)",
         "no_district": "No such district",
         "no_organization": "No such organization",
+        # Hot spots per dong and change between releases (semap.maps.district_research, the map's choropleth)
+        "hotspots": "Hot spots by dong (Gi*)",
+        "class_3": "hot spot, 99%",
+        "class_2": "hot spot, 95%",
+        "class_1": "hot spot, 90%",
+        "class_0": "not significant",
+        "class_-1": "cold spot, 90%",
+        "class_-2": "cold spot, 95%",
+        "class_-3": "cold spot, 99%",
+        "hot_orgs": "{n} organizations",
+        "unstable": "unstable",
+        "hot_rule_short": "Organizations per km² of each dong with the dongs touching it (Getis–Ord Gi*, "
+        "Benjamini–Hochberg correction, {boundaries} census boundaries). Exploratory: where to look, not why.",
+        "hotspots_title": "Where organizations cluster, dong by dong (hot spots)",
+        "hot_dongs": "Dongs where organizations cluster for their area (hot spots): {dongs}.",
+        "cold_dongs": "Dongs where they are notably sparse (cold spots): {dongs}.",
+        "no_hot_dongs": "No dong of this district is a clear hot or cold spot compared with all of Seoul.",
+        "dong_level": "{name} ({confidence}% confidence{unstable})",
+        "hot_rule": "Exploratory: this says where to look, not why. The organizations per km² of each dong together "
+        "with the dongs whose boundaries touch it at least at one point are compared with all of Seoul (Getis–Ord "
+        "Gi*, {permutations:,} permutations); testing Seoul's {dongs} dongs together is corrected with the "
+        "Benjamini–Hochberg method. Boundaries: Statistics Korea's {boundaries} census. Dongs with fewer than 5 "
+        "organizations are marked “unstable”.",
+        "hot_map": "See them on the map",
+        "change_title": "Change between registry releases: {from_} → {to}",
+        "change_counts": "Registered organizations: {n_from} on {from_} → {n_to} on {to} (difference {change})",
+        "entered": "newly registered",
+        "exited": "no longer registered",
+        "moved_in": "moved in from another district",
+        "moved_out": "moved to another district",
+        "change_explained": "A registry that covers more organizations looks like growth, so the newly registered, "
+        "the no longer registered and those that moved are shown apart. Both releases are placed in Statistics "
+        "Korea's {boundaries} census boundaries.",
     },
 }
 

@@ -14,7 +14,7 @@ def _selects(lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     t = TEXT[lang]
     label = VALUES_EN if lang == "en" else VALUES_KO
     every = [("", t["all"])]
-    choropleths = [("", t["none"]), ("counts", t["counts"])] + [
+    choropleths = [("", t["none"]), ("counts", t["counts"]), ("hotspots", t["hotspots"])] + [
         (f"lq:{v}", f"{t['lq']}: {label.get(v, v)}") for v in INDUSTRIES
     ]
     return [

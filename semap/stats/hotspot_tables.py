@@ -92,6 +92,7 @@ def hotspots_summary(store: Store, measure: Measure, by: HotspotBy, value: str) 
         "components": neighbourhoods.components,
         "correction": hotspots.CORRECTION,
         "boundaries": f"KOSTAT census boundaries {meta.get('boundaries_vintage', '')}",
+        "boundaries_vintage": meta.get("boundaries_vintage", ""),
         "as_of": meta.get("registries_as_of", ""),
     }
     return pd.DataFrame([summary])
