@@ -19,6 +19,7 @@ from semap.pipeline.build import build
 from semap.settings import GeodataSettings
 from semap.stats import change
 from semap.stats.change_tables import change_records, change_table
+from semap.stats.frames import frame_from_text, frame_to_text
 from semap.stats.kinds import ChangeBy
 from semap.store.overlay import MIGRATIONS, SQLiteOverlay
 from tests.conftest import BACKENDS
@@ -167,6 +168,8 @@ def test_change_between_two_builds_of_the_changed_demo(two_releases) -> None:
 
     by_industry = change_table(store, "2013-12-31", "2014-12-31", ChangeBy.industry)
     assert by_industry[["entered", "exited", "moved_in"]].sum().tolist() == [3, 2, 1]
+    for kept in (table.reset_index(), records, by_industry):  # kept in the store as text, read back exactly
+        pd.testing.assert_frame_equal(frame_from_text(frame_to_text(kept)), kept, check_exact=True)
     row = by_industry[(by_industry["district_ko"] == "강남구") & (by_industry["industry"] == "교육")].iloc[0]
     assert row["ci_low_from"] <= row["lq_from"] <= row["ci_high_from"] and row["q_value_to"] <= 1
 

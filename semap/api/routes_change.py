@@ -3,6 +3,7 @@ release's LQ, and the organizations behind them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Annotated
 
@@ -36,6 +37,31 @@ METHOD = (
 )
 
 
+@dataclass(frozen=True)
+class ReleasePair:
+    as_of_from: str | None
+    as_of_to: str | None
+    by: ChangeBy
+
+    def chosen(self, store: Store) -> tuple[str, str]:
+        """The two releases compared (the two newest unless named); refused when there are no such two."""
+        from_, to, _ = _tables().chosen_releases(store, self.as_of_from, self.as_of_to)
+        return from_, to
+
+
+def release_pair(
+    as_of_from: FromQuery = None,
+    to: ToQuery = None,
+    by: Annotated[ChangeBy, Query(description="per district, or per district × type or industry (with LQs)")] = (
+        ChangeBy.all
+    ),
+) -> ReleasePair:
+    return ReleasePair(as_of_from, to, by)
+
+
+PairDep = Annotated[ReleasePair, Depends(release_pair)]
+
+
 def _tables() -> ModuleType:
     from semap.stats import change_tables  # pandas and scipy: loaded by the first request that needs them
 
@@ -64,41 +90,25 @@ CONFLICT_DOC: dict[int | str, dict[str, object]] = {
     summary="Change between two releases per district: entered, exited, moved, counts and LQ",
     description=METHOD,
 )
-async def change(
-    request: Request,
-    store: StoreDep,
-    as_of_from: FromQuery = None,
-    to: ToQuery = None,
-    by: Annotated[ChangeBy, Query(description="per district, or per district × type or industry (with LQs)")] = (
-        ChangeBy.all
-    ),
-    format: FormatQuery = TableFormat.json,
-) -> Response:
+async def change(request: Request, store: StoreDep, pair: PairDep, format: FormatQuery = TableFormat.json) -> Response:
     def table() -> pd.DataFrame:
-        tables = _tables()
-        chosen = tables.chosen_releases(store, as_of_from, to)[:2]
-        return tables.change_table(store, *chosen, by).set_index("district_ko")
+        return _tables().change_table(store, *pair.chosen(store), pair.by).set_index("district_ko")
 
-    return await table_response(request, store, table, format, "change", as_of_from or "", to or "", by.value)
+    names = (pair.as_of_from or "", pair.as_of_to or "", pair.by.value)
+    return await table_response(request, store, table, format, "change", *names)
 
 
 @router.get(
     "/change/records",
     responses=CONFLICT_DOC,
     summary="The organizations behind a change: each one's flow, districts, and when it was first and last seen",
-    description=METHOD,
+    description=METHOD + " `by` says what a reclassification is of (all: type).",
 )
 async def change_records(
-    request: Request,
-    store: StoreDep,
-    as_of_from: FromQuery = None,
-    to: ToQuery = None,
-    by: Annotated[ChangeBy, Query(description="what a reclassification is of (all: type)")] = ChangeBy.all,
-    format: FormatQuery = TableFormat.json,
+    request: Request, store: StoreDep, pair: PairDep, format: FormatQuery = TableFormat.json
 ) -> Response:
     def table() -> pd.DataFrame:
-        tables = _tables()
-        chosen = tables.chosen_releases(store, as_of_from, to)[:2]
-        return tables.change_records(store, *chosen, by).set_index("flow")
+        return _tables().change_records(store, *pair.chosen(store), pair.by).set_index("flow")
 
-    return await table_response(request, store, table, format, "change-records", as_of_from or "", to or "")
+    names = (pair.as_of_from or "", pair.as_of_to or "")
+    return await table_response(request, store, table, format, "change-records", *names)

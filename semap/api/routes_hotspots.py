@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Annotated
 
@@ -50,6 +51,28 @@ METHOD = (
 )
 
 
+@dataclass(frozen=True)
+class HotspotChoice:
+    measure: Measure
+    by: HotspotBy
+    value: str  # "" for all organizations
+
+    @property
+    def args(self) -> tuple[Measure, HotspotBy, str]:
+        return self.measure, self.by, self.value
+
+
+def hotspot_choice(
+    measure: MeasureQuery = Measure.density, by: ByQuery = HotspotBy.all, value: ValueQuery = None
+) -> HotspotChoice:
+    """The three parameters every hot-spot answer takes; a combination with no table is refused here, before
+    anything is computed."""
+    return HotspotChoice(measure, by, check_choice(measure, by, value))
+
+
+ChoiceDep = Annotated[HotspotChoice, Depends(hotspot_choice)]
+
+
 def _tables() -> ModuleType:
     from semap.stats import hotspot_tables  # pandas, esda, libpysal: loaded by the first hot-spot request
 
@@ -58,18 +81,13 @@ def _tables() -> ModuleType:
 
 @router.get("/hotspots", responses=TABLE_DOC, summary="Hot and cold spots per dong (Gi*)", description=METHOD)
 async def hotspots(
-    request: Request,
-    store: StoreDep,
-    measure: MeasureQuery = Measure.density,
-    by: ByQuery = HotspotBy.all,
-    value: ValueQuery = None,
-    format: FormatQuery = TableFormat.json,
+    request: Request, store: StoreDep, choice: ChoiceDep, format: FormatQuery = TableFormat.json
 ) -> Response:
     def table() -> pd.DataFrame:
-        return _tables().hotspots_table(store, measure, by, value or "").set_index("kostat_code")
+        return _tables().hotspots_table(store, *choice.args).set_index("kostat_code")
 
-    check_choice(measure, by, value)  # refused before anything is computed
-    return await table_response(request, store, table, format, "hotspots", measure.value, by.value, value or "")
+    names = (choice.measure.value, choice.by.value, choice.value)
+    return await table_response(request, store, table, format, "hotspots", *names)
 
 
 @router.get(
@@ -78,18 +96,11 @@ async def hotspots(
     description="One object: Moran's I with its normal and two-sided permutation p-values, the neighbourhood rule, "
     "islands and connected parts of the neighbourhood graph, the correction, the boundaries and the data's date.",
 )
-async def hotspots_summary(
-    request: Request,
-    store: StoreDep,
-    measure: MeasureQuery = Measure.density,
-    by: ByQuery = HotspotBy.all,
-    value: ValueQuery = None,
-) -> Response:
+async def hotspots_summary(request: Request, store: StoreDep, choice: ChoiceDep) -> Response:
     def render() -> bytes:
-        summary = _tables().hotspots_summary(store, measure, by, value or "")
+        summary = _tables().hotspots_summary(store, *choice.args)
         return orjson.dumps(summary.to_dict(orient="records")[0], option=orjson.OPT_SERIALIZE_NUMPY)
 
-    check_choice(measure, by, value)
     return await versioned(request, store, render, "application/json")
 
 
@@ -102,9 +113,7 @@ async def hotspots_summary(
 async def hotspots_geojson(
     request: Request,
     store: StoreDep,
-    measure: MeasureQuery = Measure.density,
-    by: ByQuery = HotspotBy.all,
-    value: ValueQuery = None,
+    choice: ChoiceDep,
     district: Annotated[
         str | None,
         Query(
@@ -117,15 +126,14 @@ async def hotspots_geojson(
 
     def render() -> bytes:
         tables = _tables()
-        rows = tables.hotspots_table(store, measure, by, value or "").set_index("kostat_code")
+        rows = tables.hotspots_table(store, *choice.args).set_index("kostat_code")
         rows = rows.astype(object).where(rows.notna(), None)
         properties = rows.drop(columns=["district_ko", "dong_ko", "district_en", "dong_en"]).to_dict(orient="index")
         collection = orjson.loads(store.dongs_geojson(adm_code, MAP_TOLERANCE))
         for feature in collection["features"]:
             feature["properties"].update(properties.get(feature["properties"]["kostat_code"], {}))
-        summary = tables.hotspots_summary(store, measure, by, value or "")
+        summary = tables.hotspots_summary(store, *choice.args)
         collection["summary"] = summary.to_dict(orient="records")[0]  # a foreign member (RFC 7946 § 6.1)
         return orjson.dumps(collection, option=orjson.OPT_SERIALIZE_NUMPY)
 
-    check_choice(measure, by, value)
     return await versioned(request, store, render, GeoJSONResponse.media_type, response_class=GeoJSONResponse)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from semap.registry.dedup import normalized_name
 from semap.store.base import Store
+from semap.store.schema import RELEASE_RECORD_COLUMNS
 
 RELEASE_RECORDS = """
 SELECT o.id, o.name, o.type, o.industry, o.category, o.business_number, o.district_adm_code,
@@ -19,17 +20,8 @@ SELECT o.id, o.name, o.type, o.industry, o.category, o.business_number, o.distri
 FROM organizations o LEFT JOIN districts d ON d.adm_code = o.district_adm_code
 ORDER BY o.id
 """
-COLUMNS = (
-    "record_id",
-    "name",
-    "type",
-    "industry",
-    "category",
-    "business_number",
-    "district_adm_code",
-    "district_ko",
-    "dong_code",
-)
+# The SELECT's columns, in the schema's order; as_of and name_key are added here.
+COLUMNS = tuple(name for name, _ in RELEASE_RECORD_COLUMNS if name not in ("as_of", "name_key"))
 # The earliest and latest release that held each record; as_of values are ISO dates, so text order is time order.
 SIGHTING = (
     "INSERT INTO record_sightings (layer, record_id, first_seen, last_seen) "

@@ -20,18 +20,6 @@ import pandas as pd
 
 from semap.stats.lq import location_quotients
 
-SNAPSHOT_COLUMNS = (
-    "record_id",
-    "name",
-    "type",
-    "industry",
-    "category",
-    "business_number",
-    "name_key",
-    "district_adm_code",
-    "district_ko",
-    "dong_code",
-)
 FLOWS = ("entered", "exited", "moved", "reclassified", "stayed")
 FLOW_COLUMNS = ("entered", "exited", "moved_in", "moved_out", "reclassified_in", "reclassified_out")
 

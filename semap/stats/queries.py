@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from semap.store.base import Store
+from semap.store.schema import RELEASE_COLUMNS as RELEASE_TABLE_COLUMNS
+from semap.store.schema import RELEASE_RECORD_COLUMNS as RELEASE_RECORD_TABLE_COLUMNS
 
 ORGANIZATIONS_BY_AREA = """
 SELECT o.id, o.type, o.subtype, o.designations, o.industry, o.category, o.in_seoul,
@@ -81,19 +83,8 @@ def organizations_by_dong(store: Store) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kostat_code", "type", "industry", "category"])
 
 
-RELEASE_COLUMNS = ["as_of", "built_at", "boundaries_vintage", "registries", "organizations", "resources"]
-RELEASE_RECORD_COLUMNS = [
-    "record_id",
-    "name",
-    "type",
-    "industry",
-    "category",
-    "business_number",
-    "name_key",
-    "district_adm_code",
-    "district_ko",
-    "dong_code",
-]
+RELEASE_COLUMNS = [name for name, _ in RELEASE_TABLE_COLUMNS]
+RELEASE_RECORD_COLUMNS = [name for name, _ in RELEASE_RECORD_TABLE_COLUMNS if name != "as_of"]
 
 
 def releases(store: Store) -> pd.DataFrame:
