@@ -182,7 +182,7 @@ def test_district_and_organization_pages(browser, base_url: str) -> None:
     assert "/api/v1/export/resources.geojson?district=" in export
     screenshot(browser, "district-page")
     browser.get(base_url + "/districts/부산진구")
-    assert "no Seoul district" in browser.page_source
+    assert "서울에 ‘부산진구’라는 자치구는 없습니다" in browser.page_source  # said in the page's language
     console_errors(browser)  # the expected 422 of the unknown district; the log is read and emptied
     browser.get(base_url + "/?district=종로구")
     wait_for(browser, READY)

@@ -153,6 +153,17 @@ def test_organization_pages_show_payloads_literally(client: TestClient, payload_
         assert "uid=" not in page and "<h1>49</h1>" not in page
 
 
+@pytest.mark.parametrize(("lang", "heading"), [("ko", "잘못된 정보 신고"), ("en", "Report wrong information")])
+def test_a_payload_put_into_a_translated_message_stays_text(
+    client: TestClient, payload_store: Store, lang: str, heading: str
+) -> None:
+    # The name is a placeholder of the catalogue's message (newstyle gettext): escaped like any other value.
+    for payload, org_id in _payload_org_ids(payload_store).items():
+        page = client.get(f"/report/organizations/{org_id}", params={"lang": lang}).text
+        assert _between(page, "<h1>", "</h1>") == [f"{heading}: {payload}"]
+        assert "uid=" not in page and ": 49</h1>" not in page
+
+
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_district_page_shows_resource_payloads_literally(client: TestClient, lang: str) -> None:
     page = client.get("/districts/도봉구", params={"lang": lang}).text

@@ -67,7 +67,8 @@ def test_the_wheel_installed_outside_the_checkout_builds_and_serves(tmp_path: Pa
         else:
             raise AssertionError("semap serve did not answer within 60 s")
         assert health.json()["districts"] == 25
-        assert "SeMap" in httpx.get(base + "/").text
+        assert "이름·주소 검색" in httpx.get(base + "/").text  # the interface catalogues came with the wheel
+        assert "Search name or address" in httpx.get(base + "/", params={"lang": "en"}).text
         assert httpx.get(base + "/districts/종로구").status_code == 200
         assert httpx.get(base + "/static/vendor/leaflet-1.9.4/leaflet.js").status_code == 200
         assert httpx.get(base + "/docs").status_code == 200

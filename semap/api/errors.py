@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from semap.api.html import problem_page
+from semap.api.html import problem_page, status_heading
 from semap.errors import (
     BuildInProgress,
     ConfigError,
@@ -76,7 +76,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if request.url.path.startswith(EDITING_PAGES):  # people at a browser: a page, or the way to sign in
             if isinstance(exc, NotSignedIn) and request.method in ("GET", "HEAD"):
                 return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-            page = problem_page(request.query_params.get("lang", "ko"), status, type(exc).__name__, str(exc))
+            lang = request.query_params.get("lang", "ko")
+            page = problem_page(lang, status, status_heading(lang, status), str(exc))
             if isinstance(exc, RateLimited):
                 page.headers["Retry-After"] = str(exc.retry_after_s)
             return page

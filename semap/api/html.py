@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.responses import HTMLResponse
 
 from semap.api.responses import Body
-from semap.maps.labels import TEXT
+from semap.i18n import language, translations
 from semap.maps.render import Page, content_security_policy, render_plain
 from semap.settings import ApiSettings, MapSettings, load
 
@@ -21,14 +21,27 @@ def html_response(page: Page, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body.content, status_code=status, headers=body.headers)
 
 
+def status_heading(lang: str, status: int) -> str:
+    """What a page answering ``status`` says first, in the person's language."""
+    t = translations(language(lang))
+    headings = {
+        403: t.gettext("Not allowed"),
+        404: t.gettext("Not found"),
+        409: t.gettext("Already done"),
+        422: t.gettext("Not accepted"),
+        429: t.gettext("Too many attempts"),
+        503: t.gettext("Not available yet"),
+    }
+    return headings.get(status, t.gettext("Something went wrong"))
+
+
 def problem_page(lang: str, status: int, heading: str, message: str) -> HTMLResponse:
-    lang = lang if lang in TEXT else "ko"
+    lang = language(lang)
     page = render_plain(
         "not_found.html",
         lang=lang,
         title=f"SeMap — {heading}",
         heading=heading,
         message=message,
-        back=TEXT[lang]["back"],
     )
     return html_response(page, status)

@@ -19,6 +19,7 @@ from semap.curation.policy import Actor, require_admin, require_district
 from semap.errors import InvalidParameter
 from semap.features.filters import resolve_district
 from semap.features.layers import LayerName
+from semap.i18n import translations
 from semap.maps.edit_pages import admin_page
 from semap.store import Store
 
@@ -52,14 +53,14 @@ async def add_account(request: Request, store: StoreDep, session: SessionDep, la
         )
     except InvalidParameter as exc:
         return html_response(admin_page(store, session.csrf, lang, error=str(exc)), 422)
-    return html_response(admin_page(store, session.csrf, lang, notice="✓"))
+    return html_response(admin_page(store, session.csrf, lang, notice=translations(lang).gettext("Saved.")))
 
 
 @router.post("/admin/accounts/deactivate", response_class=Response, include_in_schema=False)
 async def deactivate(request: Request, store: StoreDep, session: SessionDep, lang: Lang = "ko") -> HTMLResponse:
     form = await checked_form(request, session)
     access.deactivate(store, session.account.actor(), form.get("email", ""))
-    return html_response(admin_page(store, session.csrf, lang, notice="✓"))
+    return html_response(admin_page(store, session.csrf, lang, notice=translations(lang).gettext("Saved.")))
 
 
 @router.get(

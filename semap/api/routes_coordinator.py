@@ -21,6 +21,7 @@ from semap.errors import InvalidParameter, NotSignedIn
 from semap.features.filters import resolve_district
 from semap.formats import rows_to_csv
 from semap.geodata.districts import by_adm_code, load_crosswalk
+from semap.i18n import translations
 from semap.maps.edit_pages import coordinator_page, login_page, record_admin_page
 from semap.settings import AccessSettings, MapSettings, load
 from semap.store import Store
@@ -169,7 +170,9 @@ async def record_save(
         edits.change(store, session.account.actor(), layer, record_id, values, "edited by the coordinator")
     except InvalidParameter as exc:
         return html_response(record_admin_page(store, layer, record_id, session.csrf, lang, error=str(exc)), 422)
-    return html_response(record_admin_page(store, layer, record_id, session.csrf, lang, notice="✓"))
+    return html_response(
+        record_admin_page(store, layer, record_id, session.csrf, lang, notice=translations(lang).gettext("Saved."))
+    )
 
 
 @router.post("/coordinator/records/{layer}/{record_id}/archive", response_class=Response)

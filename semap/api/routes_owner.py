@@ -15,9 +15,9 @@ from semap.curation import edits
 from semap.curation.fields import LOCATION, OWNER_FORM
 from semap.curation.policy import Actor
 from semap.errors import InvalidParameter
+from semap.i18n import translations
 from semap.maps.edit_pages import owner_page, report_page
-from semap.maps.form_labels import WORDS
-from semap.maps.labels import TEXT
+from semap.maps.form_labels import field_labels
 from semap.settings import AccessSettings, load
 from semap.store import Store
 
@@ -42,10 +42,11 @@ def owner_edit(store: Annotated[Store, Depends(get_store)], token: Token, lang: 
 
 
 def _outcome(result: edits.ChangeResult, lang: str) -> str:
-    words = WORDS[lang]
-    notice = words["saved"] if result.applied or not result.proposed else ""
+    t, labels = translations(lang), field_labels(lang)
+    notice = t.gettext("Saved.") if result.applied or not result.proposed else ""
     if result.proposed:
-        notice += f" {words['proposed']}: {', '.join(e.field or '' for e in result.proposed)}"
+        fields = ", ".join(labels.get(e.field or "", e.field or "") for e in result.proposed)
+        notice += " " + t.gettext("Sent for review: {fields}").format(fields=fields)
     return notice.strip()
 
 
@@ -75,7 +76,7 @@ def owner_confirm(store: Annotated[Store, Depends(get_store)], token: Token, lan
     actor = owner_actor(store, token)
     assert actor.org_id
     edits.confirm(store, actor, "organizations", actor.org_id)
-    return html_response(owner_page(store, actor, token, lang, notice=WORDS[lang]["saved"]))
+    return html_response(owner_page(store, actor, token, lang, notice=translations(lang).gettext("Saved.")))
 
 
 @router.post("/edit/{token}/resources/{resource_id}", response_class=HTMLResponse)
@@ -100,7 +101,7 @@ def report_form(
     lang: Lang = "ko",
 ) -> HTMLResponse:
     record = edits.load_record(store, layer, record_id)
-    return html_response(report_page(record, layer, lang, TEXT[lang]["back"]))
+    return html_response(report_page(record, layer, lang))
 
 
 @router.post("/report/{layer}/{record_id}", response_class=HTMLResponse)
@@ -118,5 +119,12 @@ async def report_send(
         reporter = "client:" + hashlib.sha256(client(request).encode()).hexdigest()[:12]  # no address kept
         edits.report_problem(store, layer, record_id, message if isinstance(message, str) else "", reporter)
     except InvalidParameter as exc:
-        return html_response(report_page(record, layer, lang, TEXT[lang]["back"], error=str(exc)), 422)
-    return html_response(report_page(record, layer, lang, TEXT[lang]["back"], notice=WORDS[lang]["report_thanks"]))
+        return html_response(report_page(record, layer, lang, error=str(exc)), 422)
+    return html_response(
+        report_page(
+            record,
+            layer,
+            lang,
+            notice=translations(lang).gettext("Thank you. The district coordinator will look at it."),
+        )
+    )

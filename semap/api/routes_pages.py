@@ -16,7 +16,9 @@ from semap.api.responses import Body, attachment
 from semap.errors import InvalidParameter, NotFound, StoreNotBuilt
 from semap.features.filters import resolve_district
 from semap.features.layers import LayerName
-from semap.maps.labels import TEXT
+from semap.geodata.districts import load_crosswalk
+from semap.i18n import translations
+from semap.maps.labels import district_label
 from semap.maps.main_page import main_page
 from semap.settings import MapSettings, load
 from semap.store import Store
@@ -36,6 +38,13 @@ def _problem_page(lang: str, status: int, heading: str, message: str) -> HTMLRes
     return problem_page(lang, status, heading, message)
 
 
+def _no_district(lang: str, name: str) -> HTMLResponse:
+    t = translations(lang)
+    examples = ", ".join(district_label(d, lang) for d in load_crosswalk()[:3])
+    message = t.gettext("No Seoul district is called “{name}” (try e.g. {examples}).")
+    return _problem_page(lang, 404, t.gettext("No such district"), message.format(name=name, examples=examples))
+
+
 HTML = "text/html; charset=utf-8"
 
 
@@ -48,7 +57,7 @@ async def index(request: Request, store: Annotated[Store, Depends(get_store)], l
     try:
         return await versioned(request, store, render, HTML, response_class=HTMLResponse)
     except StoreNotBuilt as exc:
-        return _problem_page(lang, 503, TEXT[lang]["not_built"], str(exc))
+        return _problem_page(lang, 503, translations(lang).gettext("No data yet"), str(exc))
 
 
 @router.get("/districts/{name}", response_class=HTMLResponse, summary="A district: map, counts, LQ row, resources")
@@ -65,8 +74,8 @@ async def district(
 
     try:
         return await versioned(request, store, render, HTML, response_class=HTMLResponse)
-    except InvalidParameter as exc:
-        return _problem_page(lang, 404, TEXT[lang]["no_district"], str(exc).removeprefix("district: "))
+    except InvalidParameter:
+        return _no_district(lang, name)
 
 
 @router.get(
@@ -84,8 +93,8 @@ def district_print_pdf(
 ) -> Response:
     try:
         district = resolve_district(name)
-    except InvalidParameter as exc:
-        return _problem_page(lang, 404, TEXT[lang]["no_district"], str(exc).removeprefix("district: "))
+    except InvalidParameter:
+        return _no_district(lang, name)
     from semap.maps.print_map import district_print  # matplotlib and shapely: loaded by the first print
 
     pdf = district_print(store, district, layer, size, lang, load(MapSettings).public_url)
@@ -108,8 +117,10 @@ async def organization(
 
     try:
         return await versioned(request, store, render, HTML, response_class=HTMLResponse)
-    except NotFound as exc:
-        return _problem_page(lang, 404, TEXT[lang]["no_organization"], str(exc))
+    except NotFound:
+        t = translations(lang)
+        message = t.gettext("No organization has the id “{id}”.").format(id=org_id)
+        return _problem_page(lang, 404, t.gettext("No such organization"), message)
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -9,8 +9,9 @@ import orjson
 from semap.features.filters import resolve_district
 from semap.features.layers import ORGANIZATIONS
 from semap.features.queries import one
+from semap.i18n import translations
 from semap.maps.district_page import district_page_of
-from semap.maps.labels import TEXT, value_label
+from semap.maps.labels import district_names, value_label
 from semap.maps.render import Page, render_page
 from semap.settings import MapSettings
 from semap.store.base import Store
@@ -21,25 +22,26 @@ def district_page(store: Store, name: str, lang: str, settings: MapSettings) -> 
 
 
 def organization_page(store: Store, org_id: str, lang: str, settings: MapSettings) -> Page:
-    t = TEXT[lang]
+    t = translations(lang)
     feature = orjson.loads(one(store, ORGANIZATIONS, org_id))
     p = feature["properties"]
     designations = ", ".join(
-        f"{value_label(d['type'], lang)}/{value_label(d['subtype'], lang)}" for d in p["designations"]
+        "/".join(value_label(v, lang) for v in (d["type"], d["subtype"]) if v) for d in p["designations"]
     )
+    district = p.get("district_ko") or ""
     website = p.get("website") or ""
     fields = [
-        (t["type"], value_label(p["type"], lang), None),
-        (t["designations"], designations, None),
-        (t["industry"], value_label(p["industry"], lang), None),
-        (t["category"], value_label(p["category"], lang), None),
-        (t["address"], p.get("address_raw") or "", None),
-        (t["district"], p.get("district_ko") or "", None),
+        (t.gettext("Type"), value_label(p["type"], lang), None),
+        (t.gettext("Designations"), designations, None),
+        (t.gettext("Industry"), value_label(p["industry"], lang), None),
+        (t.gettext("Category"), value_label(p["category"], lang), None),
+        (t.gettext("Address"), p.get("address_raw") or "", None),
+        (t.gettext("District"), dict(district_names(lang)).get(district, district), None),
         # Only web links become links: a javascript: URL in a registry stays text.
-        (t["website"], website, website if website.startswith(("http://", "https://")) else None),
-        (t["opening_hours"], p.get("opening_hours") or "", None),
-        (t["status"], value_label(p["status"], lang), None),
-        (t["verified"], p.get("verified_at") or "", None),
+        (t.gettext("Website"), website, website if website.startswith(("http://", "https://")) else None),
+        (t.gettext("Opening hours"), p.get("opening_hours") or "", None),
+        (t.gettext("Status"), value_label(p["status"], lang), None),
+        (t.gettext("Verified"), p.get("verified_at") or "", None),
     ]
     center = None
     if feature["geometry"]:
@@ -52,7 +54,6 @@ def organization_page(store: Store, org_id: str, lang: str, settings: MapSetting
         zoom=16,
         lang=lang,
         title=f"SeMap — {p['name']}",
-        t=t,
         name=p["name"],
         description=p.get("description") or "",
         report_url=f"/report/organizations/{quote(p['id'], safe='')}?lang={lang}",

@@ -17,8 +17,9 @@ from semap.features.filters import FeatureFilter
 from semap.features.layers import RESOURCES
 from semap.features.queries import table_rows
 from semap.geodata.districts import District, load_crosswalk
+from semap.i18n import translations
 from semap.maps.district_research import district_change, district_hotspots
-from semap.maps.labels import TEXT, value_label
+from semap.maps.labels import value_label
 from semap.maps.main_page import DOWNLOADS
 from semap.maps.render import Page, render_page
 from semap.settings import MapSettings
@@ -56,7 +57,30 @@ def _pct(value: float) -> float:
     return round(min(max(value, 0.0), LQ_AXIS_MAX) / LQ_AXIS_MAX * 100, 2)
 
 
+def _type_names(lang: str) -> dict[str, str]:
+    t = translations(lang)
+    return {
+        "se_total": t.gettext("Social enterprises"),
+        "village_enterprise": t.gettext("Village enterprises"),
+        "cooperative": t.gettext("Cooperatives"),
+        "self_sufficiency": t.gettext("Self-sufficiency enterprises"),
+    }
+
+
+def _resource_columns(lang: str) -> list[str]:
+    t = translations(lang)
+    names = {
+        "name": t.gettext("Name"),
+        "category": t.gettext("Category"),
+        "owner_name": t.gettext("Held by"),
+        "fee": t.gettext("Fee"),
+        "availability": t.gettext("Available"),
+    }
+    return [names[c] for c in RESOURCE_COLUMNS]
+
+
 def type_bars(by_type: pd.DataFrame, district_ko: str, lang: str) -> list[Bar]:
+    names = _type_names(lang)
     seoul = by_type.loc[_seoul_rows(by_type)]
     row = by_type.loc[district_ko]
     top = max(float(row[list(TYPE_COLUMNS)].max()), float(seoul[list(TYPE_COLUMNS)].mean().max()), 1.0)
@@ -66,7 +90,7 @@ def type_bars(by_type: pd.DataFrame, district_ko: str, lang: str) -> list[Bar]:
         hidden = suppression(count) == "S"
         bars.append(
             Bar(
-                TEXT[lang][column],
+                names[column],
                 "S" if hidden else f"{count:,}",
                 0.0 if hidden else round(count / top * 100, 2),
                 f"{average:,.1f}",
@@ -101,7 +125,6 @@ def lq_dots(lq: pd.DataFrame, district_ko: str, lang: str) -> list[Dot]:
 
 
 def district_page_of(store: Store, district: District, lang: str, settings: MapSettings) -> Page:
-    t = TEXT[lang]
     label = district.name_en if lang == "en" else district.name_ko
     by_type = counts_table(store, CountBy.type, Level.district)
     lq = lq_table(store, LqBy.industry, Level.district)
@@ -118,7 +141,7 @@ def district_page_of(store: Store, district: District, lang: str, settings: MapS
         "organizations": f"{organizations:,}",
         "share": f"{organizations / seoul_total:.1%}" if seoul_total else "–",
         "resources": f"{len(resources):,}",
-        "concentrated": ", ".join(concentrated) or t["none_significant"],
+        "concentrated": ", ".join(concentrated) or translations(lang).gettext("none clearly concentrated"),
     }
     query = f"district={quote(district_filter)}"
     layers = [
@@ -139,7 +162,6 @@ def district_page_of(store: Store, district: District, lang: str, settings: MapS
         zoom=13,
         lang=lang,
         title=f"SeMap — {label}",
-        t=t,
         label=label,
         district_ko=district.name_ko,
         district_query=quote(district_filter),
@@ -149,7 +171,7 @@ def district_page_of(store: Store, district: District, lang: str, settings: MapS
         one_at=_pct(1.0),
         hotspots=district_hotspots(store, district, lang),
         change=district_change(store, district, lang),
-        resource_columns=[t[f"col_{c}"] for c in RESOURCE_COLUMNS],
+        resource_columns=_resource_columns(lang),
         resource_rows=rows,
         downloads=[(layer, fmt) for layer, fmt in reversed(DOWNLOADS)],
         data={"center": _district_center(store, district.adm_code), "zoom": 13, "layers": layers},

@@ -21,13 +21,15 @@ from semap.curation.fields import (
 from semap.curation.freshness import stale
 from semap.curation.policy import Actor
 from semap.geodata.districts import District, by_adm_code, load_crosswalk
-from semap.maps.form_labels import FIELD_LABELS, WORDS
+from semap.i18n import translations
+from semap.maps.form_labels import code_labels, field_labels
+from semap.maps.labels import district_label, district_names, value_label
 from semap.maps.render import Page, render_plain
 from semap.store.base import Store
 
 
 def form_fields(layer: str, record: dict[str, Any], names: tuple[str, ...], lang: str, owner: bool) -> list[dict]:
-    rules = FIELDS[layer]
+    rules, labels = FIELDS[layer], field_labels(lang)
     rows = []
     for name in names:
         if owner and name not in OWNER_FIELDS[layer]:
@@ -41,9 +43,9 @@ def form_fields(layer: str, record: dict[str, Any], names: tuple[str, ...], lang
         rows.append(
             {
                 "name": name,
-                "label": FIELD_LABELS[lang].get(name, name),
+                "label": labels.get(name, name),
                 "value": value,
-                "choices": choices,
+                "choices": [(c, value_label(c, lang)) for c in choices],
                 "multiline": rule.multiline,
                 "kind": rule.kind,
                 "max_length": rule.max_length or 300,
@@ -53,8 +55,19 @@ def form_fields(layer: str, record: dict[str, Any], names: tuple[str, ...], lang
     return rows
 
 
+def shown_value(field: str | None, value: str | None, lang: str) -> str:
+    """A field's value as people read it: a chosen value (type, category, status) by its label, text as written."""
+    return value_label(value, lang) if field in ("type", "category", "status") else value or ""
+
+
 def _common(lang: str) -> dict[str, Any]:
-    return {"lang": lang, "w": WORDS[lang], "labels": FIELD_LABELS[lang]}
+    return {
+        "lang": lang,
+        "labels": field_labels(lang),
+        "codes": code_labels(lang),
+        "district_names": dict(district_names(lang)),
+        "shown": lambda field, value: shown_value(field, value, lang),
+    }
 
 
 def owner_page(store: Store, actor: Actor, token: str, lang: str, notice: str = "", error: str = "") -> Page:
@@ -84,14 +97,13 @@ def login_page(lang: str, next_url: str, error: str = "") -> Page:
     return render_plain("login.html", **_common(lang), title="SeMap", next=next_url, error=error)
 
 
-def report_page(record: dict[str, Any], layer: str, lang: str, back: str, notice: str = "", error: str = "") -> Page:
+def report_page(record: dict[str, Any], layer: str, lang: str, notice: str = "", error: str = "") -> Page:
     return render_plain(
         "report.html",
         **_common(lang),
         title="SeMap",
         record=record,
         action=f"/report/{layer}/{record['id']}",
-        back=back,
         notice=notice,
         error=error,
     )
@@ -140,7 +152,7 @@ def coordinator_page(
     return render_plain(
         "coordinator.html",
         **_common(lang),
-        title=f"SeMap — {district.name_ko}",
+        title=f"SeMap — {district_label(district, lang)}",
         district=district,
         districts=[by_adm_code(c) for c in managed],
         is_admin=actor.role == "admin",
@@ -186,14 +198,14 @@ def admin_page(store: Store, csrf: str, lang: str, notice: str = "", error: str 
             "email": a.email,
             "role": a.role,
             "active": a.active,
-            "district_names": ", ".join(by_adm_code(c).name_ko for c in sorted(a.districts)),
+            "district_names": ", ".join(district_label(by_adm_code(c), lang) for c in sorted(a.districts)),
         }
         for a in accounts(store.overlay)
     ]
     return render_plain(
         "admin.html",
         **_common(lang),
-        title="SeMap — admin",
+        title="SeMap — " + translations(lang).gettext("Admin"),
         csrf=csrf,
         accounts=rows,
         all_districts=load_crosswalk(),

@@ -1,10 +1,12 @@
-"""Words on the map in Korean (default) and English, and the SeMap 13-category legend colours."""
+"""Words of the map and the pages that name registry values (from the catalogues, semap.i18n), the SeMap
+13-category legend colours, and district names in either language."""
 
 from __future__ import annotations
 
-from semap.geodata.districts import load_crosswalk
+from functools import lru_cache
 
-LANGUAGES = ("ko", "en")
+from semap.geodata.districts import District, load_crosswalk
+from semap.i18n import LANGUAGES, translations
 
 CATEGORY_COLORS = {
     "생활편의": "#1f77b4",
@@ -30,302 +32,139 @@ RESOURCE_COLORS = {
     "중고물품": "#795548",
     "사람": "#c2185b",
 }
-VALUES_EN = {
-    "사회적기업": "Social enterprise",
-    "협동조합": "Cooperative",
-    "마을기업": "Village enterprise",
-    "자활기업": "Self-sufficiency enterprise",
-    "중간지원조직": "Intermediary",
-    "협의회": "Council",
-    "교육": "Education",
-    "기타서비스": "Other services",
-    "문화": "Culture",
-    "복지": "Welfare",
-    "식음료": "Food & beverage",
-    "영농": "Farming",
-    "유통": "Distribution",
-    "일반제조": "General manufacturing",
-    "주택건축": "Housing & construction",
-    "생활편의": "Daily services",
-    "문화·여가": "Culture & leisure",
-    "건강·복지": "Health & welfare",
-    "음식·카페": "Food & café",
-    "교육·학원": "Education & academies",
-    "금융": "Finance",
-    "유통·쇼핑": "Retail",
-    "출판·미디어": "Publishing & media",
-    "환경": "Environment",
-    "건설·시설": "Construction & facilities",
-    "제조업": "Manufacturing",
-    "행정·중간지원조직": "Administration & intermediaries",
-    "기타": "Other",
-    "공간": "Space",
-    "집기": "Equipment",
-    "재능기부": "Talent donation",
-    "문제해결": "Problem solving",
-    "물품": "Goods",
-    "중고물품": "Second-hand goods",
-    "사람": "People",
-    "operating": "Operating",
-    "closed": "Closed",
-    "인증": "certified",
-    "서울형(예비)": "Seoul preliminary",
-    "지역형(예비)": "regional preliminary",
-}
-VALUES_KO = {"operating": "운영 중", "closed": "폐업"}
 
-TEXT = {
-    "ko": {
-        "title": "SeMap 서울 사회적경제 지도",
-        "search": "이름·주소 검색",
-        "search_button": "검색",
-        "reset": "초기화",
-        "all": "전체",
-        "type": "유형",
-        "industry": "업종",
-        "category": "분류",
-        "district": "자치구",
-        "download": "지금 보이는 것 내려받기",
-        "list": "목록",
-        "count": "조직 {orgs}곳 · 공유자원 {resources}건",
-        "zoom_in": "지도를 확대하면 목록이 보입니다 (현재 {n}건)",
-        "organizations": "사회적경제 조직",
-        "resources": "공유자원",
-        "boundaries": "자치구 경계",
-        "choropleth": "단계구분도",
-        "none": "없음",
-        "counts": "조직 수",
-        "lq": "입지계수(LQ)",
-        "designations": "지정",
-        "address": "주소",
-        "website": "웹사이트",
-        "status": "상태",
-        "verified": "확인일",
-        "stale": "12개월 넘게 확인되지 않음",
-        "report": "문제 신고",
-        "eligibility": "이용 대상",
-        "availability": "이용 가능 시간",
-        "booking": "예약하기",
-        "opening_hours": "운영 시간",
-        "details": "자세히 보기",
-        "owner": "보유 기관",
-        "fee": "이용료",
-        "language": "English",
-        "legend": "범례",
-        "loading": "불러오는 중…",
-        "skip": "목록으로 건너뛰기",
-        "map": "지도",
-        "counts_by_type": "유형별 조직 수",
-        "counts_by_industry": "업종별 조직 수",
-        "lq_row": "업종별 입지계수",
-        "shared_resources": "공유자원 목록",
-        "export": "내려받기",
-        "back": "전체 지도로",
-        "name": "이름",
-        "value": "값",
-        "location": "위치",
-        "not_built": "아직 데이터가 없습니다",
-        "here": "이 자리에 {n}곳",
-        "filters": "검색·필터",
-        "figures": "한눈에 보기",
-        "fig_organizations": "사회적경제 조직",
-        "fig_share": "서울 전체 중 비중",
-        "fig_resources": "공유자원",
-        "fig_concentrated": "특히 모여 있는 업종",
-        "none_significant": "뚜렷이 모인 업종 없음",
-        "se_total": "사회적기업",
-        "village_enterprise": "마을기업",
-        "cooperative": "협동조합",
-        "self_sufficiency": "자활기업",
-        "types_vs_seoul": "유형별 조직 수 (세로선: 서울 25개 자치구 평균)",
-        "lq_chart": "업종별 입지계수 (LQ)와 95% 신뢰구간",
-        "lq_explained": "입지계수는 이 자치구에서 한 업종이 차지하는 비중을 "
-        "서울 전체의 비중으로 나눈 값입니다. 1보다 크면 서울 평균보다 그 업종이 "
-        "모여 있다는 뜻입니다. 가로선은 95% 신뢰구간으로, 조직 수가 적으면 넓어집니다. "
-        "속이 찬 점은 여러 업종을 함께 검정해도 우연으로 보기 어려운 경우(q < 0.05)입니다.",
-        "suppressed_explained": "S: 조직이 1~2곳이라 개별 조직이 드러나지 않도록 숫자를 가렸습니다.",
-        "search_table": "표에서 찾기",
-        "sort_hint": "열 제목을 누르면 정렬됩니다",
-        "col_name": "이름",
-        "col_category": "분류",
-        "col_owner_name": "보유 기관",
-        "col_fee": "이용료",
-        "col_availability": "이용 가능 시간",
-        "print_map": "인쇄용 지도 (PDF)",
-        "as_written": "등록된 주소 그대로",
-        "kakao": "카카오맵 길찾기",
-        "naver": "네이버지도 길찾기",
-        "nothing_found": "찾는 것이 없습니다. 검색어를 줄이거나 필터를 '전체'로 바꾸거나 지도를 넓혀 보세요.",
-        "org_only_filters": "유형·업종은 조직에만 적용됩니다",
-        "clusters": "묶음: 숫자는 그 안의 개수 (초록 10 미만 · 노랑 100 미만 · 주황 100 이상)",
-        "no_district": "그런 자치구가 없습니다",
-        "no_organization": "그런 조직이 없습니다",
-        # Hot spots per dong and change between releases (semap.maps.district_research, the map's choropleth)
-        "hotspots": "동별 핫스팟 (Gi*)",
-        "class_3": "핫스팟 99%",
-        "class_2": "핫스팟 95%",
-        "class_1": "핫스팟 90%",
-        "class_0": "뚜렷하지 않음",
-        "class_-1": "콜드스팟 90%",
-        "class_-2": "콜드스팟 95%",
-        "class_-3": "콜드스팟 99%",
-        "hot_orgs": "조직 {n}곳",
-        "unstable": "불안정",
-        "hot_rule_short": "각 동과 맞닿은 이웃 동을 합친 면적당 조직 수 (Getis–Ord Gi*, Benjamini–Hochberg 보정, "
-        "통계청 {boundaries}년 경계). 탐색용: 어디를 볼지 알려 줄 뿐 이유는 말하지 않습니다.",
-        "hotspots_title": "동별로 조직이 모인 곳 (핫스팟)",
-        "hot_dongs": "면적에 비해 조직이 특히 모여 있는 동(핫스팟): {dongs}.",
-        "cold_dongs": "조직이 특히 드문 동(콜드스팟): {dongs}.",
-        "no_hot_dongs": "이 자치구에는 서울 전체와 비교해 뚜렷한 핫스팟도 콜드스팟도 없습니다.",
-        "dong_level": "{name} ({confidence}% 신뢰{unstable})",
-        "hot_rule": "탐색용 결과입니다: 어디를 살펴볼지 알려 줄 뿐 이유를 말해 주지는 않습니다. "
-        "각 동과, 경계가 한 점이라도 닿는 이웃 동을 합친 면적당 조직 수를 "
-        "서울 전체와 비교했습니다(Getis–Ord Gi*, {permutations:,}회 순열 검정). "
-        "서울 {dongs}개 동을 함께 검정한 것은 Benjamini–Hochberg 방법으로 보정했습니다. "
-        "경계는 통계청 {boundaries}년 센서스 경계입니다. "
-        "조직이 5곳 미만인 동은 ‘불안정’으로 표시했습니다.",
-        "hot_map": "지도에서 보기",
-        "change_title": "등록부 사이의 변화: {from_} → {to}",
-        "change_counts": "등록된 조직: {from_} {n_from}곳 → {to} {n_to}곳 (차이 {change})",
-        "entered": "새로 등록",
-        "exited": "빠짐",
-        "moved_in": "다른 구에서 옮겨 옴",
-        "moved_out": "다른 구로 옮겨 감",
-        "change_explained": "등록부가 더 많은 조직을 담게 되면 늘어난 것처럼 보이므로, "
-        "새로 등록된 곳·빠진 곳·다른 구로 옮긴 곳을 나누어 보여 줍니다. "
-        "두 등록부 모두 통계청 {boundaries}년 센서스 경계에 놓고 비교했습니다.",
-    },
-    "en": {
-        "title": "SeMap — Seoul social economy map",
-        "search": "Search name or address",
-        "search_button": "Search",
-        "reset": "Reset",
-        "all": "All",
-        "type": "Type",
-        "industry": "Industry",
-        "category": "Category",
-        "district": "District",
-        "download": "Download what I see",
-        "list": "List",
-        "count": "{orgs} organizations · {resources} shared resources",
-        "zoom_in": "Zoom in to list them ({n} here)",
-        "organizations": "Social economy organizations",
-        "resources": "Shared resources",
-        "boundaries": "District boundaries",
-        "choropleth": "Choropleth",
-        "none": "None",
-        "counts": "Organizations",
-        "lq": "Location quotient (LQ)",
-        "designations": "Designations",
-        "address": "Address",
-        "website": "Website",
-        "status": "Status",
-        "verified": "Verified",
-        "stale": "not confirmed for over 12 months",
-        "report": "Report a problem",
-        "eligibility": "Who may use it",
-        "availability": "When available",
-        "booking": "Book",
-        "opening_hours": "Opening hours",
-        "details": "Details",
-        "owner": "Held by",
-        "fee": "Fee",
-        "language": "한국어",
-        "legend": "Legend",
-        "loading": "Loading…",
-        "skip": "Skip to the list",
-        "map": "Map",
-        "counts_by_type": "Organizations by type",
-        "counts_by_industry": "Organizations by industry",
-        "lq_row": "Location quotients by industry",
-        "shared_resources": "Shared resources",
-        "export": "Download",
-        "back": "Back to the map",
-        "name": "Name",
-        "value": "Value",
-        "location": "Location",
-        "not_built": "No data yet",
-        "here": "{n} at this place",
-        "filters": "Search and filters",
-        "figures": "At a glance",
-        "fig_organizations": "Social economy organizations",
-        "fig_share": "Share of Seoul",
-        "fig_resources": "Shared resources",
-        "fig_concentrated": "Industries concentrated here",
-        "none_significant": "none clearly concentrated",
-        "se_total": "Social enterprises",
-        "village_enterprise": "Village enterprises",
-        "cooperative": "Cooperatives",
-        "self_sufficiency": "Self-sufficiency enterprises",
-        "types_vs_seoul": "Organizations by type (line: average of Seoul's 25 districts)",
-        "lq_chart": "Location quotient (LQ) by industry, with 95% intervals",
-        "lq_explained": "The location quotient is an industry's share of this district's organizations divided by its "
-        "share in all of Seoul. Above 1, the industry is more concentrated here than on average. The line is the 95% "
-        "interval; it is wide where organizations are few. A filled dot means the concentration is unlikely to be "
-        "chance even when all industries are tested together (q < 0.05).",
-        "suppressed_explained": "S: one or two organizations; the number is withheld so none is singled out.",
-        "search_table": "Search the table",
-        "sort_hint": "Click a column title to sort",
-        "col_name": "Name",
-        "col_category": "Category",
-        "col_owner_name": "Held by",
-        "col_fee": "Fee",
-        "col_availability": "Available",
-        "print_map": "Printable map (PDF)",
-        "as_written": "as the registry writes it",
-        "kakao": "Directions (Kakao Map)",
-        "naver": "Directions (Naver Map)",
-        "nothing_found": "Nothing found. Try fewer words, set the filters to 'All', or zoom out.",
-        "org_only_filters": "type and industry apply to organizations only",
-        "clusters": "Groups: the number is how many (green under 10 · yellow under 100 · orange 100 or more)",
-        "no_district": "No such district",
-        "no_organization": "No such organization",
-        # Hot spots per dong and change between releases (semap.maps.district_research, the map's choropleth)
-        "hotspots": "Hot spots by dong (Gi*)",
-        "class_3": "hot spot, 99%",
-        "class_2": "hot spot, 95%",
-        "class_1": "hot spot, 90%",
-        "class_0": "not significant",
-        "class_-1": "cold spot, 90%",
-        "class_-2": "cold spot, 95%",
-        "class_-3": "cold spot, 99%",
-        "hot_orgs": "{n} organizations",
-        "unstable": "unstable",
-        "hot_rule_short": "Organizations per km² of each dong with the dongs touching it (Getis–Ord Gi*, "
-        "Benjamini–Hochberg correction, {boundaries} census boundaries). Exploratory: where to look, not why.",
-        "hotspots_title": "Where organizations cluster, dong by dong (hot spots)",
-        "hot_dongs": "Dongs where organizations cluster for their area (hot spots): {dongs}.",
-        "cold_dongs": "Dongs where they are notably sparse (cold spots): {dongs}.",
-        "no_hot_dongs": "No dong of this district is a clear hot or cold spot compared with all of Seoul.",
-        "dong_level": "{name} ({confidence}% confidence{unstable})",
-        "hot_rule": "Exploratory: this says where to look, not why. The organizations per km² of each dong together "
-        "with the dongs whose boundaries touch it at least at one point are compared with all of Seoul (Getis–Ord "
-        "Gi*, {permutations:,} permutations); testing Seoul's {dongs} dongs together is corrected with the "
-        "Benjamini–Hochberg method. Boundaries: Statistics Korea's {boundaries} census. Dongs with fewer than 5 "
-        "organizations are marked “unstable”.",
-        "hot_map": "See them on the map",
-        "change_title": "Change between registry releases: {from_} → {to}",
-        "change_counts": "Registered organizations: {n_from} on {from_} → {n_to} on {to} (difference {change})",
-        "entered": "newly registered",
-        "exited": "no longer registered",
-        "moved_in": "moved in from another district",
-        "moved_out": "moved to another district",
-        "change_explained": "A registry that covers more organizations looks like growth, so the newly registered, "
-        "the no longer registered and those that moved are shown apart. Both releases are placed in Statistics "
-        "Korea's {boundaries} census boundaries.",
-    },
-}
+
+@lru_cache(maxsize=len(LANGUAGES))
+def value_labels(lang: str) -> dict[str, str]:
+    """The registry's vocabulary (stored values) as people read it; the context tells translators what each is."""
+    t = translations(lang)
+    return {
+        # organization types (a type may also be a subtype: 자활기업 reads the same)
+        "사회적기업": t.pgettext("organization type", "Social enterprise"),
+        "협동조합": t.pgettext("organization type", "Cooperative"),
+        "마을기업": t.pgettext("organization type", "Village enterprise"),
+        "자활기업": t.pgettext("organization type", "Self-sufficiency enterprise"),
+        "중간지원조직": t.pgettext("organization type", "Intermediary"),
+        "협의회": t.pgettext("organization type", "Council"),
+        # subtypes and designations, as the shipped registry formats write them
+        "인증": t.pgettext("subtype", "certified"),
+        "서울형(예비)": t.pgettext("subtype", "Seoul preliminary"),
+        "지역형(예비)": t.pgettext("subtype", "regional preliminary"),
+        "소비자": t.pgettext("subtype", "consumer"),
+        "생산자": t.pgettext("subtype", "producer"),
+        "직원": t.pgettext("subtype", "worker"),
+        "다중이해": t.pgettext("subtype", "multi-stakeholder"),
+        "사회적협동조합": t.pgettext("subtype", "social cooperative"),
+        "자활사업단": t.pgettext("subtype", "self-sufficiency project group"),
+        "행안부 지정": t.pgettext("subtype", "designated by the Ministry of the Interior"),
+        "서울시 지정": t.pgettext("subtype", "designated by Seoul"),
+        # industries
+        "교육": t.pgettext("industry", "Education"),
+        "기타서비스": t.pgettext("industry", "Other services"),
+        "문화": t.pgettext("industry", "Culture"),
+        "복지": t.pgettext("industry", "Welfare"),
+        "식음료": t.pgettext("industry", "Food & beverage"),
+        "영농": t.pgettext("industry", "Farming"),
+        "유통": t.pgettext("industry", "Distribution"),
+        "일반제조": t.pgettext("industry", "General manufacturing"),
+        "주택건축": t.pgettext("industry", "Housing & construction"),
+        "환경": t.pgettext("industry", "Environment"),
+        # SeMap categories
+        "생활편의": t.pgettext("category", "Daily services"),
+        "문화·여가": t.pgettext("category", "Culture & leisure"),
+        "건강·복지": t.pgettext("category", "Health & welfare"),
+        "음식·카페": t.pgettext("category", "Food & café"),
+        "교육·학원": t.pgettext("category", "Education & academies"),
+        "금융": t.pgettext("category", "Finance"),
+        "유통·쇼핑": t.pgettext("category", "Retail"),
+        "출판·미디어": t.pgettext("category", "Publishing & media"),
+        "건설·시설": t.pgettext("category", "Construction & facilities"),
+        "제조업": t.pgettext("category", "Manufacturing"),
+        "행정·중간지원조직": t.pgettext("category", "Administration & intermediaries"),
+        "기타": t.pgettext("category", "Other"),
+        # shared-resource categories
+        "공간": t.pgettext("resource category", "Space"),
+        "집기": t.pgettext("resource category", "Equipment"),
+        "재능기부": t.pgettext("resource category", "Talent donation"),
+        "문제해결": t.pgettext("resource category", "Problem solving"),
+        "물품": t.pgettext("resource category", "Goods"),
+        "중고물품": t.pgettext("resource category", "Second-hand goods"),
+        "사람": t.pgettext("resource category", "People"),
+        # statuses of organizations and resources
+        "operating": t.pgettext("status", "Operating"),
+        "closed": t.pgettext("status", "Closed"),
+        "available": t.pgettext("status", "Available"),
+        "retired": t.pgettext("status", "Retired"),
+        "archived": t.pgettext("status", "Archived"),
+    }
 
 
 def value_label(value: str | None, lang: str) -> str:
+    """A stored value as people read it; a value outside the vocabulary (a new registry's) is shown as written."""
     if value is None:
         return ""
-    if lang == "en":
-        return VALUES_EN.get(value, value)
-    return VALUES_KO.get(value, value)
+    return value_labels(lang).get(value, value)
+
+
+def map_text(lang: str) -> dict[str, str]:
+    """The words the map's script shows (popups, list, status line), handed to it as JSON with the page."""
+    t = translations(lang)
+    return {
+        "loading": t.gettext("Loading…"),
+        "count": t.gettext("{orgs} organizations · {resources} shared resources"),
+        "zoom_in": t.gettext("Zoom in to list them ({n} here)"),
+        "nothing_found": t.gettext("Nothing found. Try fewer words, set the filters to 'All', or zoom out."),
+        "org_only_filters": t.gettext("type and industry apply to organizations only"),
+        "organizations": t.gettext("Social economy organizations"),
+        "resources": t.gettext("Shared resources"),
+        "boundaries": t.gettext("District boundaries"),
+        "counts": t.gettext("Number of organizations"),
+        "lq": t.gettext("Location quotient (LQ)"),
+        "type": t.gettext("Type"),
+        "designations": t.gettext("Designations"),
+        "industry": t.gettext("Industry"),
+        "category": t.gettext("Category"),
+        "owner": t.gettext("Held by"),
+        "fee": t.gettext("Fee"),
+        "eligibility": t.gettext("Who may use it"),
+        "availability": t.gettext("When available"),
+        "booking": t.gettext("Book"),
+        "opening_hours": t.gettext("Opening hours"),
+        "address": t.gettext("Address"),
+        "as_written": t.gettext("as the registry writes it"),
+        "website": t.gettext("Website"),
+        "status": t.gettext("Status"),
+        "verified": t.gettext("Verified"),
+        "stale": t.gettext("not confirmed for over 12 months"),
+        "details": t.gettext("Details"),
+        "kakao": t.gettext("Directions (Kakao Map)"),
+        "naver": t.gettext("Directions (Naver Map)"),
+        "report": t.gettext("Report a problem"),
+        "here": t.gettext("{n} at this place"),
+        # The hot-spot layer (Gi* classes of the dongs)
+        "hotspots": t.gettext("Hot spots by dong (Gi*)"),
+        "class_3": t.gettext("hot spot, 99%"),
+        "class_2": t.gettext("hot spot, 95%"),
+        "class_1": t.gettext("hot spot, 90%"),
+        "class_0": t.gettext("not significant"),
+        "class_-1": t.gettext("cold spot, 90%"),
+        "class_-2": t.gettext("cold spot, 95%"),
+        "class_-3": t.gettext("cold spot, 99%"),
+        "hot_orgs": t.gettext("{n} organizations"),
+        "unstable": t.gettext("unstable"),
+        "hot_rule": t.gettext(
+            "Organizations per km² of each dong with the dongs touching it (Getis–Ord Gi*, Benjamini–Hochberg "
+            "correction, {boundaries} census boundaries). Exploratory: where to look, not why."
+        ),
+    }
+
+
+def district_label(district: District, lang: str) -> str:
+    """A district's name in the page's language (the crosswalk's official romanization in English)."""
+    return district.name_en if lang == "en" else district.name_ko
 
 
 def district_names(lang: str) -> list[tuple[str, str]]:
     """(value for the filter, label) for every district, in 가나다 order of the Korean name."""
     districts = sorted(load_crosswalk(), key=lambda d: d.name_ko)
-    return [(d.name_ko, d.name_en if lang == "en" else d.name_ko) for d in districts]
+    return [(d.name_ko, district_label(d, lang)) for d in districts]

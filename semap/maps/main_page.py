@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from semap.maps.labels import CATEGORY_COLORS, RESOURCE_COLORS, TEXT, VALUES_EN, VALUES_KO, district_names
+from semap.i18n import translations
+from semap.maps.labels import CATEGORY_COLORS, RESOURCE_COLORS, district_names, map_text, value_labels
 from semap.maps.render import Page, render_page
 from semap.registry.model import INDUSTRIES, ORG_TYPES, SEMAP_CATEGORIES
 from semap.settings import MapSettings
@@ -11,26 +12,27 @@ DOWNLOADS = [(layer, fmt) for layer in ("organizations", "resources") for fmt in
 
 
 def _selects(lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    t = TEXT[lang]
-    label = VALUES_EN if lang == "en" else VALUES_KO
-    every = [("", t["all"])]
-    choropleths = [("", t["none"]), ("counts", t["counts"]), ("hotspots", t["hotspots"])] + [
-        (f"lq:{v}", f"{t['lq']}: {label.get(v, v)}") for v in INDUSTRIES
-    ]
+    t, label = translations(lang), value_labels(lang)
+    every = [("", t.gettext("All"))]
+    choropleths = [
+        ("", t.gettext("None")),
+        ("counts", t.gettext("Number of organizations")),
+        ("hotspots", t.gettext("Hot spots by dong (Gi*)")),
+    ] + [(f"lq:{v}", t.gettext("LQ: {industry}").format(industry=label.get(v, v))) for v in INDUSTRIES]
     return [
-        ("type", t["type"], every + [(v, label.get(v, v)) for v in ORG_TYPES]),
-        ("industry", t["industry"], every + [(v, label.get(v, v)) for v in INDUSTRIES]),
-        ("category", t["category"], every + [(v, label.get(v, v)) for v in SEMAP_CATEGORIES]),
-        ("district", t["district"], every + district_names(lang)),
-        ("choropleth", t["choropleth"], choropleths),
+        ("type", t.gettext("Type"), every + [(v, label.get(v, v)) for v in ORG_TYPES]),
+        ("industry", t.gettext("Industry"), every + [(v, label.get(v, v)) for v in INDUSTRIES]),
+        ("category", t.gettext("Category"), every + [(v, label.get(v, v)) for v in SEMAP_CATEGORIES]),
+        ("district", t.gettext("District"), every + district_names(lang)),
+        ("choropleth", t.gettext("Choropleth"), choropleths),
     ]
 
 
 def main_page(lang: str, settings: MapSettings) -> Page:
-    label = VALUES_EN if lang == "en" else VALUES_KO
+    label = value_labels(lang)
     config = {
         "lang": lang,
-        "text": TEXT[lang],
+        "text": map_text(lang),
         "values": label,
         "types": list(ORG_TYPES),
         "categoryColors": CATEGORY_COLORS,
@@ -41,8 +43,7 @@ def main_page(lang: str, settings: MapSettings) -> Page:
         "main.html",
         settings,
         lang=lang,
-        title=TEXT[lang]["title"],
-        t=TEXT[lang],
+        title=translations(lang).gettext("SeMap — Seoul social economy map"),
         other_lang="en" if lang == "ko" else "ko",
         selects=_selects(lang),
         downloads=DOWNLOADS,

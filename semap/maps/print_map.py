@@ -26,7 +26,8 @@ from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS, LayerName
 from semap.features.queries import all_features
 from semap.geodata.districts import District
-from semap.maps.labels import CATEGORY_COLORS, RESOURCE_COLORS, value_label
+from semap.i18n import translations
+from semap.maps.labels import CATEGORY_COLORS, RESOURCE_COLORS, district_label, value_label
 from semap.store.base import Store
 
 if TYPE_CHECKING:  # matplotlib is imported when a map is printed, not when SeMap starts
@@ -35,17 +36,13 @@ if TYPE_CHECKING:  # matplotlib is imported when a map is printed, not when SeMa
 
 PAGE_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 MM = 1 / 25.4  # inches per millimetre
-TITLES = {
-    ("resources", "ko"): "{d} 공유자원 지도",
-    ("resources", "en"): "Shared resources of {d}",
-    ("organizations", "ko"): "{d} 사회적경제 조직 지도",
-    ("organizations", "en"): "Social economy organizations of {d}",
-}
-COUNT = {"ko": "{n}곳, 지도의 번호는 아래 목록의 번호", "en": "{n} places; the numbers on the map are the list's"}
-FOOTER = {
-    "ko": "자료: SeMap ({date} 기준) · 경계: 통계청 2013 센서스 경계 · 글꼴: 나눔고딕",
-    "en": "Data: SeMap (as of {date}) · Boundaries: Statistics Korea 2013 census · Font: NanumGothic",
-}
+
+
+def _title(layer: LayerName, district: District, lang: str) -> str:
+    t, name = translations(lang), district_label(district, lang)
+    if layer is LayerName.resources:
+        return t.gettext("Shared resources of {district}").format(district=name)
+    return t.gettext("Social economy organizations of {district}").format(district=name)
 
 
 def korean_font() -> Path:
@@ -112,14 +109,13 @@ def district_print(
     font_manager.fontManager.addfont(str(font_path))
     family = font_manager.FontProperties(fname=str(font_path)).get_name()
     entries = _entries(store, district, layer, lang)
-    label = district.name_en if lang == "en" else district.name_ko
     width, height = PAGE_MM[size]
     # Type 42: the TrueType font itself is embedded, so Korean reads the same wherever the PDF is opened.
     with plt.rc_context({"pdf.fonttype": 42, "font.family": family, "axes.unicode_minus": False}):
         figure = plt.figure(figsize=(width * MM, height * MM))
-        _draw(figure, store, district, entries, label, layer, lang, public_url)
+        _draw(figure, store, district, entries, layer, lang, public_url)
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="pdf", metadata={"Title": TITLES[(layer.value, lang)].format(d=label)})
+        figure.savefig(buffer, format="pdf", metadata={"Title": _title(layer, district, lang)})
         plt.close(figure)
     return buffer.getvalue()
 
@@ -129,14 +125,14 @@ def _draw(
     store: Store,
     district: District,
     entries: list[Entry],
-    label: str,
     layer: LayerName,
     lang: str,
     public_url: str,
 ) -> None:
-    meta = store.meta()
-    figure.text(0.05, 0.975, TITLES[(layer.value, lang)].format(d=label), fontsize=16, va="top")
-    figure.text(0.05, 0.945, COUNT[lang].format(n=len(entries)), fontsize=9, va="top", color="#444444")
+    meta, t = store.meta(), translations(lang)
+    figure.text(0.05, 0.975, _title(layer, district, lang), fontsize=16, va="top")
+    count = t.gettext("{n} places; the numbers on the map are the list's").format(n=len(entries))
+    figure.text(0.05, 0.945, count, fontsize=9, va="top", color="#444444")
     # The map: 45 % of the page, the district's dongs and its neighbours' outlines as the base.
     ax = figure.add_axes((0.05, 0.49, 0.9, 0.44))
     districts = orjson.loads(store.districts_geojson())["features"]
@@ -159,8 +155,10 @@ def _draw(
     _legend(figure, entries)
     _list(figure, entries)
     date = meta.get("registries_as_of", "")
-    figure.text(0.05, 0.02, FOOTER[lang].format(date=date), fontsize=6, color="#444444")
-    page_url = f"{public_url.rstrip('/')}/districts/{quote(district.name_ko)}?lang={lang}"
+    footer = t.gettext("Data: SeMap (as of {date}) · Boundaries: Statistics Korea 2013 census · Font: NanumGothic")
+    figure.text(0.05, 0.02, footer.format(date=date), fontsize=6, color="#444444")
+    # The page's address in the page's language: the district page resolves English names too.
+    page_url = f"{public_url.rstrip('/')}/districts/{quote(district_label(district, lang))}?lang={lang}"
     _qr(figure, page_url)
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from semap.i18n import AUTONYMS, LANGUAGES, translations
 from semap.maps.shell import STATIC, base_map
 from semap.settings import MapSettings
 
@@ -68,15 +69,20 @@ def _map_fragment(basemap_url: str, basemap_attribution: str, zoom: int) -> MapF
     )
 
 
-@lru_cache(maxsize=1)
-def environment() -> Environment:
+@lru_cache(maxsize=len(LANGUAGES))
+def environment(lang: str) -> Environment:
+    """The templates of one language: ``_()``, ``gettext`` and ``pgettext`` read its catalogue (newstyle gettext,
+    so a value put into a translated message is escaped like any other)."""
     env = Environment(
         loader=PackageLoader("semap", "web/templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["static"] = STATIC
+    env.globals["autonyms"] = AUTONYMS
     return env
 
 
@@ -90,12 +96,12 @@ def render_page(template: str, settings: MapSettings, zoom: int = 11, **context:
     """A page with a map: ``context`` are template variables; ``context['data']`` goes to the scripts as JSON."""
     fragment = map_fragment(settings, zoom)
     data = {**context.pop("data", {}), "map": fragment.name}
-    html = environment().get_template(template).render(fragment=fragment, data=data, **context)
+    html = environment(context["lang"]).get_template(template).render(fragment=fragment, data=data, **context)
     return Page(html, fragment.script_hashes)
 
 
 def render_plain(template: str, **context: Any) -> Page:
-    return Page(environment().get_template(template).render(**context))
+    return Page(environment(context["lang"]).get_template(template).render(**context))
 
 
 def content_security_policy(page: Page, settings: MapSettings, frame_ancestors: str) -> str:

@@ -322,7 +322,7 @@
     var t = this.t, self = this, rows = [];
     function row(label, value) { if (value) rows.push("<dt>" + escapeHtml(label) + "</dt><dd>" + value + "</dd>"); }
     if (layer === "organizations") {
-      row(t.type, escapeHtml(this.value(p.type) + (p.subtype ? " (" + this.value(p.subtype) + ")" : "")));
+      row(t.type, escapeHtml(this.value(p.type) + (p.subtype && p.subtype !== p.type ? " (" + this.value(p.subtype) + ")" : "")));
       row(t.designations, escapeHtml((p.designations || []).map(function (d) {
         return self.value(d.type) + (d.subtype ? "/" + self.value(d.subtype) : "");
       }).join(", ")));
@@ -537,7 +537,7 @@
       var items = [3, 2, 1, 0, -1, -2, -3].map(function (c) {
         return '<li><span class="swatch" style="background:' + HOT_COLORS[c] + '"></span>' + escapeHtml(t["class_" + c]) + "</li>";
       });
-      var rule = t.hot_rule_short.replace("{boundaries}", (data.summary && data.summary.boundaries_vintage) || "");
+      var rule = t.hot_rule.replace("{boundaries}", (data.summary && data.summary.boundaries_vintage) || "");
       legend.innerHTML = "<p>" + escapeHtml(t.hotspots) + "</p><ul>" + items.join("") + "</ul><p class=\"small\">" + escapeHtml(rule) + "</p>";
     }).catch(function (e) { self.state.errors.push(String(e)); });
   };
