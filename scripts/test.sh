@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
+# The OGC API – Features verifier pins its own httpx, pytest and pyarrow: it runs from a virtual environment of
+# its own (tests/test_ogc_clients.py), as a client apart from SeMap.
+python3 -m venv .venv-ogctests
+.venv-ogctests/bin/pip install --quiet --upgrade pip
+.venv-ogctests/bin/pip install --quiet 'ogctests==0.1.15'
 
 # Browser tests use Debian's Chromium and ChromeDriver (and a CJK font so Korean renders in screenshots).
 missing=""
@@ -16,6 +21,7 @@ command -v chromium >/dev/null || missing="$missing chromium"
 command -v chromedriver >/dev/null || missing="$missing chromium-driver"
 [ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
 command -v pdftoppm >/dev/null || missing="$missing poppler-utils"  # printed maps are read back in the tests
+command -v ogrinfo >/dev/null || missing="$missing gdal-bin"  # GDAL: the OGC API client GIS users have (QGIS's)
 if [ -n "$missing" ] && [ "$(id -u)" = 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null

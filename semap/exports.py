@@ -1,12 +1,16 @@
-"""Exports in the formats GIS tools and spreadsheets open: GeoJSON (RFC 7946) and CSV (UTF-8 with BOM for Excel)."""
+"""Exports in the formats GIS tools and spreadsheets open: GeoJSON (RFC 7946), CSV (UTF-8 with BOM for Excel) and
+GeoPackage (written by GDAL through pyogrio)."""
 
 from __future__ import annotations
 
 import io
 from datetime import date
 
+import geopandas as gpd
 import orjson
 import pandas as pd
+import pyogrio
+import shapely
 
 from semap.features.filters import FeatureFilter, resolve_district
 from semap.features.layers import LAYERS, LayerName
@@ -14,11 +18,45 @@ from semap.features.queries import all_features, table_rows
 from semap.formats import ExportFormat, TableFormat, neutralize_formula, rows_to_csv
 from semap.store.base import Store
 
+# GeoPackage 1.3: what GDAL 3.6 and the QGIS releases built on it open without a warning (pyogrio's own GDAL
+# would write 1.4).
+GPKG_OPTIONS = {"VERSION": "1.3"}
+
 
 def export_districts(store: Store, fmt: ExportFormat) -> bytes:
     if fmt is ExportFormat.geojson:
         return store.districts_geojson()
+    if fmt is ExportFormat.gpkg:
+        frame = gpd.read_file(io.BytesIO(store.districts_geojson()), engine="pyogrio")
+        return geopackage(frame.set_crs("EPSG:4326", allow_override=True), "districts")
     return rows_to_csv(store.district_rows())
+
+
+def geopackage(frame: gpd.GeoDataFrame, layer: str, geometry_type: str | None = None) -> bytes:
+    """One layer of a GeoPackage file, as bytes (GDAL writes it in memory); ``geometry_type`` keeps the layer's
+    type when no feature is selected."""
+    buffer = io.BytesIO()
+    pyogrio.write_dataframe(
+        frame, buffer, driver="GPKG", layer=layer, geometry_type=geometry_type, dataset_options=GPKG_OPTIONS
+    )
+    return buffer.getvalue()
+
+
+def features_frame(rows: list[dict[str, object]], columns: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """Export rows (public properties, lon, lat) as points in EPSG:4326, each column with a type GIS fields take:
+    text stays text even where every value is empty, yes/no stays boolean with gaps, numbers stay numbers."""
+    table = pd.DataFrame(rows, columns=[*columns, "lon", "lat"])
+    geometry = [
+        shapely.Point(lon, lat) if pd.notna(lon) and pd.notna(lat) else None
+        for lon, lat in zip(table.pop("lon"), table.pop("lat"), strict=True)
+    ]
+    for column in table.columns:
+        values = table[column].dropna()
+        if values.map(lambda v: isinstance(v, bool)).all() and len(values):
+            table[column] = table[column].astype("boolean")
+        elif not pd.api.types.is_numeric_dtype(table[column]):
+            table[column] = table[column].astype("string")
+    return gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
 
 
 def table_bytes(table: pd.DataFrame, fmt: TableFormat) -> bytes:
@@ -49,4 +87,6 @@ def feature_export(store: Store, layer_name: str, flt: FeatureFilter, fmt: Expor
     name = export_name(layer.name, flt, fmt)
     if fmt is ExportFormat.geojson:
         return all_features(store, layer, flt), name
+    if fmt is ExportFormat.gpkg:
+        return geopackage(features_frame(table_rows(store, layer, flt), layer.properties), layer.name, "Point"), name
     return rows_to_csv(table_rows(store, layer, flt)), name

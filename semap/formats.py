@@ -11,6 +11,14 @@ from enum import StrEnum
 class ExportFormat(StrEnum):
     geojson = "geojson"
     csv = "csv"
+    gpkg = "gpkg"  # GeoPackage, the file QGIS and ArcGIS open as a layer
+
+
+MEDIA_TYPES = {
+    ExportFormat.geojson: "application/geo+json",
+    ExportFormat.csv: "text/csv; charset=utf-8",
+    ExportFormat.gpkg: "application/geopackage+sqlite3",
+}
 
 
 class TableFormat(StrEnum):

@@ -182,3 +182,15 @@ class AccessSettings(BaseSettings):
     mail_from: str = "SeMap <semap@localhost>"
     login_attempts_per_minute: int = Field(default=10, description="per client address, before 429")
     reports_per_hour: int = Field(default=10, description="problem reports per client address, before 429")
+
+
+class PublicationSettings(BaseSettings):
+    """Who publishes the data and under which licence: the dataset description (JSON-LD) of the map's home page and
+    of the OGC API, and each collection's licence link."""
+
+    model_config = SettingsConfigDict(env_prefix="SEMAP_", extra="ignore")
+
+    publisher: str = Field(default="서울시 사회적경제지원센터 (Seoul Social Economy Support Center)")
+    publisher_url: str | None = Field(default=None, description="the publisher's own site, if any")
+    data_licence: str = Field(default="KOGL Type 1 (공공누리 제1유형: 출처표시 / attribution)")
+    data_licence_url: str = Field(default="https://www.kogl.or.kr/info/licenseType1.do")

@@ -46,6 +46,18 @@ def live_server(app) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+@contextmanager
+def serving_without_basemap(store) -> Iterator[str]:
+    """The app on a live server with no base map: the tests see only SeMap's own requests (the closed network
+    refuses tile servers)."""
+    from semap.api.app import create_app
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEMAP_BASEMAP_URL", "")
+        with live_server(create_app(store)) as url:
+            yield url
+
+
 def chrome(width: int = 1280, height: int = 800, phone: bool = False) -> webdriver.Chrome:
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
         message = "Debian's chromium and chromium-driver are not installed"

@@ -20,6 +20,9 @@ from semap.settings import GeodataSettings, StoreSettings
 from semap.store import Store, open_store
 
 REPO = Path(__file__).resolve().parent.parent
+# ../shared (facts, real samples, the geodata mirror): beside the mirror CI and the test environment name, so a
+# checkout elsewhere (a git worktree) finds it too
+SHARED = Path(os.environ.get("SEMAP_GEODATA_MIRROR", REPO.parent / "shared" / "geodata")).resolve().parent
 BACKENDS = ["duckdb", pytest.param("postgis", marks=pytest.mark.postgis)]
 pytest_plugins = ["tests.living"]  # its postgis_template fixture
 
@@ -47,7 +50,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 @pytest.fixture(scope="session")
 def mirror() -> Path:
-    path = Path(os.environ.get("SEMAP_GEODATA_MIRROR", REPO.parent / "shared" / "geodata")).resolve()
+    path = SHARED / "geodata"
     if not (path / "kostat-2013").is_dir():
         pytest.fail(f"the geodata mirror {path} has no kostat-2013/: set SEMAP_GEODATA_MIRROR")
     return path

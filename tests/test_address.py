@@ -59,6 +59,29 @@ def test_canonical_forms(raw: str, canonical: str, detail: str | None) -> None:
     assert parsed.detail == detail
 
 
+@pytest.mark.parametrize(
+    ("raw", "district", "place", "number", "detail"),
+    [
+        # the corpus's real cell: city, district and dong glued, a lot address, a building and unit glued after it
+        ("서울노원구하계동 256번지종합상가1단지105호", "노원구", "하계동", "256", "종합상가1단지105호"),
+        ("서울특별시노원구하계동256", "노원구", "하계동", "256", None),
+        ("서울강남구역삼동 1", "강남구", "역삼동", "1", None),
+        ("노원구하계동256", "노원구", "하계동", "256", None),
+        ("서울중구을지로1가 1", "중구", "을지로1가", "1", None),  # a dong named after a road
+        ("서울광진구구의동 1-1", "광진구", "구의동", "1-1", None),  # a dong beginning with 구
+        ("서울구로구구로동 1", "구로구", "구로동", "1", None),
+        ("서울 은평구구산동 산 1", "은평구", "구산동", "산 1", None),
+        ("서울시성북구보문로34다길2", "성북구", "보문로34다길", "2", None),
+    ],
+)
+def test_glued_city_district_and_dong_parse_with_their_district(
+    raw: str, district: str, place: str, number: str, detail: str | None
+) -> None:
+    parsed = normalize(raw)
+    assert (parsed.sido, parsed.district, parsed.road or parsed.lot_dong) == ("서울특별시", district, place)
+    assert parsed.canonical.endswith(f"{district} {place} {number}") and parsed.detail == detail
+
+
 def test_dong_in_parentheses_is_a_hint() -> None:
     assert normalize("관악구 봉천로 227 (봉천동)").dong_hint == "봉천동"
 

@@ -12,9 +12,10 @@ import pytest
 from semap.geodata.boundaries import DISTRICTS_FILE, Boundaries, read_boundaries
 from semap.geodata.manifest import Source
 from semap.pipeline.sources import BOUNDARIES_SOURCE, manifest
+from tests.conftest import SHARED
 
 HERE = Path(__file__).resolve().parent
-FACTS = HERE.parent.parent / "shared" / "facts" / "districts.csv"
+FACTS = SHARED / "facts" / "districts.csv"
 HANGUL_DISTRICT = re.compile(r"^[가-힣]+구$")
 # The Korean 1985 datum to WGS 84, from the 7 Helmert parameters the National Geographic Information Institute
 # (NGII) published for the Tokyo/Bessel datum, written out here by hand: a reference independent of both the

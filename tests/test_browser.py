@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import Select
 
 from semap.api.app import create_app
 from semap.store import Store, open_store
-from tests.browser import chrome, console_errors, live_server, screenshot, wait_for
+from tests.browser import chrome, console_errors, live_server, screenshot, serving_without_basemap, wait_for
 from tests.conftest import built_settings_for
 
 READY = "var s = window.semapState; return s && (s.mode === 'markers' || s.mode === 'clusters') && s;"
@@ -27,11 +27,8 @@ def store(request: pytest.FixtureRequest) -> Iterator[Store]:
 
 @pytest.fixture(scope="module")
 def base_url(store: Store) -> Iterator[str]:
-    # No base map: the tests see only SeMap's own requests (the closed network refuses tile servers).
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SEMAP_BASEMAP_URL", "")
-        with live_server(create_app(store)) as url:
-            yield url
+    with serving_without_basemap(store) as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -19,8 +18,9 @@ from semap.stats.counts import published_type_table
 from semap.stats.queries import organizations_by_area
 from semap.store import Store
 from semap.store.base import DONG_OF
+from tests.conftest import SHARED
 
-FACTS = Path(__file__).resolve().parent.parent.parent / "shared" / "facts"
+FACTS = SHARED / "facts"
 
 
 def test_counts_reproduce_the_published_table(built_store: Store) -> None:

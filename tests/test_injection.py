@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -185,6 +186,18 @@ def test_pages_send_a_csp_without_unsafe_inline_scripts(client: TestClient, payl
         # The one inline script is Folium's map, hashed in the CSP; no registry text reaches a script.
         for payload in SCRIPT_PAYLOADS:
             assert payload not in response.text
+
+
+def test_linked_data_carries_payloads_as_data_without_closing_its_script(
+    client: TestClient, payload_store: Store
+) -> None:
+    start = '<script type="application/ld+json">'
+    for payload, org_id in _payload_org_ids(payload_store).items():
+        page = client.get(f"/organizations/{org_id}").text
+        (block,) = [part.split("</script>", 1)[0] for part in page.split(start)[1:]]
+        assert "<" not in block and ">" not in block  # tojson writes them as \u003c, \u003e: no </script> in it
+        described = json.loads(block)
+        assert described["name"] == payload and described["identifier"] == org_id
 
 
 def test_csv_exports_neutralize_formulas(client: TestClient) -> None:

@@ -24,10 +24,11 @@ from semap.geodata.monthly import check_month, fetch_release
 from semap.pipeline.build import build
 from semap.settings import PACKAGE_DATA_DIR, GeodataSettings, StoreSettings
 from semap.store import open_store
+from tests.conftest import SHARED
 from tests.loopback import serving
 from tests.test_cli import semap
 
-SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "official"
+SAMPLES = SHARED / "samples" / "official"
 REAL_ROW = SAMPLES / "juso_locsum_entrc_one_real_row_cp949.txt"
 ZIP_NAME = "202602_위치정보요약DB_전체분.zip"
 

@@ -14,6 +14,7 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "researcher.ip
 def test_researcher_notebook_executes(tmp_path: Path, mirror: Path, monkeypatch) -> None:
     monkeypatch.setenv("SEMAP_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SEMAP_GEODATA_MIRROR", str(mirror))
+    monkeypatch.setenv("SEMAP_FACTS", str(mirror.parent / "facts"))  # beside the mirror, wherever the checkout is
     monkeypatch.delenv("SEMAP_DATABASE_URL", raising=False)
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(

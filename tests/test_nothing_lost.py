@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from semap.pipeline.ingest import RegistryEntry, ingest, read_manifest
 from semap.settings import PACKAGE_DATA_DIR, StoreSettings
 from semap.store import open_store
+from tests.conftest import SHARED
 from tests.test_cli import semap
 
 DEMO = PACKAGE_DATA_DIR / "demo"
@@ -208,7 +209,7 @@ def test_a_shrinking_build_stops_unless_allowed(built_env: dict[str, str], tmp_p
     header_only(header)  # the file is fine, but 111 village enterprises would vanish...
     raw = tomllib.loads((DEMO / "registries.toml").read_text(encoding="utf-8"))
     busan_only = tmp_path / "busan.toml"  # ...and a manifest of only the real Busan rows would empty the map
-    sample = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "official"
+    sample = SHARED / "samples" / "official"
     busan_only.write_text(
         'as_of = "2025-12-31"\n[[registry]]\n'
         f'file = "{sample / "mois_village_enterprises_2025-12-31_busan_excerpt.xlsx"}"\n'

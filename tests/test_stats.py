@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -19,8 +18,9 @@ from semap.stats.lq import agreement, benjamini_hochberg, location_quotients, lq
 from semap.stats.queries import organizations_by_area
 from semap.stats.tables import CountBy, Level, LqBy, ResourcesBy, counts_table, lq_table, resources_table
 from semap.store import Store
+from tests.conftest import SHARED
 
-FACTS = Path(__file__).resolve().parent.parent.parent / "shared" / "facts"
+FACTS = SHARED / "facts"
 
 
 def test_lq_by_hand() -> None:

@@ -14,6 +14,9 @@ from fastapi.telemetry import TelemetryConfig
 
 import semap
 from semap.api import (
+    ogc_features,
+    ogc_openapi,
+    ogc_tiles,
     routes_admin,
     routes_boundaries,
     routes_change,
@@ -31,7 +34,7 @@ from semap.api import (
 from semap.api.caching import BodyCache, CachedAnswers
 from semap.api.errors import install_error_handlers
 from semap.api.middleware import HeadAsGet, RejectUnreadable, SecurityHeaders
-from semap.settings import ApiSettings, MapSettings, StoreSettings, load
+from semap.settings import ApiSettings, MapSettings, PublicationSettings, StoreSettings, load
 from semap.store import Store, open_store
 from semap.store.base import AsyncReader
 
@@ -89,7 +92,10 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.state.map_settings = map_settings
     app.state.body_cache = BodyCache(api_settings.response_cache_mb * 2**20) if api_settings.response_cache_mb else None
     # What a body depends on besides the data and the URL: the code and the settings pages are rendered with.
-    app.state.etag_salt = f"{semap.__version__}|{api_settings.model_dump_json()}|{map_settings.model_dump_json()}"
+    publication = load(PublicationSettings).model_dump_json()
+    app.state.etag_salt = (
+        f"{semap.__version__}|{api_settings.model_dump_json()}|{map_settings.model_dump_json()}|{publication}"
+    )
     install_error_handlers(app)
     # Level 5, not Starlette's 9: a third of the CPU for a body a few percent larger.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
@@ -114,5 +120,8 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_docs.router)
     app.include_router(routes_owner.router)
     app.include_router(routes_coordinator.router)
+    app.include_router(ogc_features.router)  # OGC API – Features and Tiles under /ogc, for GIS clients
+    app.include_router(ogc_tiles.router)
+    app.include_router(ogc_openapi.router)
     app.mount("/static", StaticFiles(directory=str(routes_pages.STATIC_DIR)), name="static")
     return app

@@ -26,6 +26,7 @@ from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from semap.api.fast_reads import plain_answer
+from semap.api.negotiation import cache_variant
 from semap.api.responses import Body
 from semap.store.base import Store
 
@@ -81,7 +82,8 @@ def answer_name(state: State, store: Store, request: Request) -> tuple[str, str]
     host = request.headers.get("host") or str(scope.get("server"))
     query = scope["query_string"].decode("latin-1")  # any bytes a client sends, as Starlette reads them
     url = f"{scope['scheme']}://{host}{scope.get('root_path', '')}{scope['path']}?{query}"
-    key = f"{store.data_version()}@{date.today().isoformat()}\n{url}"
+    variant = cache_variant(scope["path"], query, request.headers)
+    key = f"{store.data_version()}@{date.today().isoformat()}\n{url}{variant}"
     return key, '"' + hashlib.blake2b(f"{state.etag_salt}\n{key}".encode(), digest_size=16).hexdigest() + '"'
 
 
@@ -154,12 +156,12 @@ class CachedAnswers:
         if len(answer.content) < self.minimum_size:
             await _send(send, 200, answer.headers, answer.content)
         elif "gzip" not in request.headers.get("accept-encoding", ""):
-            await _send(send, 200, {**answer.headers, "vary": "Accept-Encoding"}, answer.content)
+            await _send(send, 200, {**answer.headers, "vary": _vary(answer.headers)}, answer.content)
         else:
             if answer.gzipped is None:
                 answer = await self._compressed(answer)
             gzipped = answer.gzipped or b""
-            coded = {"content-encoding": "gzip", "content-length": str(len(gzipped)), "vary": "Accept-Encoding"}
+            coded = {"content-encoding": "gzip", "content-length": str(len(gzipped)), "vary": _vary(answer.headers)}
             await _send(send, 200, {**answer.headers, **coded}, gzipped)
         if cache is not None and answer is not kept:  # read on the event loop, or compressed just now
             cache.put(key, answer)
@@ -171,6 +173,11 @@ class CachedAnswers:
         # A large body compresses in the thread pool, not on the event loop every other request waits on.
         gzipped = compress() if len(answer.content) < THREAD_MINIMUM_SIZE else await run_in_threadpool(compress)
         return replace(answer, gzipped=gzipped)
+
+
+def _vary(headers: dict[str, str]) -> str:
+    # A negotiated answer (OGC API: JSON or HTML) varies with Accept too, as the route sent it.
+    return ", ".join(v for v in (headers.get("vary"), "Accept-Encoding") if v)
 
 
 async def _send(send: Send, status: int, headers: dict[str, str], body: bytes) -> None:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from semap.api.html import problem_page, status_heading
+from semap.api.negotiation import invalid_parameter_status
 from semap.errors import (
     BuildInProgress,
     ConfigError,
@@ -65,6 +66,10 @@ def status_for(exc: SemapError) -> int:
     return 500
 
 
+def _for_path(request: Request, status: int) -> int:
+    return invalid_parameter_status(request.url.path) if status == 422 else status
+
+
 def _body(error: str, detail: str, parameter: str | None, status: int) -> JSONResponse:
     return JSONResponse(ErrorBody(error=error, detail=detail, parameter=parameter).model_dump(), status_code=status)
 
@@ -72,7 +77,7 @@ def _body(error: str, detail: str, parameter: str | None, status: int) -> JSONRe
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SemapError)
     async def _semap_error(request: Request, exc: SemapError) -> Response:
-        status = status_for(exc)
+        status = _for_path(request, status_for(exc))
         if request.url.path.startswith(EDITING_PAGES):  # people at a browser: a page, or the way to sign in
             if isinstance(exc, NotSignedIn) and request.method in ("GET", "HEAD"):
                 return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
@@ -101,9 +106,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body")]
         parameter = location[-1] if location else None
         detail = f"{parameter}: {first.get('msg', 'invalid value')}" if parameter else str(first.get("msg", exc))
-        return _body("InvalidParameter", detail, parameter, 422)
+        return _body("InvalidParameter", detail, parameter, _for_path(request, 422))

@@ -11,6 +11,8 @@ from urllib.parse import unquote_to_bytes
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from semap.api.negotiation import invalid_parameter_status
+
 DEFAULT_CSP = "default-src 'none'; frame-ancestors {ancestors}"
 
 
@@ -73,11 +75,12 @@ class RejectUnreadable:
         if scope["type"] == "http":
             raw = scope.get("raw_path") or scope["path"].encode()
             query = scope.get("query_string", b"")
+            status = invalid_parameter_status(scope["path"])
             if b"\x00" in unquote_to_bytes(raw) or b"\x00" in unquote_to_bytes(query):
-                await _error(send, 422, "InvalidParameter", "the request contains a NUL byte (%00)")
+                await _error(send, status, "InvalidParameter", "the request contains a NUL byte (%00)")
                 return
             if not (_utf8(raw) and _utf8(query)):
-                await _error(send, 422, "InvalidParameter", "the request's path or query is not UTF-8")
+                await _error(send, status, "InvalidParameter", "the request's path or query is not UTF-8")
                 return
         await self.app(scope, receive, send)
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 
 from semap.errors import InvalidParameter
-from semap.features.filters import BBOX_PATTERN, MAX_TEXT, STATUSES, TEXT_PATTERN, FeatureFilter
+from semap.features.filters import BBOX_PATTERN, DATETIME_PATTERN, MAX_TEXT, STATUSES, TEXT_PATTERN, FeatureFilter
 from semap.features.layers import ORGANIZATIONS, RESOURCES, LayerName
 from semap.geodata.districts import spellings
 from semap.registry.model import INDUSTRIES, ORG_TYPES, RESOURCE_CATEGORIES, SEMAP_CATEGORIES
@@ -51,8 +51,19 @@ async def common_filter(
     verified_since: Annotated[
         str | None, Query(description="YYYY-MM-DD", json_schema_extra={"format": "date"}, max_length=10)
     ] = None,
+    datetime: Annotated[
+        str | None,
+        _text(
+            "verified (verified_at) on a day or within an interval, as OGC API's datetime: 2013-12-31, "
+            "2013-01-01/2013-12-31, 2013-06-01/.. (a time with a zone counts in Seoul's calendar)",
+            pattern=DATETIME_PATTERN,
+            examples=["2013-01-01/2013-12-31"],
+        ),
+    ] = None,
 ) -> FeatureFilter:
-    return FeatureFilter.of(district=district, dong=dong, q=q, bbox=bbox, verified_since=verified_since)
+    return FeatureFilter.of(
+        district=district, dong=dong, q=q, bbox=bbox, verified_since=verified_since, datetime=datetime
+    )
 
 
 async def resource_filter(

@@ -14,16 +14,16 @@ DOCS_CSP = (
 )
 
 
-def _docs(kind: str, title: str) -> HTMLResponse:
-    page = render_plain("docs.html", lang="en", title=title, kind=kind, openapi_url="/openapi.json")
+def docs_page(kind: str, title: str, openapi_url: str = "/openapi.json") -> HTMLResponse:
+    page = render_plain("docs.html", lang="en", title=title, kind=kind, openapi_url=openapi_url)
     return HTMLResponse(page.html, headers={"Content-Security-Policy": DOCS_CSP})
 
 
 @router.get("/docs")
 def swagger_ui() -> HTMLResponse:
-    return _docs("swagger", "SeMap API — Swagger UI")
+    return docs_page("swagger", "SeMap API — Swagger UI")
 
 
 @router.get("/redoc")
 def redoc() -> HTMLResponse:
-    return _docs("redoc", "SeMap API — ReDoc")
+    return docs_page("redoc", "SeMap API — ReDoc")

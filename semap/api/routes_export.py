@@ -1,4 +1,5 @@
-"""Downloads for district coordinators: exactly what a filter selects, as GeoJSON (RFC 7946) or CSV for Excel."""
+"""Downloads for district coordinators and GIS users: exactly what a filter selects, as GeoJSON (RFC 7946), CSV for
+Excel or a GeoPackage."""
 # No "from __future__ import annotations": FastAPI must see each layer's filter dependency, a closure variable.
 
 from typing import Annotated
@@ -13,17 +14,21 @@ from semap.api.params import FILTERS
 from semap.api.responses import attachment
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LayerName
-from semap.formats import ExportFormat
+from semap.formats import MEDIA_TYPES, ExportFormat
 from semap.store import Store
 
 router = APIRouter(prefix="/api/v1/export", tags=["exports"], responses=ERROR_RESPONSES)
-MEDIA = {ExportFormat.geojson: "application/geo+json", ExportFormat.csv: "text/csv; charset=utf-8"}
 
 
 EXPORT_DOC: dict[int | str, dict[str, object]] = {
     200: {
-        "description": "A download: GeoJSON (RFC 7946) or CSV (UTF-8 with BOM, opens in Korean Excel)",
-        "content": {"application/geo+json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}},
+        "description": "A download: GeoJSON (RFC 7946), CSV (UTF-8 with BOM, opens in Korean Excel) or a GeoPackage "
+        "(one layer, EPSG:4326)",
+        "content": {
+            "application/geo+json": {"schema": {"type": "object"}},
+            "text/csv": {"schema": {"type": "string"}},
+            MEDIA_TYPES[ExportFormat.gpkg]: {"schema": {"type": "string", "format": "binary"}},
+        },
     },
     304: {"description": "Not modified (If-None-Match matched the ETag)"},
 }
@@ -42,7 +47,7 @@ def _export(layer: LayerName):
         ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
         headers = {"Content-Disposition": attachment(name, ascii_name)}
         return await versioned(
-            request, store, lambda: feature_export(store, layer.value, flt, fmt)[0], MEDIA[fmt], headers
+            request, store, lambda: feature_export(store, layer.value, flt, fmt)[0], MEDIA_TYPES[fmt], headers
         )
 
     return handler
@@ -53,7 +58,7 @@ for _layer in LayerName:
         f"/{_layer.value}.{{fmt}}",
         _export(_layer),
         methods=["GET"],
-        summary=f"Download the filtered {_layer.value} (GeoJSON or CSV)",
+        summary=f"Download the filtered {_layer.value} (GeoJSON, CSV or GeoPackage)",
         response_class=Response,
         responses=EXPORT_DOC,
     )

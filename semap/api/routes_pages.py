@@ -19,8 +19,9 @@ from semap.features.layers import LayerName
 from semap.geodata.districts import load_crosswalk
 from semap.i18n import translations
 from semap.maps.labels import district_label
+from semap.maps.linked_data import dataset_jsonld
 from semap.maps.main_page import main_page
-from semap.settings import MapSettings, load
+from semap.settings import MapSettings, PublicationSettings, load
 from semap.store import Store
 
 STATIC_DIR = resources.files("semap") / "web" / "static"
@@ -52,7 +53,9 @@ HTML = "text/html; charset=utf-8"
 async def index(request: Request, store: Annotated[Store, Depends(get_store)], lang: Lang = "ko") -> Response:
     def render() -> Body:
         store.district_rows()  # the map of a store never built would be empty: say how to build it instead
-        return page_body(main_page(lang, request.app.state.map_settings))
+        settings = request.app.state.map_settings
+        dataset = dataset_jsonld(store.meta(), settings.public_url, load(PublicationSettings))
+        return page_body(main_page(lang, settings, dataset))
 
     try:
         return await versioned(request, store, render, HTML, response_class=HTMLResponse)

@@ -11,8 +11,8 @@ from semap.cli.context import opened_store
 from semap.features.filters import FeatureFilter
 from semap.formats import ExportFormat
 
-export_app = typer.Typer(help="Export data as GeoJSON or CSV.", no_args_is_help=True)
-FORMAT = typer.Option(ExportFormat.geojson, "--format", "-f", help="geojson or csv")
+export_app = typer.Typer(help="Export data as GeoJSON, CSV or GeoPackage.", no_args_is_help=True)
+FORMAT = typer.Option(ExportFormat.geojson, "--format", "-f", help="geojson, csv or gpkg")
 
 
 def write_output(payload: bytes, output: Path | None) -> None:
@@ -55,6 +55,7 @@ def _feature_command(layer: str):
         q: str | None = typer.Option(None, help="text in name, description or address"),
         bbox: str | None = typer.Option(None, help="minx,miny,maxx,maxy in EPSG:4326"),
         verified_since: str | None = typer.Option(None, help="YYYY-MM-DD"),
+        datetime: str | None = typer.Option(None, help="verified on a day or in an interval: 2013-01-01/2013-12-31"),
     ) -> None:
         flt = FeatureFilter.of(
             district=district,
@@ -68,6 +69,7 @@ def _feature_command(layer: str):
             q=q,
             bbox=bbox,
             verified_since=verified_since,
+            datetime=datetime,
         )
         from semap.exports import feature_export
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from semap.errors import InvalidParameter, NotFound
 from semap.features.layers import Layer
@@ -20,8 +21,14 @@ TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 _LON = r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]+)?)"
 _LAT = r"-?(90(\.0+)?|[0-8]?[0-9](\.[0-9]+)?)"
 BBOX_PATTERN = rf"^{_LON},{_LAT},{_LON},{_LAT}$"
+_DAY = r"[1-9][0-9]{3}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
+_TIME = r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?"
+_INSTANT = f"{_DAY}({_TIME})?"
+DATETIME_PATTERN = rf"^({_INSTANT}|{_INSTANT}/({_INSTANT}|\.\.)?|(\.\.)?/{_INSTANT})$"
 MAX_TEXT = 100
 STATUSES = ("operating", "closed")
+SEOUL = ZoneInfo("Asia/Seoul")  # verified_at is a day in Seoul: an instant with a zone is read there
+OPEN_END = ("", "..")
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,7 @@ class FeatureFilter:
     q: str | None = None
     bbox: str | None = None
     verified_since: str | None = None
+    datetime: str | None = None
     given: frozenset[str] = field(default=frozenset(), compare=False)
 
     @classmethod
@@ -107,6 +115,31 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
     return min(minx, maxx), min(miny, maxy), max(minx, maxx), max(miny, maxy)
 
 
+def _day(text: str) -> str:
+    """The day (YYYY-MM-DD) of an RFC 3339 date or date-time; one with a zone counts in Seoul's calendar."""
+    try:
+        moment = datetime.fromisoformat(text)
+        return (moment.astimezone(SEOUL) if moment.tzinfo else moment).date().isoformat()
+    except (ValueError, OverflowError):  # not a date, or a zone that moves it past year 9999
+        raise InvalidParameter(
+            "datetime", f"{text!r} is not an RFC 3339 date or date-time (2013-12-31, 2013-12-31T09:00:00Z)"
+        ) from None
+
+
+def parse_datetime(value: str) -> tuple[str | None, str | None]:
+    """OGC API's ``datetime``: an instant, or an interval ``start/end`` where either end may be open (``..``);
+    as the first and last day (inclusive) a record's verified_at may fall on, None for an open end."""
+    value = _text("datetime", value)
+    parts = value.split("/")
+    if len(parts) > 2 or parts == ["", ""] or parts == ["..", ".."]:
+        raise InvalidParameter("datetime", "an instant or one interval start/end, at most one end open (..)")
+    if len(parts) == 1:
+        day = _day(parts[0])
+        return day, day
+    start, end = (None if p in OPEN_END else _day(p) for p in parts)
+    return start, end  # an interval ending before it starts holds no day: it selects nothing
+
+
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     value = _text(name, value)
     if value not in allowed:
@@ -171,4 +204,14 @@ def where_clause(flt: FeatureFilter, layer: Layer, envelope_sql: str, alias: str
         except ValueError:
             raise InvalidParameter("verified_since", "a date as YYYY-MM-DD") from None
         conditions.append(f"{alias}.verified_at >= :verified_since")
+    if flt.datetime:
+        first, last = parse_datetime(flt.datetime)
+        # verified_at is YYYY-MM-DD text: compared as text, day by day; never verified is outside any interval
+        conditions.append(f"{alias}.verified_at IS NOT NULL")
+        if first:
+            conditions.append(f"substr({alias}.verified_at, 1, 10) >= :datetime_first")
+            params["datetime_first"] = first
+        if last:
+            conditions.append(f"substr({alias}.verified_at, 1, 10) <= :datetime_last")
+            params["datetime_last"] = last
     return (" AND ".join(conditions) or "TRUE"), params

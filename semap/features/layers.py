@@ -21,7 +21,7 @@ class Layer:
     tile_properties: tuple[str, ...]  # the few attributes vector tiles carry
 
 
-COMMON_FILTERS = frozenset({"district", "dong", "category", "q", "bbox", "verified_since"})
+COMMON_FILTERS = frozenset({"district", "dong", "category", "q", "bbox", "verified_since", "datetime"})
 
 ORGANIZATIONS = Layer(
     name="organizations",

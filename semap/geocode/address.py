@@ -1,6 +1,7 @@
 """Normalize the ways Seoul registries write addresses into road-name (or lot-number) address parts.
 
-Handles: 서울특별시/서울시/서울/no prefix; numbers glued to the road (신림로250, 동소문로23길8-8); roads split by
+Handles: 서울특별시/서울시/서울/no prefix, glued to the district and dong or not (서울노원구하계동 256);
+numbers glued to the road (신림로250, 동소문로23길8-8); roads split by
 spaces (양재대로 136길, 진관 4로); sub-numbers; floors and units (3층, 지하02호, B1층, 비1층, 지층, 3~7층, 101동 301호);
 parentheses ((봉천동), (오장동,1층)); commas; `715. 9층`; newlines; two addresses in one cell ((본점) … (사업장) …);
 lot-number addresses (성산동 661, 산 lots); lettered and secondary branch roads, which are part of the road
@@ -111,7 +112,8 @@ def _district_names() -> dict[str, str]:
 
 def _take_district(text: str) -> tuple[str | None, str]:
     names = _district_names()
-    match = re.match(r"^([가-힣]+?구)(?=\s|[가-힣0-9 ]*?(?:로|길)|$)", text)
+    # The district, then a space, a road or a lot's dong, glued or not ('노원구하계동 256', '강남구테헤란로 1')
+    match = re.match(r"^([가-힣]+?구)(?=\s|[가-힣0-9 ]*?(?:로|길)|[가-힣0-9.·]+?(?:동|가|리)\s*(?:산\s*)?\d|$)", text)
     if match and match.group(1) in names:
         return match.group(1), text[match.end() :].strip()
     token = text.split(" ", 1)

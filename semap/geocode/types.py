@@ -11,6 +11,23 @@ from semap.geocode.address import ParsedAddress
 MATCH_TYPES = ("manual", "building", "lot", "road", "legal_dong", "dong", "district", "none")
 # How far the point may be from the place, by match type, where the provider gives no figure of its own.
 PRECISION_M = {"manual": 1.0, "building": 10.0, "lot": 30.0, "road": 300.0}
+# What a point says about where the place is, by match type: at its "building" (a person's pin, a building entrance,
+# a lot), or only on its "road", in its "dong" (legal or administrative) or "district": approximate, a centre.
+PRECISION_TIER = {
+    "manual": "building",
+    "building": "building",
+    "lot": "building",
+    "road": "road",
+    "legal_dong": "dong",
+    "dong": "dong",
+    "district": "district",
+}
+TIERS = ("building", "road", "dong", "district", "none")  # "none": not placed at all
+APPROXIMATE_TIERS = ("road", "dong", "district")
+
+
+def precision_tier(match_type: str | None) -> str:
+    return PRECISION_TIER.get(match_type or "none", "none")
 
 
 @dataclass(frozen=True)

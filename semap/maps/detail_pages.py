@@ -12,6 +12,8 @@ from semap.features.queries import one
 from semap.i18n import translations
 from semap.maps.district_page import district_page_of
 from semap.maps.labels import district_names, value_label
+from semap.maps.linked_data import organization_jsonld, organization_url
+from semap.maps.precision import APPROXIMATE_MATCHES, directions, precision_note
 from semap.maps.render import Page, render_page
 from semap.settings import MapSettings
 from semap.store.base import Store
@@ -36,6 +38,7 @@ def organization_page(store: Store, org_id: str, lang: str, settings: MapSetting
         (t.gettext("Industry"), value_label(p["industry"], lang), None),
         (t.gettext("Category"), value_label(p["category"], lang), None),
         (t.gettext("Address"), p.get("address_raw") or "", None),
+        (t.gettext("Location precision"), precision_note(p.get("match_type"), p.get("precision_m"), lang) or "", None),
         (t.gettext("District"), dict(district_names(lang)).get(district, district), None),
         # Only web links become links: a javascript: URL in a registry stays text.
         (t.gettext("Website"), website, website if website.startswith(("http://", "https://")) else None),
@@ -43,11 +46,22 @@ def organization_page(store: Store, org_id: str, lang: str, settings: MapSetting
         (t.gettext("Status"), value_label(p["status"], lang), None),
         (t.gettext("Verified"), p.get("verified_at") or "", None),
     ]
-    center = None
+    center, routes = None, []
+    approximate = p.get("match_type") in APPROXIMATE_MATCHES
     if feature["geometry"]:
         lon, lat = feature["geometry"]["coordinates"]
         center = [lat, lon]
-    layers = [{"url": f"/api/v1/organizations/{quote(org_id, safe='')}", "color": "#d62828", "fit": False}]
+        address = p.get("address_normalized") or p.get("address_raw") or ""
+        routes = directions(p["name"], address, lon, lat, approximate and bool(address), lang)
+    layers = [
+        {
+            "url": f"/api/v1/organizations/{quote(org_id, safe='')}",
+            "color": "#d62828",
+            "fit": False,
+            # drawn as a dashed ring with the area it lies in, as on the main map
+            "area": p.get("precision_m") if approximate else None,
+        }
+    ]
     return render_page(
         "organization.html",
         settings,
@@ -58,5 +72,7 @@ def organization_page(store: Store, org_id: str, lang: str, settings: MapSetting
         description=p.get("description") or "",
         report_url=f"/report/organizations/{quote(p['id'], safe='')}?lang={lang}",
         fields=[f for f in fields if f[1]],
+        directions=routes,
         data={"center": center, "zoom": 16, "layers": layers},
+        jsonld=organization_jsonld(p, feature["geometry"], organization_url(settings.public_url, p["id"])),
     )

@@ -156,6 +156,11 @@ def map_text(lang: str) -> dict[str, str]:
             "Organizations per km² of each dong with the dongs touching it (Getis–Ord Gi*, Benjamini–Hochberg "
             "correction, {boundaries} census boundaries). Exploratory: where to look, not why."
         ),
+        "approximate": t.gettext("Approximate location ({where}, about {distance})"),
+        "approx_short": t.gettext("approximate location"),
+        "precision": t.gettext("Location precision"),
+        "kakao_search": t.gettext("Find the address (Kakao Map)"),
+        "naver_search": t.gettext("Find the address (Naver Map)"),
     }
 
 

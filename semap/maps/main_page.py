@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from semap.i18n import translations
 from semap.maps.labels import CATEGORY_COLORS, RESOURCE_COLORS, district_names, map_text, value_labels
+from semap.maps.precision import approximate_words
 from semap.maps.render import Page, render_page
 from semap.registry.model import INDUSTRIES, ORG_TYPES, SEMAP_CATEGORIES
 from semap.settings import MapSettings
 
-DOWNLOADS = [(layer, fmt) for layer in ("organizations", "resources") for fmt in ("geojson", "csv")]
+DOWNLOADS = [(layer, fmt) for layer in ("organizations", "resources") for fmt in ("geojson", "csv", "gpkg")]
 
 
 def _selects(lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -28,7 +31,8 @@ def _selects(lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     ]
 
 
-def main_page(lang: str, settings: MapSettings) -> Page:
+def main_page(lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = None) -> Page:
+    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data)."""
     label = value_labels(lang)
     config = {
         "lang": lang,
@@ -38,6 +42,7 @@ def main_page(lang: str, settings: MapSettings) -> Page:
         "categoryColors": CATEGORY_COLORS,
         "resourceColors": RESOURCE_COLORS,
         "districtNames": dict(district_names(lang)),  # Korean name -> the name to show
+        "approximate": approximate_words(lang),  # match type -> where an approximate point is
     }
     return render_page(
         "main.html",
@@ -50,4 +55,5 @@ def main_page(lang: str, settings: MapSettings) -> Page:
         legend=[(label.get(k, k), c) for k, c in CATEGORY_COLORS.items()],
         legend_resources=[(label.get(k, k), c) for k, c in RESOURCE_COLORS.items()],
         data={"config": config},
+        jsonld=jsonld,
     )

@@ -21,6 +21,7 @@ from semap.geodata.boundaries import read_boundaries
 from semap.pipeline.areas import assign_areas
 from semap.pipeline.ingest import FileReport, IngestResult, ingest, read_manifest
 from semap.pipeline.locate import Placements, place_all
+from semap.pipeline.precision import REACH_BUILDING_PRECISION, mostly_approximate, placed_by, precision_line
 from semap.pipeline.records import organization_rows, replace_address_db, replace_records, resource_rows
 from semap.pipeline.releases import record_release
 from semap.pipeline.reports import write_reports
@@ -60,6 +61,9 @@ class BuildSummary:
         lines.append("registries: " + ", ".join(f"{k} {v}" for k, v in self.ingest.items()))
         for kind, counts in (("organizations", self.organizations_by_match), ("resources", self.resources_by_match)):
             lines.append(f"geocoding {kind}: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
+            lines.append(precision_line(kind, counts))
+        if mostly_approximate(self.organizations_by_match, self.resources_by_match):
+            lines.append(f"hint: {REACH_BUILDING_PRECISION}")
         lines.append(f"district the address names differs from the point's: {self.district_mismatches}")
         lines.append(
             f"registry's own 시군구 column differs from the point's: {self.written_district_differs} "
@@ -168,11 +172,17 @@ def _build_into(
     chain = GeocoderChain(build_geocoders(geocode or GeocodeSettings(), store), store)
     placements = place_all(result.organizations, result.resources, chain, store, progress)
     stage("records")
+    meta = {"registries_as_of": manifest.as_of, "registries": str(geodata.registries.name)}
+    meta["placed_by"] = placed_by(placements)
+    if not points:  # no building entrances given: say what placed the records instead
+        meta["address_release"] = (
+            f"none given (no juso.go.kr 위치정보요약DB, no entrances); placed by {meta['placed_by']}"
+        )
     replace_records(
         store,
         assign_areas(organization_rows(result.organizations, placements, manifest.as_of), boundaries.dongs),
         assign_areas(resource_rows(result.resources, placements, manifest.as_of), boundaries.dongs),
-        {"registries_as_of": manifest.as_of, "registries": str(geodata.registries.name)},
+        meta,
     )
     reports = write_reports(geodata.reports_dir, result.problems, result.merges, result.near_misses, placements)
     mismatches, written_differs = store.fetch(

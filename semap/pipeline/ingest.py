@@ -10,12 +10,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from semap.errors import GeodataError
-from semap.registry.areas import outside_area
 from semap.registry.dedup import Merge, NearMiss, deduplicate, normalized_name
 from semap.registry.formats import load_format
 from semap.registry.model import Organization, OrgRecord, Problem, Resource
+from semap.registry.outcome import take_row
 from semap.registry.read import read_registry
-from semap.registry.validate import UNMAPPED_INDUSTRY, RowRejected, validate_organization, validate_resource
+from semap.registry.validate import UNMAPPED_INDUSTRY
 
 
 @dataclass(frozen=True)
@@ -118,31 +118,23 @@ def _read_one(entry: RegistryEntry, result: IngestResult, records: list[OrgRecor
         return
     report.encoding, report.header_row, report.rows = read.encoding, read.header_row, len(read.rows)
     for row in read.rows:
-        if read.missing_columns:
-            reason = f"column missing from the header row {read.header_row}"
-            result.problems.append(Problem(row.file, row.row, read.missing_columns[0], row.line, reason, "rejected"))
-            report.rejected += 1
-            continue
-        if sido := outside_area(row, fmt, study_area):
-            reason = f"in {sido}, outside the study area {study_area}: not loaded"
-            result.problems.append(Problem(row.file, row.row, "(area)", row.line, reason, "outside_area"))
-            report.outside_area += 1
-            continue
-        try:
-            if fmt.record == "organization":
-                record, problems = validate_organization(row, fmt)
-                records.append(record)
+        outcome = take_row(row, read, fmt, study_area)
+        if outcome.problem is not None:
+            result.problems.append(outcome.problem)
+            if outcome.action == "outside_area":
+                report.outside_area += 1
             else:
-                resource, problems = validate_resource(row, fmt)
-                result.resources.append(resource)
-        except RowRejected as rejected:
-            result.problems.append(rejected.problem)
-            report.rejected += 1
+                report.rejected += 1
             continue
-        result.problems.extend(problems)
+        if isinstance(outcome.record, Resource):
+            result.resources.append(outcome.record)
+        elif outcome.record is not None:
+            records.append(outcome.record)
+        result.problems.extend(outcome.problems)
         report.accepted += 1
-    if read.missing_columns and read.rows:
-        report.failed = f"required column {read.missing_columns[0]!r} missing from the header row {read.header_row}"
+    if read.missing_fields and read.rows:
+        missing = ", ".join(fmt.known_as(f) for f in read.missing_fields)
+        report.failed = f"required column {missing} missing from the header row {read.header_row}"
 
 
 def _once_per_value(problems: list[Problem]) -> list[Problem]:

@@ -6,16 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
 
 from semap.errors import GeodataError
 from semap.registry.formats import RegistryFormat
-
-HEADER_SEARCH_ROWS = 20
+from semap.registry.header import HeaderMatch, column_letter, find_header
 
 
 @dataclass(frozen=True)
@@ -24,16 +24,37 @@ class SourceRow:
     row: int  # 1-based row (line) number in the file, as a person opening it would count
     values: dict[str, str]  # field -> raw text
     line: str  # every non-empty cell, joined: what a person sees on that row
+    headers: Mapping[str, str] = field(default_factory=dict)  # field -> its header as the file writes it
+    broken: str = ""  # why the row cannot be read at all (an unbalanced quote): it is rejected with this reason
 
 
 @dataclass(frozen=True)
 class ReadResult:
     file: str
     encoding: str
-    header_row: int
-    missing_columns: tuple[str, ...]  # source headers of required fields not found
+    header: HeaderMatch
     rows: list[SourceRow]
-    columns: tuple[str, ...] = ()  # the format's fields found in the header row
+
+    @property
+    def header_row(self) -> int:
+        return self.header.row
+
+    @property
+    def missing_fields(self) -> tuple[str, ...]:
+        """The required fields no header cell names."""
+        return self.header.missing
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The format's fields found in the header row."""
+        return self.header.fields
+
+
+@dataclass(frozen=True)
+class RawRow:
+    number: int  # the row (line) it starts on
+    cells: list[str]
+    lines: tuple[str, ...] = ()  # CSV: the physical lines of a record that spans several
 
 
 def detect_encoding(data: bytes, path: Path) -> str:
@@ -60,16 +81,22 @@ def detect_encoding(data: bytes, path: Path) -> str:
 csv.field_size_limit(64 * 1024 * 1024)
 
 
-def _csv_rows(path: Path) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+def _csv_rows(path: Path) -> tuple[str, Iterator[RawRow]]:
     data = path.read_bytes()
     encoding = detect_encoding(data, path)
-    reader = csv.reader(io.StringIO(data.decode(encoding), newline=""))
+    text = data.decode(encoding)
+    reader = csv.reader(io.StringIO(text, newline=""))
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
+    def rows() -> Iterator[RawRow]:
         line = 1
+        physical: list[str] | None = None  # split only when a record spans lines: most files never need it
         try:
             for cells in reader:
-                yield line, cells
+                if reader.line_num > line:
+                    physical = physical or re.split(r"\r\n|\r|\n", text)
+                    yield RawRow(line, cells, tuple(physical[line - 1 : reader.line_num]))
+                else:
+                    yield RawRow(line, cells)
                 line = reader.line_num + 1
         except csv.Error as exc:
             raise GeodataError(f"{path.name}: row {line}: not readable as CSV ({exc})") from None
@@ -77,7 +104,7 @@ def _csv_rows(path: Path) -> tuple[str, Iterator[tuple[int, list[str]]]]:
     return encoding, rows()
 
 
-def _xlsx_rows(path: Path, fmt: RegistryFormat) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+def _xlsx_rows(path: Path, fmt: RegistryFormat) -> tuple[str, Iterator[RawRow]]:
     try:
         # From the bytes, not the name: a workbook renamed .csv is still a workbook.
         book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
@@ -99,10 +126,10 @@ def _xlsx_rows(path: Path, fmt: RegistryFormat) -> tuple[str, Iterator[tuple[int
             return str(int(value))
         return str(value)
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
+    def rows() -> Iterator[RawRow]:
         try:
             for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, [text(c) for c in cells]
+                yield RawRow(number, [text(c) for c in cells])
         except Exception as exc:  # a workbook cut short fails while its rows are read
             raise GeodataError(f"{path.name}: the workbook is damaged ({type(exc).__name__}: {exc})") from None
         finally:
@@ -111,14 +138,14 @@ def _xlsx_rows(path: Path, fmt: RegistryFormat) -> tuple[str, Iterator[tuple[int
     return f"xlsx:{sheet.title}", rows()
 
 
-def _json_rows(path: Path, fmt: RegistryFormat) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+def _json_rows(path: Path, fmt: RegistryFormat) -> tuple[str, Iterator[RawRow]]:
     """A saved API response: the first list of objects that carries the format's keys, wherever it is nested
     (data.go.kr wraps items in response/body/items/item)."""
     try:
         document = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise GeodataError(f"{path.name}: not a JSON document ({exc})") from None
-    keys = list(fmt.columns)
+    keys = [spelling for name in fmt.fields for spelling in fmt.spellings(name)]
 
     def find(node: object) -> list[dict] | None:
         if (
@@ -140,10 +167,12 @@ def _json_rows(path: Path, fmt: RegistryFormat) -> tuple[str, Iterator[tuple[int
         expected = ", ".join(keys[:4])
         raise GeodataError(f"{path.name}: no list of items with the keys of format {fmt.name!r} ({expected}…)")
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        yield 1, keys  # the keys stand as the header row; item n is row n + 1
+    present = list(dict.fromkeys(k for item in items for k in item))  # as the items spell them
+
+    def rows() -> Iterator[RawRow]:
+        yield RawRow(1, present)  # the keys stand as the header row; item n is row n + 1
         for number, item in enumerate(items, start=2):
-            yield number, ["" if item.get(k) is None else str(item.get(k)) for k in keys]
+            yield RawRow(number, ["" if item.get(k) is None else str(item.get(k)) for k in present])
 
     return "json", rows()
 
@@ -164,13 +193,8 @@ def sniff(data: bytes) -> str:
     return "csv"
 
 
-def _normal(header: str) -> str:
-    return "".join(header.split()).replace("\ufeff", "")
-
-
 def read_registry(path: Path, fmt: RegistryFormat, display_name: str | None = None) -> ReadResult:
-    """Find the header row (the first of the first 20 rows naming most of the format's columns), then map each
-    following non-empty row to fields."""
+    """Find the header row (semap.registry.header), then map each following non-empty row to fields."""
     name = display_name or path.name
     if not path.is_file():
         raise GeodataError(f"{name}: no such registry file ({path})")
@@ -182,29 +206,45 @@ def read_registry(path: Path, fmt: RegistryFormat, display_name: str | None = No
     if kind == "binary":
         raise GeodataError(f"{name}: not a CSV, XLSX or JSON file (its bytes look like an image or other binary)")
     readers = {"xlsx": _xlsx_rows, "json": _json_rows, "csv": lambda p, _: _csv_rows(p)}
-    encoding, rows = readers[kind](path, fmt)
-    known = {_normal(h): f for h, f in fmt.columns.items()}
-    header_row, positions = 0, {}
-    for number, cells in rows:
-        found = {i: known[_normal(c)] for i, c in enumerate(cells) if _normal(c) in known}
-        if len(found) >= max(2, len(fmt.required)):
-            header_row, positions = number, found
-            break
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    if not header_row:
-        raise GeodataError(
-            f"{name}: no header row naming the columns of format {fmt.name!r} "
-            f"(expected e.g. {', '.join(list(fmt.columns)[:4])}) in the first {HEADER_SEARCH_ROWS} rows"
-        )
-    present = set(positions.values())
-    missing = tuple(fmt.header_for(f) for f in fmt.required if f not in present and f not in fmt.defaults)
+    encoding, raw_rows = readers[kind](path, fmt)
+    header = find_header(((r.number, r.cells) for r in raw_rows), fmt, name)
+    headers = header.written()
     records = []
-    for number, cells in rows:
-        if not any(c.strip() for c in cells):
+    for raw in raw_rows:
+        if not any(c.strip() for c in raw.cells):
             continue
         # NUL bytes are never text: PostgreSQL refuses them, so they are dropped here, the same for both stores.
-        cells = [c.replace("\x00", "") for c in cells]
-        values = {field: cells[i].strip() if i < len(cells) else "" for i, field in positions.items()}
-        records.append(SourceRow(name, number, values, " | ".join(c.strip() for c in cells if c.strip())))
-    return ReadResult(name, encoding, header_row, missing, records, tuple(positions.values()))
+        cells = [c.replace("\x00", "") for c in raw.cells]
+        values = {f: cells[i].strip() if i < len(cells) else "" for i, f in header.positions.items()}
+        line = " | ".join(c.strip() for c in cells if c.strip())
+        swallowed = _swallowed_rows(raw, len(header.cells))
+        if swallowed is None:
+            records.append(SourceRow(name, raw.number, values, line, headers))
+            continue
+        column, count = swallowed
+        where = f"column {column_letter(column)}" + (f" ({header.cells[column]})" if column < len(header.cells) else "")
+        last = raw.number + len(raw.lines) - 1
+        reason = (
+            f"an unbalanced quote in {where} runs over the next {count} rows ({raw.number + 1}–{last}), "
+            "which were read as part of its cell: close the quote"
+        )
+        records.append(SourceRow(name, raw.number, values, raw.lines[0], headers, reason))
+        for offset, text in enumerate(raw.lines[1:], start=1):
+            if text.strip(" ,"):
+                lost = f"swallowed by the unbalanced quote in row {raw.number} ({where}): close that quote"
+                records.append(SourceRow(name, raw.number + offset, {}, text, headers, lost))
+    return ReadResult(name, encoding, header, records)
+
+
+def _swallowed_rows(raw: RawRow, width: int) -> tuple[int, int] | None:
+    """(the column whose cell holds whole rows, how many lines it took) for a CSV record that an unbalanced quote
+    ran into the rows after it: one of its cells holds, after a line break, a line with about a row's worth of
+    delimiters. A line break inside an address or description (a few commas at most) is not that."""
+    if not raw.lines:
+        return None
+    enough = max(2, width - 2)
+    for index, cell in enumerate(raw.cells):
+        inner = re.split(r"\r\n|\r|\n", cell)[1:]
+        if any(part.count(",") >= enough for part in inner):
+            return index, len(raw.lines) - 1
+    return None

@@ -40,7 +40,8 @@ class RowChecker:
         return self.row.values.get(field, "").strip() or self.fmt.defaults.get(field, "")
 
     def problem(self, field: str, reason: str, action: str) -> Problem:
-        entry = Problem(self.row.file, self.row.row, self.fmt.header_for(field), self.value(field), reason, action)
+        column = self.row.headers.get(field) or self.fmt.header_for(field)  # as the file writes it
+        entry = Problem(self.row.file, self.row.row, column, self.value(field), reason, action)
         if action != "rejected":
             self.problems.append(entry)
         return entry

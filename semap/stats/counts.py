@@ -8,6 +8,7 @@ organization once per designation it holds, so its total exceeds the number of o
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -26,17 +27,19 @@ PUBLISHED_TYPE_COLUMNS = {
 BY_CHOICES = ("type", "subtype", "designation", "industry", "category")
 
 
-def _area_order(areas: pd.Series, seoul: pd.Series) -> list[str]:
-    """Seoul's districts (or dongs) in 가나다 order, then places outside Seoul."""
+def _area_order(areas: pd.Series, seoul: pd.Series, known: Sequence[str] = ()) -> list[str]:
+    """Seoul's districts (or dongs) in 가나다 order — every one in ``known`` too, with none in it — then places
+    outside Seoul."""
     frame = pd.DataFrame({"area": areas, "seoul": seoul}).drop_duplicates("area")
-    inside = sorted(frame.loc[frame["seoul"], "area"])
-    outside = sorted(frame.loc[~frame["seoul"], "area"])
+    inside = sorted({*frame.loc[frame["seoul"], "area"], *known})
+    outside = sorted(set(frame.loc[~frame["seoul"], "area"]) - set(known))
     return inside + outside
 
 
-def published_type_table(orgs: pd.DataFrame) -> pd.DataFrame:
-    """Organizations per area in the layout of the published 2013 table. ``orgs``: area, in_seoul, type, subtype."""
-    order = _area_order(orgs["area"], orgs["in_seoul"])
+def published_type_table(orgs: pd.DataFrame, areas: Sequence[str] = ()) -> pd.DataFrame:
+    """Organizations per area in the layout of the published 2013 table. ``orgs``: area, in_seoul, type, subtype;
+    ``areas``: the areas to list even when no organization is in them (all 25 districts, all dongs)."""
+    order = _area_order(orgs["area"], orgs["in_seoul"], areas)
     table = pd.DataFrame(index=pd.Index(order, name="district_ko"))
     for column, (org_type, subtype) in PUBLISHED_TYPE_COLUMNS.items():
         chosen = orgs[(orgs["type"] == org_type) & ((orgs["subtype"] == subtype) if subtype else True)]
@@ -55,14 +58,15 @@ def designation_rows(orgs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["area", "in_seoul", "designation"])
 
 
-def crosstab(orgs: pd.DataFrame, by: str, area_label: str) -> pd.DataFrame:
-    """Area × ``by`` counts with a total column; the categories known to SeMap appear even when zero."""
+def crosstab(orgs: pd.DataFrame, by: str, area_label: str, areas: Sequence[str] = ()) -> pd.DataFrame:
+    """Area × ``by`` counts with a total column; the categories known to SeMap and the ``areas`` given appear
+    even when zero."""
     if by not in BY_CHOICES:
         raise ValueError(f"by must be one of {', '.join(BY_CHOICES)}")
     frame = designation_rows(orgs) if by == "designation" else orgs
     known = {"type": list(TYPE_PRECEDENCE), "industry": list(INDUSTRIES), "category": list(SEMAP_CATEGORIES)}
     columns = known.get(by) or sorted(frame[by].dropna().unique())
-    order = _area_order(frame["area"], frame["in_seoul"])
+    order = _area_order(frame["area"], frame["in_seoul"], areas)
     table = pd.crosstab(frame["area"], frame[by]).reindex(index=order, columns=columns, fill_value=0)
     table.index.name, table.columns.name = area_label, None
     table["total"] = table.sum(axis=1)

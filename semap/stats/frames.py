@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-FORMAT = 1  # bumped when the layout changes: older bodies are then recomputed, not misread
+FORMAT = 2  # bumped when a table changes (2: every district and dong, zeros included): older ones are recomputed
 
 
 def _plain(value: Any) -> Any:

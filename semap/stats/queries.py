@@ -44,6 +44,17 @@ def organizations_by_area(store: Store, level: str = "district") -> pd.DataFrame
     return frame
 
 
+AREA_NAMES = {
+    "district": "SELECT name_ko FROM districts",
+    "dong": "SELECT d.name_ko || ' ' || g.name_ko FROM dongs g JOIN districts d ON d.adm_code = g.district_adm_code",
+}
+
+
+def area_names(store: Store, level: str = "district") -> list[str]:
+    """Every district (or dong, as '강남구 역삼1동') of the boundaries: tables list each, with zeros."""
+    return sorted(row[0] for row in store.fetch(AREA_NAMES[level]))
+
+
 RESOURCES_BY_AREA = """
 SELECT r.id, r.category, COALESCE(d.name_ko, '미상') AS district_ko,
        COALESCE(o.name, r.owner_name, '미상') AS owner, r.owner_org_id

@@ -9,7 +9,7 @@ from semap.stats.cache import per_data_version
 from semap.stats.counts import crosstab, published_type_table
 from semap.stats.kinds import CountBy, Level, LqBy, ResourcesBy
 from semap.stats.lq import location_quotients
-from semap.stats.queries import organizations_by_area, resources_by_area
+from semap.stats.queries import area_names, organizations_by_area, resources_by_area
 from semap.store.base import Store
 
 
@@ -28,11 +28,12 @@ def _label(level: Level) -> str:
 def counts_table(store: Store, by: CountBy, level: Level) -> pd.DataFrame:
     """By type: the published 2013 layout. Otherwise area × category counts with a total column."""
     orgs = _organizations(store, level)
+    areas = area_names(store, level.value)
     if by is CountBy.type:
-        table = published_type_table(orgs)
+        table = published_type_table(orgs, areas)
         table.index.name = _label(level)
         return table
-    return crosstab(orgs, by.value, _label(level))
+    return crosstab(orgs, by.value, _label(level), areas)
 
 
 @per_data_version
@@ -40,7 +41,7 @@ def lq_table(store: Store, by: LqBy, level: Level) -> pd.DataFrame:
     """Long-format LQ table over Seoul (organizations located outside Seoul are not in the reference area)."""
     orgs = _organizations(store, level)
     inside = orgs[orgs["in_seoul"]]
-    counts = crosstab(inside, by.value, _label(level)).drop(columns="total")
+    counts = crosstab(inside, by.value, _label(level), area_names(store, level.value)).drop(columns="total")
     counts = counts.loc[:, counts.sum(axis=0) > 0]  # a category nobody holds has no LQ
     as_of = store.meta().get("registries_as_of", "")
     table = location_quotients(counts, as_of=as_of)
@@ -53,6 +54,10 @@ def resources_table(store: Store, by: ResourcesBy) -> pd.DataFrame:
     frame = resources_by_area(store)
     key = "district_ko" if by is ResourcesBy.district else "owner"
     table = pd.crosstab(frame[key], frame["category"])
+    if by is ResourcesBy.district:  # every district, with zeros, then any without one ('미상')
+        districts = area_names(store)
+        table = table.reindex([*districts, *sorted(set(table.index) - set(districts))], fill_value=0)
+        table.index.name = key
     table.columns.name = None
     table["total"] = table.sum(axis=1)
     return table.astype(int)

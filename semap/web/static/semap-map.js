@@ -8,9 +8,9 @@
   // What markers, popups and the list show: the rest (descriptions, provenance, placement QA) stays on the server.
   var DRAWN = {
     organizations: "name,type,subtype,designations,industry,category,status,address_raw,address_normalized," +
-      "district_ko,website,opening_hours,verified_at",
+      "district_ko,website,opening_hours,verified_at,match_type,precision_m",
     resources: "name,category,owner_name,fee,eligibility,availability,booking_url,status,address_raw," +
-      "address_normalized,district_ko,verified_at",
+      "address_normalized,district_ko,verified_at,match_type,precision_m",
   };
 
   function el(id) { return document.getElementById(id); }
@@ -18,6 +18,11 @@
     return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
   }
   var escapeHtml = window.SeMapCommon.escapeHtml;
+  // A radius as a person says it, as semap/maps/precision.py words it: to 100 m under a kilometre, else to 0.1 km.
+  function distanceText(metres) {
+    var hundreds = Math.round(metres / 100);
+    return hundreds < 10 ? Math.max(1, hundreds) * 100 + " m" : (hundreds / 10).toFixed(1) + " km";
+  }
 
   function pointKey(f) {
     return f && f.geometry ? f.geometry.coordinates[0].toFixed(7) + "," + f.geometry.coordinates[1].toFixed(7) : "";
@@ -51,6 +56,7 @@
     window.semapState = this.state;
     this.groups = { organizations: {}, resources: {} };
     this.clusterLayer = L.layerGroup().addTo(map);
+    this.areaLayer = L.layerGroup().addTo(map); // the area an approximate record lies in, while its popup is open
     this.control = L.control.layers(null, null, { collapsed: true }).addTo(map);
     this.fitBelowHeader();
     this.readUrl();
@@ -69,6 +75,8 @@
       var back = self.lastFocused && el("semap-results").querySelector('button[data-id="' + CSS.escape(self.lastFocused) + '"]');
       if (back) back.focus();
     });
+    map.on("popupopen", function (event) { self.showArea(event.popup.options.semapId); });
+    map.on("popupclose", function () { self.areaLayer.clearLayers(); });
     map.on("moveend", function () {
       self.writeUrl();
       // Zooming to a list item must not rebuild the list under the keyboard user's focus.
@@ -290,6 +298,27 @@
     return this.config.categoryColors[p.category] || "#969696";
   };
 
+  // The words for where an approximate record's point is (a legal-dong centre…), or null for one at its building.
+  SeMapView.prototype.approximate = function (p) { return this.config.approximate[p.match_type] || null; };
+
+  SeMapView.prototype.precisionNote = function (p) {
+    var where = this.approximate(p);
+    if (!where) return "";
+    return fmt(this.t.approximate, { where: where, distance: p.precision_m ? distanceText(p.precision_m) : "?" });
+  };
+
+  SeMapView.prototype.showArea = function (id) {
+    this.areaLayer.clearLayers();
+    var entry = this.markersById[id], f = entry && entry.marker.feature, p = f && f.properties;
+    this.state.area = 0;
+    if (!p || !this.approximate(p) || !p.precision_m) return;
+    var c = f.geometry.coordinates;
+    L.circle([c[1], c[0]], {
+      radius: p.precision_m, color: "#444", weight: 1, dashArray: "4 4", fillOpacity: 0.06, interactive: false,
+    }).addTo(this.areaLayer);
+    this.state.area = p.precision_m;
+  };
+
   var YEAR_MS = 365 * 24 * 3600 * 1000;
   function stale(verified) { return !verified || (Date.now() - Date.parse(verified)) > YEAR_MS; }
 
@@ -300,14 +329,19 @@
       var p = f.properties, key = layer === "resources" ? p.category : p.type;
       var group = self.groups[layer][key];
       if (!group) return;
-      var c = spread(f, self.stacks);
+      var c = spread(f, self.stacks), old = stale(p.verified_at), approximate = !!self.approximate(p);
       var marker = L.circleMarker([c[1], c[0]], {
-        radius: layer === "resources" ? 5 : 7, color: "#fff", weight: 1,
+        // An approximate location (a dong or district centre) is a larger dashed ring, not a solid dot: it is not
+        // the door.
+        radius: (layer === "resources" ? 5 : 7) + (approximate ? 2 : 0),
+        color: approximate ? self.color(layer, p) : "#fff", weight: approximate ? 2 : 1,
+        dashArray: approximate ? "4 3" : null,
         // Not confirmed for 12 months: drawn faded, so people see which entries may be out of date.
-        fillOpacity: stale(p.verified_at) ? 0.35 : 0.9, className: stale(p.verified_at) ? "semap-stale" : "",
+        fillOpacity: (approximate ? 0.3 : 0.9) * (old ? 0.4 : 1),
+        className: [old ? "semap-stale" : "", approximate ? "semap-approx" : ""].join(" ").trim(),
         fillColor: self.color(layer, p),
       });
-      marker.bindPopup(function () { return self.popup(layer, p); }, self.popupOptions());
+      marker.bindPopup(function () { return self.popup(layer, p); }, self.popupOptions(p.id));
       marker.feature = f;
       (batches[key] = batches[key] || []).push(marker);
       self.markersById[p.id] = { marker: marker, group: group };
@@ -345,6 +379,7 @@
       address += "<details><summary>" + escapeHtml(t.as_written) + "</summary>" + escapeHtml(p.address_raw) + "</details>";
     }
     row(t.address, address);
+    row(t.precision, escapeHtml(this.precisionNote(p)));
     if (p.website && /^https?:\/\//.test(p.website)) {
       row(t.website, '<a href="' + escapeHtml(p.website) + '" rel="noopener" target="_blank">' + escapeHtml(p.website) + "</a>");
     }
@@ -355,7 +390,11 @@
       links.push('<a href="/organizations/' + encodeURIComponent(p.id) + "?lang=" + this.config.lang + '">' + escapeHtml(t.details) + "</a>");
     }
     var entry = this.markersById[p.id], at = entry && entry.marker.feature.geometry;
-    if (at) { // directions by coordinates: no address lookup on the other side
+    var place = p.address_normalized || p.address_raw;
+    if (at && this.approximate(p) && place) { // a dong centre is no destination: the maps search the address
+      links.push('<a href="https://map.kakao.com/link/search/' + encodeURIComponent(place) + '" target="_blank" rel="noopener">' + escapeHtml(t.kakao_search) + "</a>");
+      links.push('<a href="https://map.naver.com/p/search/' + encodeURIComponent(place) + '" target="_blank" rel="noopener">' + escapeHtml(t.naver_search) + "</a>");
+    } else if (at) { // directions by coordinates: no address lookup on the other side
       var lon = at.coordinates[0], lat = at.coordinates[1], name = encodeURIComponent(p.name);
       links.push('<a href="https://map.kakao.com/link/to/' + name + "," + lat + "," + lon + '" target="_blank" rel="noopener">' + escapeHtml(t.kakao) + "</a>");
       links.push('<a href="https://map.naver.com/index.nhn?menu=route&elng=' + lon + "&elat=" + lat + "&etext=" + name + '" target="_blank" rel="noopener">' + escapeHtml(t.naver) + "</a>");
@@ -424,7 +463,8 @@
     list.innerHTML = features.map(function (f) {
       var p = f.properties;
       var district = (self.config.districtNames || {})[p.district_ko] || p.district_ko;
-      var meta = [self.value(p.type || p.category), district].filter(Boolean).join(" · ");
+      var meta = [self.value(p.type || p.category), district, self.approximate(p) ? self.t.approx_short : ""]
+        .filter(Boolean).join(" · ");
       return '<li><button type="button" data-id="' + escapeHtml(p.id) + '">' + escapeHtml(p.name) +
         '</button><span class="meta">' + escapeHtml(meta) + "</span></li>";
     }).join("");
@@ -439,19 +479,22 @@
     var latlng = entry.marker.getLatLng(), f = entry.marker.feature;
     var layer = this.groups.organizations[f.properties.type] === entry.group ? "organizations" : "resources";
     this.keepList = true;
-    this.map.setView(latlng, Math.max(this.map.getZoom(), 17), { animate: false });
+    // A building-precise record is shown close up; an approximate one with the whole area it may be in.
+    var p = f.properties, zoom = Math.max(this.map.getZoom(), 17);
+    if (this.approximate(p) && p.precision_m) zoom = Math.min(17, this.map.getBoundsZoom(latlng.toBounds(p.precision_m * 2)));
+    this.map.setView(latlng, zoom, { animate: false });
     // A standalone popup: clustered circle markers may not be on the map yet at this zoom. Opening it may pan the
     // map to show it whole (Leaflet starts that pan inside openOn); that pan keeps the list too.
     var self = this, keep = function () { self.keepList = true; };
     this.map.on("autopanstart", keep);
-    L.popup(this.popupOptions()).setLatLng(latlng).setContent(this.popup(layer, f.properties)).openOn(this.map);
+    L.popup(this.popupOptions(id)).setLatLng(latlng).setContent(this.popup(layer, f.properties)).openOn(this.map);
     this.map.off("autopanstart", keep);
   };
 
   // A popup never taller than most of the map (it scrolls inside instead), so panning can always show it whole
   // below the header, on a phone too.
-  SeMapView.prototype.popupOptions = function () {
-    return { maxHeight: Math.max(120, Math.floor(this.map.getSize().y * 0.6)), autoPanPadding: [12, 12] };
+  SeMapView.prototype.popupOptions = function (id) {
+    return { maxHeight: Math.max(120, Math.floor(this.map.getSize().y * 0.6)), autoPanPadding: [12, 12], semapId: id };
   };
 
   SeMapView.prototype.announce = function () {
@@ -465,7 +508,7 @@
 
   SeMapView.prototype.updateDownloads = function (bbox) {
     var self = this;
-    ["geojson", "csv"].forEach(function (format) {
+    ["geojson", "csv", "gpkg"].forEach(function (format) {
       ["organizations", "resources"].forEach(function (layer) {
         var a = el("download-" + layer + "-" + format);
         if (a) a.href = "/api/v1/export/" + layer + "." + format + "?" + self.query(layer, { bbox: bbox });
