@@ -25,6 +25,8 @@ def test_researcher_notebook_executes(tmp_path: Path, mirror: Path, monkeypatch)
     )
     assert "identical to the published table: True" in outputs
     assert "mean_abs_difference: 0.03" in outputs
+    assert "Moran's I 0.164" in outputs and "islands: none; connected parts: 1" in outputs
+    assert "flows: {'entered': 3, 'exited': 2, 'moved_in': 1, 'moved_out': 1}" in outputs  # the synthetic copy's
     images = [o for cell in notebook.cells for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
-    assert len(images) == 2  # the agreement chart and the map
+    assert len(images) == 3  # the agreement chart, the LQ map and the hot-spot map
     assert os.environ.get("SEMAP_DATA_DIR") == str(tmp_path / "data")

@@ -81,3 +81,29 @@ def test_every_served_table_survives_the_text_it_is_kept_as(built_store: Store) 
 
 def test_a_body_of_another_format_is_recomputed() -> None:
     assert frame_from_text('{"format": 0, "rows": []}') is None
+
+
+def test_callers_asking_at_once_wait_for_one_computation(built_store: Store) -> None:
+    """After a build every client of a page asks for its tables at once: one computes, the others wait for it
+    (sixteen clients each computing the hot spots timed out under load)."""
+    import threading
+    import time
+
+    computed: list[int] = []
+
+    @cache.per_data_version
+    def slow_table(store: Store, label: str) -> pd.DataFrame:
+        computed.append(1)
+        time.sleep(0.3)
+        return pd.DataFrame({"label": [label]})
+
+    _forget_kept(built_store)
+    answers: list[pd.DataFrame] = []
+    threads = [threading.Thread(target=lambda: answers.append(slow_table(built_store, "x"))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(computed) == 1 and len(answers) == 8
+    assert all(a["label"].tolist() == ["x"] for a in answers)
+    _forget_kept(built_store)

@@ -19,10 +19,12 @@ from semap.api import (
     ogc_tiles,
     routes_admin,
     routes_boundaries,
+    routes_change,
     routes_coordinator,
     routes_docs,
     routes_export,
     routes_features,
+    routes_hotspots,
     routes_meta,
     routes_owner,
     routes_pages,
@@ -111,6 +113,8 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_meta.router)
     app.include_router(routes_boundaries.router)
     app.include_router(routes_stats.router)
+    app.include_router(routes_hotspots.router)
+    app.include_router(routes_change.router)
     app.include_router(routes_admin.router)  # /api/v1/{layer}/{id}/history before the features' routes
     app.include_router(routes_features.router)
     app.include_router(routes_tiles.router)

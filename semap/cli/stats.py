@@ -9,9 +9,11 @@ import typer
 from semap.cli.context import opened_store
 from semap.cli.export import write_output
 from semap.formats import TableFormat
-from semap.stats.kinds import CountBy, Level, LqBy, ResourcesBy
+from semap.stats.kinds import ChangeBy, CountBy, HotspotBy, Level, LqBy, Measure, ResourcesBy, check_choice
 
-stats_app = typer.Typer(help="Statistics tables (counts, location quotients).", no_args_is_help=True)
+stats_app = typer.Typer(
+    help="Statistics tables (counts, location quotients, hot spots, change between releases).", no_args_is_help=True
+)
 FORMAT = typer.Option(TableFormat.csv, "--format", "-f", help="csv (UTF-8 with BOM), json or xlsx")
 OUTPUT = typer.Option(None, "--output", "-o", help="file to write (default: stdout)")
 
@@ -66,3 +68,59 @@ def resources(
     from semap.stats.tables import resources_table
 
     _emit(lambda store: resources_table(store, by), fmt, output)
+
+
+@stats_app.command("hotspots")
+def hotspots(
+    measure: Measure = typer.Option(
+        Measure.density, help="density (organizations per km²), count, or rate (needs a population source)"
+    ),
+    by: HotspotBy = typer.Option(HotspotBy.all, help="all organizations, or one type, industry or category"),
+    value: str = typer.Option("", help="the type, industry or category --by selects (e.g. 교육)"),
+    fmt: TableFormat = FORMAT,
+    output: Path | None = OUTPUT,
+) -> None:
+    """Hot and cold spots per dong: local Getis–Ord Gi* (queen contiguity, the dong itself included), analytical
+    z, two-sided permutation p (9,999 permutations, fixed seed), Benjamini–Hochberg q, class −3…3. How it was
+    made and global Moran's I are printed to stderr."""
+    from semap.stats.hotspot_tables import hotspots_summary, hotspots_table
+
+    chosen = check_choice(measure, by, value)
+
+    def table(store):
+        summary = hotspots_summary(store, measure, by, chosen).iloc[0]
+        for key, item in summary.items():
+            typer.echo(f"{key}: {item}", err=True)
+        return hotspots_table(store, measure, by, chosen)
+
+    _emit(table, fmt, output, index=False)
+
+
+@stats_app.command("releases")
+def releases(fmt: TableFormat = FORMAT, output: Path | None = OUTPUT) -> None:
+    """The registry releases this store was built from (the manifests' as_of), with their boundaries' vintage."""
+    from semap.stats.queries import releases as read
+
+    _emit(read, fmt, output, index=False)
+
+
+@stats_app.command("change")
+def change(
+    as_of_from: str = typer.Option(None, "--from", help="the earlier release's as_of (default: the second newest)"),
+    as_of_to: str = typer.Option(None, "--to", help="the later release's as_of (default: the newest)"),
+    by: ChangeBy = typer.Option(ChangeBy.all, help="per district, or per district × type or industry (with LQs)"),
+    records: bool = typer.Option(False, "--records", help="the organizations behind the change, one a row"),
+    fmt: TableFormat = FORMAT,
+    output: Path | None = OUTPUT,
+) -> None:
+    """Change between two releases per district: count_from, entered, exited, moved_in, moved_out, count_to,
+    change (by type or industry also reclassified and each release's LQ with its interval). Entries, exits and
+    moves are kept apart: a registry's coverage changing looks like growth."""
+    from semap.stats.change_tables import change_records, change_table, chosen_releases
+
+    def table(store):
+        chosen = chosen_releases(store, as_of_from, as_of_to)
+        typer.echo(f"from {chosen[0]} to {chosen[1]}, on the KOSTAT census boundaries {chosen[2]}", err=True)
+        return (change_records if records else change_table)(store, chosen[0], chosen[1], by)
+
+    _emit(table, fmt, output, index=False)

@@ -1,5 +1,6 @@
 """A district's page, the one a coordinator shows their mayor: the map first, headline figures, counts by type
-against Seoul's average, the LQ row as a dot plot with its intervals, then the resources table with exports.
+against Seoul's average, the LQ row as a dot plot with its intervals, its hot-spot dongs in plain words and the
+change between the two newest releases (semap.maps.district_research), then the resources table with exports.
 
 Small counts are withheld, not only flagged: a count of 1 or 2 is shown as "S" in tables and charts (the
 statistics' own suppression rule), so a public page never singles out one or two organizations.
@@ -17,6 +18,7 @@ from semap.features.layers import RESOURCES
 from semap.features.queries import table_rows
 from semap.geodata.districts import District, load_crosswalk
 from semap.i18n import translations
+from semap.maps.district_research import district_change, district_hotspots
 from semap.maps.labels import value_label
 from semap.maps.main_page import DOWNLOADS
 from semap.maps.render import Page, render_page
@@ -167,6 +169,8 @@ def district_page_of(store: Store, district: District, lang: str, settings: MapS
         bars=type_bars(by_type, district.name_ko, lang) if district.name_ko in by_type.index else [],
         dots=lq_dots(lq, district.name_ko, lang),
         one_at=_pct(1.0),
+        hotspots=district_hotspots(store, district, lang),
+        change=district_change(store, district, lang),
         resource_columns=_resource_columns(lang),
         resource_rows=rows,
         downloads=[(layer, fmt) for layer, fmt in reversed(DOWNLOADS)],

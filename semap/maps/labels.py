@@ -141,6 +141,21 @@ def map_text(lang: str) -> dict[str, str]:
         "naver": t.gettext("Directions (Naver Map)"),
         "report": t.gettext("Report a problem"),
         "here": t.gettext("{n} at this place"),
+        # The hot-spot layer (Gi* classes of the dongs)
+        "hotspots": t.gettext("Hot spots by dong (Gi*)"),
+        "class_3": t.gettext("hot spot, 99%"),
+        "class_2": t.gettext("hot spot, 95%"),
+        "class_1": t.gettext("hot spot, 90%"),
+        "class_0": t.gettext("not significant"),
+        "class_-1": t.gettext("cold spot, 90%"),
+        "class_-2": t.gettext("cold spot, 95%"),
+        "class_-3": t.gettext("cold spot, 99%"),
+        "hot_orgs": t.gettext("{n} organizations"),
+        "unstable": t.gettext("unstable"),
+        "hot_rule": t.gettext(
+            "Organizations per km² of each dong with the dongs touching it (Getis–Ord Gi*, Benjamini–Hochberg "
+            "correction, {boundaries} census boundaries). Exploratory: where to look, not why."
+        ),
         "approximate": t.gettext("Approximate location ({where}, about {distance})"),
         "approx_short": t.gettext("approximate location"),
         "precision": t.gettext("Location precision"),

@@ -17,15 +17,17 @@ DOWNLOADS = [(layer, fmt) for layer in ("organizations", "resources") for fmt in
 def _selects(lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     t, label = translations(lang), value_labels(lang)
     every = [("", t.gettext("All"))]
-    choropleths = [("", t.gettext("None")), ("counts", t.gettext("Number of organizations"))] + [
-        (f"lq:{v}", t.gettext("LQ: {industry}").format(industry=label.get(v, v))) for v in INDUSTRIES
-    ]
+    choropleths = [
+        ("", t.gettext("None")),
+        ("counts", t.gettext("Number of organizations")),
+        ("hotspots", t.gettext("Hot spots by dong (Gi*)")),
+    ] + [(f"lq:{v}", t.gettext("LQ: {industry}").format(industry=label.get(v, v))) for v in INDUSTRIES]
     return [
         ("type", t.gettext("Type"), every + [(v, label.get(v, v)) for v in ORG_TYPES]),
         ("industry", t.gettext("Industry"), every + [(v, label.get(v, v)) for v in INDUSTRIES]),
         ("category", t.gettext("Category"), every + [(v, label.get(v, v)) for v in SEMAP_CATEGORIES]),
         ("district", t.gettext("District"), every + district_names(lang)),
-        ("choropleth", t.gettext("District choropleth"), choropleths),
+        ("choropleth", t.gettext("Choropleth"), choropleths),
     ]
 
 

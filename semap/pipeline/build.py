@@ -1,7 +1,8 @@
 """`semap build`: load everything SeMap knows into the store, each dataset swapped in atomically.
 
 Order: boundaries -> offline address database -> registries (read, validate, deduplicate) -> geocoding ->
-organizations and resources (districts by point-in-polygon) -> reports -> people's edits (semap.curation).
+organizations and resources (districts by point-in-polygon) -> reports -> people's edits (semap.curation) ->
+the release's snapshot (semap.pipeline.releases).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from semap.pipeline.ingest import FileReport, IngestResult, ingest, read_manifes
 from semap.pipeline.locate import Placements, place_all
 from semap.pipeline.precision import REACH_BUILDING_PRECISION, mostly_approximate, placed_by, precision_line
 from semap.pipeline.records import organization_rows, replace_address_db, replace_records, resource_rows
+from semap.pipeline.releases import record_release
 from semap.pipeline.reports import write_reports
 from semap.pipeline.sources import BOUNDARIES_SOURCE, juso_release, source_folder
 from semap.settings import GeocodeSettings, GeodataSettings
@@ -88,6 +90,8 @@ def build(
         # Edits are the overlay over the registry: applied last, holding the edits lock, so none is lost.
         stage("edits")
         apply_edits(target, target.overlay)
+        meta = target.meta()  # the release is remembered as served: edits applied, on these boundaries
+        record_release(target, meta["registries_as_of"], meta["registries"])
 
     with store.staging(before_swap=apply_people_edits) as target:
         summary = _build_into(target, geodata, geocode, progress, stage, guard)

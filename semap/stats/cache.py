@@ -21,15 +21,20 @@ from semap.errors import SemapError
 from semap.stats.frames import frame_from_text, frame_to_text
 from semap.store.base import Store
 
-MAX_TABLES = 64
+# Hot spots alone are up to 120 small tables (measure × type, industry or category value, and their summaries):
+# the LQ tables must not be pushed out by them.
+MAX_TABLES = 256
 TableFn = TypeVar("TableFn", bound=Callable[..., pd.DataFrame])
 _tables: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
+_computing: dict[tuple[Any, ...], threading.Lock] = {}  # one computation per table at a time
 _lock = threading.Lock()
 log = logging.getLogger(__name__)
 
 
 def per_data_version(fn: TableFn) -> TableFn:
-    """Memoize ``fn(store, *args)`` on (the store, its data version, args), least recently used out first."""
+    """Memoize ``fn(store, *args)`` on (the store, its data version, args), least recently used out first.
+    Callers asking for a table being computed wait for it instead of computing it again: after a build, every
+    client of a page asks at once."""
 
     @wraps(fn)
     def cached(store: Store, *args: Any) -> pd.DataFrame:
@@ -39,15 +44,24 @@ def per_data_version(fn: TableFn) -> TableFn:
             if key in _tables:
                 _tables.move_to_end(key)
                 return _tables[key].copy()
-        name = stored_name(fn.__qualname__, args)
-        table = _kept(store, name, version)
-        if table is None:
-            table = fn(store, *args)
-            _keep(store, name, version, table)
-        with _lock:
-            _tables[key] = table
-            while len(_tables) > MAX_TABLES:
-                _tables.popitem(last=False)
+            flight = _computing.setdefault(key, threading.Lock())
+        with flight:
+            with _lock:
+                if key in _tables:  # made while this caller waited
+                    return _tables[key].copy()
+            try:
+                name = stored_name(fn.__qualname__, args)
+                table = _kept(store, name, version)
+                if table is None:
+                    table = fn(store, *args)
+                    _keep(store, name, version, table)
+                with _lock:
+                    _tables[key] = table
+                    while len(_tables) > MAX_TABLES:
+                        _tables.popitem(last=False)
+            finally:
+                with _lock:
+                    _computing.pop(key, None)
         return table.copy()
 
     return cached  # type: ignore[return-value]

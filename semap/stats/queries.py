@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from semap.store.base import Store
+from semap.store.schema import RELEASE_COLUMNS as RELEASE_TABLE_COLUMNS
+from semap.store.schema import RELEASE_RECORD_COLUMNS as RELEASE_RECORD_TABLE_COLUMNS
 
 ORGANIZATIONS_BY_AREA = """
 SELECT o.id, o.type, o.subtype, o.designations, o.industry, o.category, o.in_seoul,
@@ -66,3 +68,53 @@ ORDER BY r.id
 def resources_by_area(store: Store) -> pd.DataFrame:
     columns = ["id", "category", "district_ko", "owner", "owner_org_id"]
     return pd.DataFrame(store.fetch(RESOURCES_BY_AREA), columns=columns)
+
+
+DONGS = """
+SELECT g.kostat_code, d.name_ko, g.name_ko, d.name_en, g.name_en, ST_AsGeoJSON(g.geom)
+FROM dongs g JOIN districts d ON d.adm_code = g.district_adm_code
+ORDER BY g.kostat_code
+"""
+DONG_COLUMNS = ["kostat_code", "district_ko", "dong_ko", "district_en", "dong_en"]
+
+
+def dongs(store: Store) -> pd.DataFrame:
+    """The dongs with their districts' names and their polygons (shapely, EPSG:4326), in code order."""
+    import shapely
+
+    rows = store.fetch(DONGS)
+    frame = pd.DataFrame([row[:-1] for row in rows], columns=DONG_COLUMNS)
+    frame["geometry"] = shapely.from_geojson([row[-1] for row in rows])
+    return frame
+
+
+def organizations_by_dong(store: Store) -> pd.DataFrame:
+    """The organizations placed in a dong, with what hot spots can be computed by."""
+    rows = store.fetch("SELECT dong_code, type, industry, category FROM organizations WHERE dong_code IS NOT NULL")
+    return pd.DataFrame(rows, columns=["kostat_code", "type", "industry", "category"])
+
+
+RELEASE_COLUMNS = [name for name, _ in RELEASE_TABLE_COLUMNS]
+RELEASE_RECORD_COLUMNS = [name for name, _ in RELEASE_RECORD_TABLE_COLUMNS if name != "as_of"]
+
+
+def releases(store: Store) -> pd.DataFrame:
+    """The releases builds remembered (semap.pipeline.releases), oldest first."""
+    rows = store.overlay.fetch(f"SELECT {', '.join(RELEASE_COLUMNS)} FROM releases ORDER BY as_of")
+    return pd.DataFrame(rows, columns=RELEASE_COLUMNS)
+
+
+def release_records(store: Store, as_of: str) -> pd.DataFrame:
+    rows = store.overlay.fetch(
+        f"SELECT {', '.join(RELEASE_RECORD_COLUMNS)} FROM release_records WHERE as_of = :as_of ORDER BY record_id",
+        {"as_of": as_of},
+    )
+    return pd.DataFrame(rows, columns=RELEASE_RECORD_COLUMNS)
+
+
+def sightings(store: Store) -> pd.DataFrame:
+    """When each organization was first and last in a release, by its stable id."""
+    rows = store.overlay.fetch(
+        "SELECT record_id, first_seen, last_seen FROM record_sightings WHERE layer = 'organizations'"
+    )
+    return pd.DataFrame(rows, columns=["record_id", "first_seen", "last_seen"])

@@ -236,11 +236,12 @@ class Store(ABC):
         names = (*DISTRICT_PROPERTIES, "centroid_lon", "centroid_lat")
         return [dict(zip(names, row, strict=True)) for row in rows]
 
-    def dongs_geojson(self, district_adm_code: str | None = None) -> bytes:
+    def dongs_geojson(self, district_adm_code: str | None = None, simplify: float | None = None) -> bytes:
         self._require_built()
         where = "WHERE district_adm_code = :district" if district_adm_code else ""
+        geometry = f"ST_SimplifyPreserveTopology(geom, {float(simplify)})" if simplify else "geom"
         rows = self.fetch(
-            f"SELECT {', '.join(DONG_PROPERTIES)}, ST_AsGeoJSON(geom) FROM dongs {where} ORDER BY kostat_code",
+            f"SELECT {', '.join(DONG_PROPERTIES)}, ST_AsGeoJSON({geometry}) FROM dongs {where} ORDER BY kostat_code",
             {"district": district_adm_code} if district_adm_code else None,
         )
         return feature_collection(DONG_PROPERTIES, rows, id_field="kostat_code")

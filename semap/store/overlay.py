@@ -1,6 +1,6 @@
 """The embedded store's writable overlay: what people and past builds wrote that no registry holds (manual pins,
-the geocoding cache, edits and their change events, accounts) and statistics kept per data version, in a SQLite
-file of its own beside the DuckDB data file.
+the geocoding cache, edits and their change events, accounts), statistics kept per data version and what each
+release held (semap.pipeline.releases), in a SQLite file of its own beside the DuckDB data file.
 
 SQLite because several processes write it while the server runs (`semap pin`, a build's cache): WAL mode lets
 readers and one writer at a time share it, and a killed writer leaves it consistent. It is migrated in place,
@@ -51,6 +51,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         "CREATE TABLE IF NOT EXISTS derived_tables (name TEXT, data_version TEXT NOT NULL, body TEXT NOT NULL, "
         "computed_at TEXT NOT NULL, PRIMARY KEY (name))",
+    ),
+    # 4: releases, each organization of a release, when records were first and last seen (semap.pipeline.releases)
+    (
+        "CREATE TABLE IF NOT EXISTS releases (as_of TEXT, built_at TEXT, boundaries_vintage TEXT, registries TEXT, "
+        "organizations INTEGER, resources INTEGER, PRIMARY KEY (as_of))",
+        "CREATE TABLE IF NOT EXISTS release_records (as_of TEXT, record_id TEXT, name TEXT, type TEXT, industry TEXT, "
+        "category TEXT, business_number TEXT, name_key TEXT, district_adm_code TEXT, district_ko TEXT, "
+        "dong_code TEXT, PRIMARY KEY (as_of, record_id))",
+        "CREATE TABLE IF NOT EXISTS record_sightings (layer TEXT, record_id TEXT, first_seen TEXT, last_seen TEXT, "
+        "PRIMARY KEY (layer, record_id))",
     ),
 )
 BUSY_TIMEOUT_MS = 10_000

@@ -44,7 +44,7 @@ SELECT ST_AsMVT(mvtgeom.*, '{layer}', 4096, 'geom') FROM mvtgeom HAVING count(*)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration (tested against Alembic's own head): a server starting on an up-to-date database checks
 # this one value instead of loading Alembic and every migration script.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 BUILD_LOCK = 0x5E4D_0B11  # pg_advisory_lock key held by the one running `semap build`
 EDITS_LOCK = 0x5E4D_0E17  # transaction lock: one edit at a time, and a build's last step (applying the edits)
 # Per session: no JIT (it compiles for large estimated costs, then a tile takes 50 ms longer) and no parallel

@@ -171,6 +171,34 @@ ACCESS_GRANT_COLUMNS = (  # an owner's edit link; the link itself is signed, thi
     ("revoked_at", "TEXT"),
 )
 SITE_SECRET_COLUMNS = (("name", "TEXT"), ("value", "TEXT"))
+# Releases (semap.pipeline.releases): what each build served, kept across rebuilds so releases can be compared.
+RELEASE_COLUMNS = (  # one row per registry release (the manifest's as_of); a rebuild of the same release replaces it
+    ("as_of", "TEXT"),
+    ("built_at", "TEXT"),
+    ("boundaries_vintage", "TEXT"),  # the boundaries its records were placed in: releases compare on one vintage
+    ("registries", "TEXT"),  # the manifest it was built from
+    ("organizations", "INTEGER"),
+    ("resources", "INTEGER"),
+)
+RELEASE_RECORD_COLUMNS = (  # each organization of a release where the build placed it: counts, entries, exits, moves
+    ("as_of", "TEXT"),
+    ("record_id", "TEXT"),
+    ("name", "TEXT"),
+    ("type", "TEXT"),
+    ("industry", "TEXT"),
+    ("category", "TEXT"),
+    ("business_number", "TEXT"),
+    ("name_key", "TEXT"),  # the normalized name deduplication uses: finds a record whose id changed with its address
+    ("district_adm_code", "TEXT"),
+    ("district_ko", "TEXT"),  # as the counts label it: the district, or the 시도 of a record outside Seoul
+    ("dong_code", "TEXT"),
+)
+RECORD_SIGHTING_COLUMNS = (  # when each record (by its stable id) was first and last in a release
+    ("layer", "TEXT"),
+    ("record_id", "TEXT"),
+    ("first_seen", "TEXT"),  # the earliest and latest as_of of the releases that held it
+    ("last_seen", "TEXT"),
+)
 
 # table -> (columns, primary key, has a point geometry)
 TABLES = {
@@ -187,6 +215,9 @@ TABLES = {
     "sessions": (SESSION_COLUMNS, "token_hash", False),
     "access_grants": (ACCESS_GRANT_COLUMNS, "id", False),
     "site_secrets": (SITE_SECRET_COLUMNS, "name", False),
+    "releases": (RELEASE_COLUMNS, "as_of", False),
+    "release_records": (RELEASE_RECORD_COLUMNS, "as_of, record_id", False),
+    "record_sightings": (RECORD_SIGHTING_COLUMNS, "layer, record_id", False),
 }
 # Written by people and by past builds, not derived from registries: kept across rebuilds (the embedded store
 # keeps them in a file of their own, semap.store.overlay).
@@ -200,7 +231,8 @@ LIVING_TABLES = (
     "access_grants",
     "site_secrets",
 )
-SNAPSHOT_TABLES = tuple(t for t in TABLES if t not in OVERLAY_TABLES + LIVING_TABLES)
+RELEASE_TABLES = ("releases", "release_records", "record_sightings")
+SNAPSHOT_TABLES = tuple(t for t in TABLES if t not in OVERLAY_TABLES + LIVING_TABLES + RELEASE_TABLES)
 LOOKUP_INDEXES = (
     ("address_points_lookup", "address_points", "sigungu, road, main, sub"),
     ("address_lots_lookup", "address_lots", "sigungu, emd, lot_main, lot_sub"),

@@ -522,6 +522,7 @@
     this.state.choropleth = 0;
     legend.innerHTML = "";
     if (!this.choropleth) return;
+    if (this.choropleth === "hotspots") return this.drawHotspots(legend);
     var lq = this.choropleth.indexOf("lq:") === 0;
     var url = lq ? "/api/v1/stats/lq.geojson?value=" + encodeURIComponent(this.choropleth.slice(3))
                  : "/api/v1/stats/counts.geojson";
@@ -553,6 +554,35 @@
       }
       legend.innerHTML = "<p>" + escapeHtml(lq ? self.t.lq + ": " + self.value(self.choropleth.slice(3)) : self.t.counts) + "</p><ul>" + labels.join("") + "</ul>";
     });
+  };
+
+  // Gi* confidence classes of the dongs, from 99 % cold (-3) to 99 % hot (3), 0 not significant.
+  var HOT_COLORS = { "-3": "#2166ac", "-2": "#67a9cf", "-1": "#d1e5f0", "0": "#f7f7f7",
+                     "1": "#fddbc7", "2": "#ef8a62", "3": "#b2182b" };
+
+  SeMapView.prototype.drawHotspots = function (legend) {
+    var self = this, t = this.t;
+    fetch("/api/v1/stats/hotspots.geojson").then(function (r) { return r.json(); }).then(function (data) {
+      L.geoJSON(data, {
+        style: function (f) {
+          var c = f.properties["class"] || 0;
+          return { color: "#999", weight: 0.5, fillOpacity: c ? 0.65 : 0.1, fillColor: HOT_COLORS[c] };
+        },
+        onEachFeature: function (f, layer) {
+          var p = f.properties, name = self.config.lang === "en" ? p.name_en : p.name_ko;
+          var count = p.suppression === "S" ? "S" : String(p.count);
+          var text = name + ": " + t["class_" + (p["class"] || 0)] + " · " + t.hot_orgs.replace("{n}", count);
+          layer.bindTooltip(escapeHtml(text + (p.unstable ? " · " + t.unstable : "")));
+        },
+      }).addTo(self.choroplethLayer);
+      self.choroplethLayer.eachLayer(function (l) { l.bringToBack(); });
+      self.state.choropleth = data.features.length;
+      var items = [3, 2, 1, 0, -1, -2, -3].map(function (c) {
+        return '<li><span class="swatch" style="background:' + HOT_COLORS[c] + '"></span>' + escapeHtml(t["class_" + c]) + "</li>";
+      });
+      var rule = t.hot_rule.replace("{boundaries}", (data.summary && data.summary.boundaries_vintage) || "");
+      legend.innerHTML = "<p>" + escapeHtml(t.hotspots) + "</p><ul>" + items.join("") + "</ul><p class=\"small\">" + escapeHtml(rule) + "</p>";
+    }).catch(function (e) { self.state.errors.push(String(e)); });
   };
 
   window.SeMap = { init: function (map, config) { return new SeMapView(map, config); } };
