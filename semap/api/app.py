@@ -31,6 +31,7 @@ from semap.api import (
     routes_stats,
     routes_tiles,
 )
+from semap.api.cache_policy import CachePolicy
 from semap.api.caching import BodyCache, CachedAnswers
 from semap.api.errors import install_error_handlers
 from semap.api.middleware import HeadAsGet, RejectUnreadable, SecurityHeaders
@@ -108,6 +109,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.add_middleware(SameSiteWrites, public_url=map_settings.public_url)
     # The last added is the outermost: security headers go on every answer, the refusals included.
     app.add_middleware(RejectUnreadable)
+    app.add_middleware(CachePolicy)  # what no route decided: revalidate (semap.api.cache_policy)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders, frame_ancestors=api_settings.frame_ancestors)
     app.include_router(routes_meta.router)

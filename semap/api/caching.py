@@ -31,7 +31,9 @@ from semap.api.negotiation import cache_variant
 from semap.api.responses import Body
 from semap.store.base import Store
 
-MAX_AGE_S = 300
+# Revalidated on every use: an approved edit is seen at once, and an unchanged answer costs a 304 (the ETag names
+# the data version). No SeMap data URL carries the data version, so none may be kept without asking.
+REVALIDATE = "no-cache"
 THREAD_MINIMUM_SIZE = 256 * 1024  # bodies larger than this are compressed off the event loop
 
 
@@ -89,7 +91,7 @@ def answer_name(state: State, store: Store, request: Request) -> tuple[str, str]
 
 
 def caching_headers(etag: str) -> dict[str, str]:
-    return {"etag": etag, "cache-control": f"public, max-age={MAX_AGE_S}"}
+    return {"etag": etag, "cache-control": REVALIDATE}
 
 
 def _not_modified(if_none_match: str, etag: str) -> bool:
