@@ -17,6 +17,19 @@ def _password(from_stdin: bool) -> str:
     return str(typer.prompt("password (12 characters or more)", hide_input=True, confirmation_prompt=True))
 
 
+def _links_go_to(public_url: str) -> str:
+    """Where printed links point, warning on stderr when that is the built-in default nobody else can open."""
+    from semap.settings import MapSettings
+
+    if public_url == MapSettings.model_fields["public_url"].default:
+        typer.echo(
+            f"warning: SEMAP_PUBLIC_URL is not set, so links point to {public_url}, which only this machine can open; "
+            "set SEMAP_PUBLIC_URL to the address people reach SeMap at (e.g. https://semap.example.org)",
+            err=True,
+        )
+    return public_url.rstrip("/")
+
+
 @access_app.command("invite")
 def invite(
     org_id: str = typer.Argument(..., help="the organization's id (as in the API and exports)"),
@@ -35,7 +48,7 @@ def invite(
     try:
         secret = access.site_secret(store.overlay, settings.secret_key)
         grant, token = access.invite(store, SYSTEM, org_id, email or None, secret, days)  # checks the address
-        link = f"{load(MapSettings).public_url.rstrip('/')}/edit/{token}"
+        link = f"{_links_go_to(load(MapSettings).public_url)}/edit/{token}"
         if grant.email and settings.smtp_host:
             body = f"SeMap 정보 수정 링크 / your SeMap edit link ({days}일/days):\n{link}\n"
             try:
@@ -123,7 +136,7 @@ def reminders(
     try:
         codes = [resolve_district(d).adm_code for d in district] or None
         secret = access.site_secret(store.overlay, settings.secret_key)
-        found = make(store, SYSTEM, settings, secret, load(MapSettings).public_url, codes)
+        found = make(store, SYSTEM, settings, secret, _links_go_to(load(MapSettings).public_url), codes)
         mailed = [r for r in found if r.mail is not None] if send_mail else []
         failure: MailNotSent | None = None
         try:
