@@ -28,6 +28,7 @@ from semap.errors import (
     StoreNotBuilt,
     StoreUnavailable,
 )
+from semap.i18n import language
 
 # Pages people use with a browser (forms): errors there answer a page in their language, not JSON.
 EDITING_PAGES = ("/edit/", "/coordinator", "/admin", "/login", "/logout", "/report/")
@@ -83,9 +84,10 @@ def error_response(request: Request, exc: SemapError) -> Response:
     status = _for_path(request, status_for(exc))
     response: Response
     if request.url.path.startswith(EDITING_PAGES):  # people at a browser: a page, or the way to sign in
+        lang = language(request.query_params.get("lang", "ko"))
         if isinstance(exc, NotSignedIn) and request.method in ("GET", "HEAD"):
-            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-        lang = request.query_params.get("lang", "ko")
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")  # its language too
+            return RedirectResponse(f"/login?lang={lang}&next={quote(here)}", status_code=303)
         response = problem_page(lang, status, status_heading(lang, status), str(exc))
     else:
         parameter = exc.parameter if isinstance(exc, InvalidParameter) else None

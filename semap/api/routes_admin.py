@@ -32,7 +32,7 @@ SessionDep = Annotated[Session, Depends(signed_in)]
 @router.get("/admin", response_class=HTMLResponse, include_in_schema=False)
 def admin(store: StoreDep, session: SessionDep, lang: Lang = "ko") -> HTMLResponse:
     require_admin(session.account.actor())
-    return html_response(admin_page(store, session.csrf, lang))
+    return html_response(admin_page(store, session.account.actor(), session.csrf, lang))
 
 
 @router.post("/admin/accounts", response_class=HTMLResponse, include_in_schema=False)
@@ -52,15 +52,19 @@ async def add_account(request: Request, store: StoreDep, session: SessionDep, la
             str(form.get("password") or ""),
         )
     except InvalidParameter as exc:
-        return html_response(admin_page(store, session.csrf, lang, error=str(exc)), 422)
-    return html_response(admin_page(store, session.csrf, lang, notice=translations(lang).gettext("Saved.")))
+        return html_response(admin_page(store, session.account.actor(), session.csrf, lang, error=str(exc)), 422)
+    return html_response(
+        admin_page(store, session.account.actor(), session.csrf, lang, notice=translations(lang).gettext("Saved."))
+    )
 
 
 @router.post("/admin/accounts/deactivate", response_class=Response, include_in_schema=False)
 async def deactivate(request: Request, store: StoreDep, session: SessionDep, lang: Lang = "ko") -> HTMLResponse:
     form = await checked_form(request, session)
     access.deactivate(store, session.account.actor(), form.get("email", ""))
-    return html_response(admin_page(store, session.csrf, lang, notice=translations(lang).gettext("Saved.")))
+    return html_response(
+        admin_page(store, session.account.actor(), session.csrf, lang, notice=translations(lang).gettext("Saved."))
+    )
 
 
 @router.get(

@@ -22,7 +22,7 @@ from semap.api.deps import get_store
 from semap.api.html import html_response
 from semap.api.origins import same_site_path
 from semap.api.responses import attachment
-from semap.api.routes_owner import form_values
+from semap.api.routes_owner import form_values, readable
 from semap.curation import access, edits, review
 from semap.curation.access import Session
 from semap.curation.fields import COORDINATOR_FORM
@@ -59,9 +59,16 @@ def _back(request: Request, fallback: str = "/coordinator") -> RedirectResponse:
     return RedirectResponse(target, status_code=303)
 
 
+def with_lang(path: str, lang: str) -> str:
+    """``path`` in ``lang``: where signing in leads keeps the language it was asked in (Korean is the default)."""
+    if lang == "ko" or "lang=" in path:
+        return path
+    return f"{path}{'&' if '?' in path else '?'}lang={lang}"
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(lang: Lang = "ko", next: Annotated[str, Query(max_length=300)] = "/coordinator") -> HTMLResponse:
-    return html_response(login_page(lang, next))
+    return html_response(login_page(lang, with_lang(next, lang)))
 
 
 @router.post("/login", response_class=Response)
@@ -94,11 +101,12 @@ async def logout(request: Request, store: StoreDep, session: SessionDep) -> Resp
 
 
 @router.get("/coordinator", response_class=Response)
-def coordinator_home(session: Annotated[Session | None, Depends(optional_session)]) -> Response:
+def coordinator_home(session: Annotated[Session | None, Depends(optional_session)], lang: Lang = "ko") -> Response:
     if session is None:
-        return RedirectResponse("/login?next=/coordinator", status_code=303)
+        return RedirectResponse(f"/login?lang={lang}&next={quote(with_lang('/coordinator', lang))}", status_code=303)
     codes = sorted(session.account.districts) or [load_crosswalk()[0].adm_code]
-    return RedirectResponse(f"/coordinator/districts/{quote(by_adm_code(codes[0]).name_ko)}", status_code=303)
+    district = quote(by_adm_code(codes[0]).name_ko)
+    return RedirectResponse(with_lang(f"/coordinator/districts/{district}", lang), status_code=303)
 
 
 @router.get("/coordinator/districts/{name}", response_class=HTMLResponse)
@@ -126,7 +134,9 @@ async def create_resource(
     try:
         new_id = edits.create_resource(store, actor, district.adm_code, values)
     except InvalidParameter as exc:
-        return html_response(coordinator_page(store, actor, district, session.csrf, lang, error=str(exc)), 422)
+        return html_response(
+            coordinator_page(store, actor, district, session.csrf, lang, error=readable(exc, lang)), 422
+        )
     return RedirectResponse(f"/coordinator/records/resources/{new_id}?lang={lang}", status_code=303)
 
 
@@ -169,7 +179,7 @@ def record_form(
 ) -> HTMLResponse:
     record = edits.load_record(store, layer, record_id)
     require_district(session.account.actor(), record.get("district_adm_code"))
-    return html_response(record_admin_page(store, layer, record_id, session.csrf, lang))
+    return html_response(record_admin_page(store, session.account.actor(), layer, record_id, session.csrf, lang))
 
 
 @router.post("/coordinator/records/{layer}/{record_id}", response_class=HTMLResponse)
@@ -181,9 +191,22 @@ async def record_save(
     try:
         edits.change(store, session.account.actor(), layer, record_id, values, "edited by the coordinator")
     except InvalidParameter as exc:
-        return html_response(record_admin_page(store, layer, record_id, session.csrf, lang, error=str(exc)), 422)
+        return html_response(
+            record_admin_page(
+                store, session.account.actor(), layer, record_id, session.csrf, lang, error=readable(exc, lang)
+            ),
+            422,
+        )
     return html_response(
-        record_admin_page(store, layer, record_id, session.csrf, lang, notice=translations(lang).gettext("Saved."))
+        record_admin_page(
+            store,
+            session.account.actor(),
+            layer,
+            record_id,
+            session.csrf,
+            lang,
+            notice=translations(lang).gettext("Saved."),
+        )
     )
 
 

@@ -41,6 +41,12 @@ def owner_edit(store: Annotated[Store, Depends(get_store)], token: Token, lang: 
     return html_response(owner_page(store, owner_actor(store, token), token, lang))
 
 
+def readable(exc: InvalidParameter, lang: str) -> str:
+    """A refusal naming the field by its label on the form ("Website: …"), not by its name in the store."""
+    label = field_labels(lang).get(exc.parameter)
+    return f"{label}: {str(exc).removeprefix(exc.parameter + ': ')}" if label else str(exc)
+
+
 def _outcome(result: edits.ChangeResult, lang: str) -> str:
     t, labels = translations(lang), field_labels(lang)
     notice = t.gettext("Saved.") if result.applied or not result.proposed else ""
@@ -67,7 +73,7 @@ async def _save(
     try:
         result = edits.change(store, actor, layer, record_id, values, "edited by the organization")
     except InvalidParameter as exc:
-        return html_response(owner_page(store, actor, token, lang, error=str(exc)), 422)
+        return html_response(owner_page(store, actor, token, lang, error=readable(exc, lang)), 422)
     return html_response(owner_page(store, actor, token, lang, notice=_outcome(result, lang)))
 
 

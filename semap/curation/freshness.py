@@ -65,12 +65,18 @@ def _address(registry_email: str | None) -> str | None:
 
 
 def reminders(
-    store: Store, by: Actor, settings: AccessSettings, secret: str, public_url: str, districts: list[str] | None = None
+    store: Store,
+    by: Actor,
+    settings: AccessSettings,
+    secret: str,
+    public_url: str,
+    districts: list[str] | None = None,
+    only: set[str] | None = None,
 ) -> list[Reminder]:
-    """One reminder per stale organization, each with a new edit link (valid 30 days)."""
+    """One reminder per stale organization (``only``: of these ids), each with a new edit link (valid 30 days)."""
     out = []
     for entry in stale(store, districts):
-        if entry.layer != "organizations":
+        if entry.layer != "organizations" or (only is not None and entry.id not in only):
             continue
         to = _address(entry.email)
         grant, token = invite(store, by, entry.id, to, secret)

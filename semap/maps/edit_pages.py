@@ -18,13 +18,16 @@ from semap.curation.fields import (
     OWNER_FORM,
     OWNER_STATUSES,
 )
-from semap.curation.freshness import stale
+from semap.curation.freshness import StaleEntry, stale
 from semap.curation.policy import Actor
 from semap.geodata.districts import District, by_adm_code, load_crosswalk
 from semap.i18n import translations
 from semap.maps.form_labels import code_labels, field_labels
 from semap.maps.labels import district_label, district_names, value_label
+from semap.maps.local_time import local_time
 from semap.maps.render import Page, render_plain
+from semap.maps.review_queue import queue_items
+from semap.settings import MapSettings, load
 from semap.store.base import Store
 
 
@@ -67,6 +70,17 @@ def _common(lang: str) -> dict[str, Any]:
         "codes": code_labels(lang),
         "district_names": dict(district_names(lang)),
         "shown": lambda field, value: shown_value(field, value, lang),
+        "when": lambda value: local_time(value, lang),
+    }
+
+
+def _nav(actor: Actor, page_path: str) -> dict[str, Any]:
+    """The coordinator's and admin's header: their districts, the admin page, the map, the other language."""
+    managed = sorted(actor.districts) if actor.role == "coordinator" else [d.adm_code for d in load_crosswalk()]
+    return {
+        "districts": [by_adm_code(c) for c in managed],
+        "is_admin": actor.role == "admin",
+        "page_path": page_path,
     }
 
 
@@ -132,6 +146,7 @@ def coordinator_page(
     notice: str = "",
     error: str = "",
     new_link: str = "",
+    reminded: list[Any] | None = None,
 ) -> Page:
     codes = [district.adm_code]
     queue = events.open_items(store.overlay, codes)
@@ -148,16 +163,16 @@ def coordinator_page(
     ids = {e.record_id or "" for e in queue + recent} | {c.record_id for c in conflicts}
     org_ids = [o[0] for o in orgs]
     links = grants(store.overlay, org_ids)
-    managed = sorted(actor.districts) if actor.role == "coordinator" else [d.adm_code for d in load_crosswalk()]
+    map_settings = load(MapSettings)
     return render_plain(
         "coordinator.html",
         **_common(lang),
         title=f"SeMap — {district_label(district, lang)}",
         district=district,
-        districts=[by_adm_code(c) for c in managed],
-        is_admin=actor.role == "admin",
+        nav=_nav(actor, f"/coordinator/districts/{district.name_ko}"),
         csrf=csrf,
-        queue=queue,
+        queue=queue_items(store, queue, lang),
+        basemap={"url": map_settings.basemap_url, "attribution": map_settings.basemap_attribution},
         recent=recent,
         conflicts=conflicts,
         stale=stale(store, codes),
@@ -168,12 +183,21 @@ def coordinator_page(
         notice=notice,
         error=error,
         new_link=new_link,
+        reminded=reminded,
+        localhost_links=map_settings.public_url == MapSettings.model_fields["public_url"].default,
         new_fields=form_fields("resources", {}, COORDINATOR_FORM["resources"], lang, False),
     )
 
 
 def record_admin_page(
-    store: Store, layer: str, record_id: str, csrf: str, lang: str, notice: str = "", error: str = ""
+    store: Store,
+    actor: Actor,
+    layer: str,
+    record_id: str,
+    csrf: str,
+    lang: str,
+    notice: str = "",
+    error: str = "",
 ) -> Page:
     record = load_record(store, layer, record_id)
     district = record.get("district_adm_code")
@@ -183,6 +207,7 @@ def record_admin_page(
         title=f"SeMap — {record['name']}",
         record=record,
         csrf=csrf,
+        nav=_nav(actor, f"/coordinator/records/{layer}/{record['id']}"),
         action=f"/coordinator/records/{layer}/{record['id']}",
         history=events.history(store.overlay, layer, record["id"]),
         fields=form_fields(layer, record, COORDINATOR_FORM[layer], lang, False),
@@ -192,7 +217,7 @@ def record_admin_page(
     )
 
 
-def admin_page(store: Store, csrf: str, lang: str, notice: str = "", error: str = "") -> Page:
+def admin_page(store: Store, actor: Actor, csrf: str, lang: str, notice: str = "", error: str = "") -> Page:
     rows = [
         {
             "email": a.email,
@@ -207,8 +232,27 @@ def admin_page(store: Store, csrf: str, lang: str, notice: str = "", error: str 
         **_common(lang),
         title="SeMap — " + translations(lang).gettext("Admin"),
         csrf=csrf,
+        nav=_nav(actor, "/admin"),
         accounts=rows,
         all_districts=load_crosswalk(),
         notice=notice,
         error=error,
+    )
+
+
+def stale_confirm_page(
+    actor: Actor, district: District, csrf: str, lang: str, action: str, picked: list[StaleEntry]
+) -> Page:
+    """What a bulk remind or archive will do, entry by entry, before it is done."""
+    return render_plain(
+        "stale_confirm.html",
+        **_common(lang),
+        title="SeMap — " + district_label(district, lang),
+        nav=_nav(actor, f"/coordinator/districts/{district.name_ko}"),
+        district=district,
+        csrf=csrf,
+        action=action,
+        picked=picked,
+        reminded=[s for s in picked if s.layer == "organizations"],
+        archived=[s for s in picked if s.archivable],
     )
