@@ -49,6 +49,8 @@ def test_an_approved_edit_is_seen_at_once_and_a_repeat_view_costs_a_304(
             again = client.get(path, headers={"If-None-Match": answer.headers["etag"]})
             assert again.status_code == 304 and again.content == b"", path
             assert again.headers["cache-control"] == "no-cache" and again.headers["etag"] == answer.headers["etag"]
+            # The page the browser kept keeps its own Content-Security-Policy: a 304 must not replace it.
+            assert "content-security-policy" not in again.headers, path
 
         owner_actor = Actor("owner", "a-grant", org_id=org)
         owner = edits.change(store, owner_actor, "organizations", org, {"address_raw": NEW_ADDRESS}, "moved")

@@ -17,7 +17,8 @@ DEFAULT_CSP = "default-src 'none'; frame-ancestors {ancestors}"
 
 
 class SecurityHeaders:
-    """nosniff, a referrer policy, and a Content-Security-Policy unless the route set its own (pages do)."""
+    """nosniff, a referrer policy, and a Content-Security-Policy unless the route set its own (pages do) or the
+    answer is a 304."""
 
     def __init__(self, app: ASGIApp, frame_ancestors: str) -> None:
         self.app = app
@@ -35,7 +36,10 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                if not any(name == b"content-security-policy" for name, _ in headers):
+                # Not on a 304: the browser merges its headers into the page it kept, whose own policy (the
+                # hashes of its scripts) must stay; the default would block every script of a revalidated page.
+                revalidated = message["status"] == 304
+                if not revalidated and not any(name == b"content-security-policy" for name, _ in headers):
                     headers.append((b"content-security-policy", self.default_csp))
                 message["headers"] = headers + self.fixed
             await send(message)
