@@ -92,10 +92,10 @@ async def login(request: Request, store: StoreDep, lang: Lang = "ko") -> Respons
 
 
 @router.post("/logout", response_class=Response)
-async def logout(request: Request, store: StoreDep, session: SessionDep) -> Response:
+async def logout(request: Request, store: StoreDep, session: SessionDep, lang: Lang = "ko") -> Response:
     await checked_form(request, session)
     access.logout(store.overlay, request.cookies.get(COOKIE))
-    response = RedirectResponse("/login", status_code=303)
+    response = RedirectResponse(f"/login?lang={lang}", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pyproj import Geod
+
 from semap.curation.access import grants
 from semap.curation.edits import load_record, place_address
 from semap.curation.events import Event
@@ -15,6 +17,7 @@ from semap.maps.form_labels import code_labels
 from semap.store.base import Store
 
 MOVES = ("address_raw", LOCATION)  # changes that move a record on the map
+WGS84 = Geod(ellps="WGS84")
 
 
 def _point(location: str | None) -> list[float] | None:
@@ -56,4 +59,12 @@ def _move(store: Store, event: Event) -> dict[str, Any]:
         after = _point(event.after if event.field == LOCATION else place_address(store, event.after or "")[0])
     except (SemapError, ValueError, KeyError):  # an address the geocoders cannot place: the map says so
         after = None
-    return {"before": before, "after": after}
+    return {"before": before, "after": after, "distance": _distance(before, after)}
+
+
+def _distance(before: list[float] | None, after: list[float] | None) -> str:
+    """How far the change moves the record, as a coordinator reads it ("850 m", "2.4 km"); empty if unknown."""
+    if before is None or after is None:
+        return ""
+    metres = WGS84.inv(before[0], before[1], after[0], after[1])[2]
+    return f"{metres:,.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km"

@@ -4,6 +4,13 @@
   "use strict";
   if (!window.L) { return; }
   var maps = document.querySelectorAll(".review-map");
+  var outlines = {};  // the district's dongs, fetched once for every map: where the points are, without a base map
+  function dongs(url) {
+    if (!outlines[url]) {
+      outlines[url] = fetch(url).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
+    }
+    return outlines[url];
+  }
   Array.prototype.forEach.call(maps, function (element) {
     var before = JSON.parse(element.getAttribute("data-before") || "null");
     var after = JSON.parse(element.getAttribute("data-after") || "null");
@@ -14,6 +21,15 @@
       L.tileLayer(url, { attribution: element.getAttribute("data-attribution") || "", maxZoom: 19 }).addTo(map);
     }
     var points = [];
+    var outline = element.getAttribute("data-dongs");
+    if (outline) {
+      dongs(outline).then(function (data) {
+        if (data) {
+          L.geoJSON(data, { interactive: false, style: { color: "#1565c0", weight: 1, fill: false } }).addTo(map);
+        }
+        element.setAttribute("data-ready", "1");
+      });
+    }
     function mark(lonlat, colour, label) {
       var at = L.latLng(lonlat[1], lonlat[0]);
       points.push(at);
@@ -29,6 +45,6 @@
     } else {
       map.setView(points[0], 16);
     }
-    element.setAttribute("data-ready", "1");
+    if (!outline) { element.setAttribute("data-ready", "1"); }
   });
 }());
