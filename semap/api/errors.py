@@ -27,6 +27,8 @@ from semap.errors import (
     SemapError,
     StoreNotBuilt,
     StoreUnavailable,
+    UnreadableUpload,
+    UploadTooLarge,
 )
 
 # Pages people use with a browser (forms): errors there answer a page in their language, not JSON.
@@ -44,6 +46,8 @@ STATUS_BY_ERROR: dict[type[SemapError], int] = {
     ConfigError: 500,
     GeocoderError: 502,
     MailNotSent: 502,
+    UploadTooLarge: 413,
+    UnreadableUpload: 400,
 }
 
 
