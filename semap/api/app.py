@@ -29,6 +29,7 @@ from semap.api import (
     routes_owner,
     routes_pages,
     routes_stats,
+    routes_survey,
     routes_tiles,
 )
 from semap.api.caching import BodyCache, CachedAnswers
@@ -123,6 +124,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_docs.router)
     app.include_router(routes_owner.router)
     app.include_router(routes_coordinator.router)
+    app.include_router(routes_survey.router)
     app.include_router(ogc_features.router)  # OGC API – Features and Tiles under /ogc, for GIS clients
     app.include_router(ogc_tiles.router)
     app.include_router(ogc_openapi.router)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from semap.curation import edits
-from semap.curation.fields import HIDDEN_STATUSES, RESOURCE_FIELDS
+from semap.curation.events import COLUMNS, Event
+from semap.curation.fields import CREATED, HIDDEN_STATUSES, RESOURCE_FIELDS
 from semap.curation.policy import Actor, require_district
 from semap.curation.survey_read import ReadSurvey, Upload, read_survey
 from semap.errors import Conflict, Forbidden, InvalidParameter
@@ -37,6 +38,7 @@ COMPARED = (
     "address_raw",
     "verified_at",
 )
+UPLOAD_REASON = "survey upload "  # every upload's event gives this reason, then the file and row
 UPLOAD_SOURCE = "survey upload: "  # the source of a resource an upload created: "survey upload: FILE#row=N"
 RECORD_FIELD = {"phone": "contact", "address": "address_raw"}  # the survey's field -> the record's
 RENAME_ALIKE = 5  # of COMPARED, how many must agree for a row with another name to be the holder's resource
@@ -162,7 +164,7 @@ def _match(
 
 
 def _changed(values: dict[str, str | None], record: dict[str, str | None], kept: set[str]) -> dict[str, str | None]:
-    after = {}
+    after: dict[str, str | None] = {}
     for name in COMPARED:
         if name in kept:
             continue
@@ -224,7 +226,9 @@ def diff(
     for number, values in rows:
         record = matched.get(number)
         kept = {RECORD_FIELD.get(f, f) for f in dropped.get(number, set())}
-        after = _changed(values, record, kept) if record else {k: v for k, v in values.items() if v is not None}
+        after: dict[str, str | None] = (
+            _changed(values, record, kept) if record else {k: v for k, v in values.items() if v is not None}
+        )
         if record is not None and not after:
             continue
         address = after.get("address_raw")
@@ -265,7 +269,7 @@ def apply(store: Store, actor: Actor, found: SurveyDiff, confirmed: str, retire_
     file = found.survey.read.file
     done = Applied()
     for change in found.changes:
-        reason = f"survey upload {file}" + (f", row {change.row}" if change.row else "")
+        reason = f"{UPLOAD_REASON}{file}" + (f", row {change.row}" if change.row else "")
         try:
             if change.kind == "new":
                 source = f"{UPLOAD_SOURCE}{file}#row={change.row}"
@@ -280,3 +284,21 @@ def apply(store: Store, actor: Actor, found: SurveyDiff, confirmed: str, retire_
             continue
         done.changes.append(change)
     return done
+
+
+def upload_history(store: Store, district: str, limit: int = 300) -> list[tuple[Event, bool]]:
+    """The district's changes made by survey uploads, newest first, each with whether it has been reverted (a new
+    resource is listed once, by its creation)."""
+    rows = store.overlay.fetch(
+        f"SELECT {', '.join(COLUMNS)} FROM change_events WHERE district_adm_code = :d AND reason LIKE :marker "
+        f"AND (kind = 'edit' OR (kind = 'create' AND field = :created)) ORDER BY at DESC, id LIMIT {int(limit)}",
+        {"d": district, "marker": f"{UPLOAD_REASON}%", "created": CREATED},
+    )
+    found = [Event(*row) for row in rows]
+    reverted = {
+        r[0]
+        for r in store.overlay.fetch(
+            "SELECT refers_to FROM change_events WHERE kind = 'revert' AND district_adm_code = :d", {"d": district}
+        )
+    }
+    return [(e, e.id in reverted) for e in found]

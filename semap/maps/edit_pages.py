@@ -20,6 +20,7 @@ from semap.curation.fields import (
 )
 from semap.curation.freshness import stale
 from semap.curation.policy import Actor
+from semap.curation.survey import upload_history
 from semap.geodata.districts import District, by_adm_code, load_crosswalk
 from semap.i18n import translations
 from semap.maps.form_labels import code_labels, field_labels
@@ -145,7 +146,9 @@ def coordinator_page(
         "SELECT id, name, category, status FROM resources WHERE district_adm_code = :d ORDER BY name",
         {"d": district.adm_code},
     )
+    survey_history = upload_history(store, district.adm_code)
     ids = {e.record_id or "" for e in queue + recent} | {c.record_id for c in conflicts}
+    ids |= {e.record_id or "" for e, _ in survey_history}
     org_ids = [o[0] for o in orgs]
     links = grants(store.overlay, org_ids)
     managed = sorted(actor.districts) if actor.role == "coordinator" else [d.adm_code for d in load_crosswalk()]
@@ -168,6 +171,7 @@ def coordinator_page(
         notice=notice,
         error=error,
         new_link=new_link,
+        survey_history=survey_history,
         new_fields=form_fields("resources", {}, COORDINATOR_FORM["resources"], lang, False),
     )
 
