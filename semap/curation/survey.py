@@ -220,6 +220,8 @@ def diff(
         field_of = {fmt.header_for(f): f for f in fmt.fields} | {h: f for f, h in row.headers.items()}
         dropped[row.row] = {field_of.get(p.field, p.field) for p in outcome.problems if p.action == "dropped"}
         rows.append((row.row, _values(outcome.record)))
+    if read.missing_fields:  # every row refused for it: nothing to compare (and nothing is gone)
+        return SurveyDiff(survey, district, 0, rejects, notes, [])
     served = _served(store, district.adm_code)
     matched = _match(rows, served)
     changes: list[Change] = []
