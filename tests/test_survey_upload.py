@@ -149,6 +149,8 @@ def test_the_upload_pages_refuse_large_binary_other_districts_and_keep_formulas_
     rows = survey_rows()
     formula = '=HYPERLINK("http://evil.example","x")'
     rows[1][rows[0].index("이용료")] = formula
+    rows.append(list(rows[2]))
+    rows[-1][rows[0].index("자치구")] = "강남구"
     with writable_store(backend, request, tmp_path) as (store, _), pytest.MonkeyPatch.context() as patch:
         patch.setenv("SEMAP_UPLOAD_MAX_KB", "100")
         add_coordinator(store, "songpa@example.org", "송파구")
@@ -170,6 +172,7 @@ def test_the_upload_pages_refuse_large_binary_other_districts_and_keep_formulas_
         preview = send("survey.csv", as_xlsx(rows))
         assert preview.status_code == 200, preview.text[:500]
         assert "XLSX" in preview.text and "HYPERLINK" in preview.text
+        assert "a row of Gangnam-gu: this page takes Songpa-gu's rows only" in preview.text  # in the page's language
         digest = re.search(r'name="digest" value="([^"]+)"', preview.text)
         payload = re.search(r'name="payload" value="([^"]+)"', preview.text)
         assert digest and payload

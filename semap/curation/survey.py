@@ -49,7 +49,9 @@ class Reject:
     row: int
     column: str
     value: str
-    reason: str
+    reason: str  # in English, as the registry's rejects are written
+    code: str = ""  # the upload's own reasons, which its page words in the reader's language: other_district, …
+    districts: tuple[str, ...] = ()  # the adm_codes the reason names
 
 
 @dataclass(frozen=True)
@@ -179,17 +181,19 @@ def _changed(values: dict[str, str | None], record: dict[str, str | None], kept:
     return after
 
 
-def _placed(store: Store, district: District, address: str) -> str | None:
+def _placed(store: Store, district: District, row: int, column: str, address: str) -> Reject | None:
     """Why the address cannot be this district's resource's, or None."""
     try:
         location, _ = edits.place_address(store, address)
     except InvalidParameter as exc:
-        return str(exc).removeprefix("address_raw: ")
+        return Reject(row, column, address, str(exc).removeprefix("address_raw: "))
     place = json.loads(location)
     found = store.locate(place["lon"], place["lat"])
     if found is None or found[0] != district.adm_code:
         where = by_adm_code(found[0]).name_ko if found else "outside Seoul"
-        return f"placed in {where}, not in {district.name_ko}"
+        reason = f"placed in {where}, not in {district.name_ko}"
+        codes = (found[0] if found else "", district.adm_code)
+        return Reject(row, column, address, reason, "placed_elsewhere", codes)
     return None
 
 
@@ -214,7 +218,8 @@ def diff(
         if outcome.record.district_written != district.adm_code:
             other = by_adm_code(outcome.record.district_written).name_ko
             reason = f"a row of {other}: this page takes {district.name_ko}'s rows only (upload it on {other}'s page)"
-            rejects.append(Reject(row.row, fmt.header_for("district_written"), other, reason))
+            codes = (outcome.record.district_written, district.adm_code)
+            rejects.append(Reject(row.row, fmt.header_for("district_written"), other, reason, "other_district", codes))
             continue
         notes.extend(Reject(p.row, p.field, p.value, p.reason) for p in outcome.problems)
         field_of = {fmt.header_for(f): f for f in fmt.fields} | {h: f for f, h in row.headers.items()}
@@ -235,11 +240,12 @@ def diff(
             continue
         address = after.get("address_raw")
         if record is None and not address:
-            rejects.append(Reject(number, fmt.header_for("address"), "", "a new resource needs an address to place"))
+            reason = "a new resource needs an address to place"
+            rejects.append(Reject(number, fmt.header_for("address"), "", reason, "needs_address"))
             continue
-        problem = _placed(store, district, address) if address else None
+        problem = _placed(store, district, number, fmt.header_for("address"), address) if address else None
         if problem:
-            rejects.append(Reject(number, fmt.header_for("address"), address or "", problem))
+            rejects.append(problem)
             continue
         if record is None:
             changes.append(Change("new", number, None, values["name"] or "", after))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from semap.curation.survey import Applied, Change, SurveyDiff
-from semap.geodata.districts import District
+from semap.curation.survey import Applied, Change, Reject, SurveyDiff
+from semap.geodata.districts import District, by_adm_code
 from semap.i18n import translations
 from semap.maps.edit_pages import _common
 from semap.maps.labels import district_label
@@ -63,7 +63,27 @@ def survey_page(
         survey_labels=labels,
         changes_of=lambda kind: found.of(kind) if found else [],
         shown_changes=lambda c: _rows(c, lang),
+        reason=lambda r: reject_reason(r, lang),
     )
+
+
+def reject_reason(reject: Reject, lang: str) -> str:
+    """The upload's own reasons in the reader's language; the registry reader's as it writes them (English)."""
+    t = translations(lang)
+    names = [district_label(by_adm_code(c), lang) if c else t.gettext("outside Seoul") for c in reject.districts]
+    if reject.code == "other_district":
+        return t.gettext("a row of %(other)s: this page takes %(district)s's rows only (upload it on that page)") % {
+            "other": names[0],
+            "district": names[1],
+        }
+    if reject.code == "placed_elsewhere":
+        return t.gettext("the address is placed in %(where)s, not in %(district)s") % {
+            "where": names[0],
+            "district": names[1],
+        }
+    if reject.code == "needs_address":
+        return t.gettext("a new resource needs an address to be placed on the map")
+    return reject.reason
 
 
 def _rows(change: Change, lang: str) -> list[tuple[str, str, str]]:
