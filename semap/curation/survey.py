@@ -276,21 +276,24 @@ def apply(store: Store, actor: Actor, found: SurveyDiff, confirmed: str, retire_
         raise Conflict("what SeMap serves changed since the preview; look at the difference again before applying")
     file = found.survey.read.file
     done = Applied()
-    for change in found.changes:
-        reason = f"{UPLOAD_REASON}{file}" + (f", row {change.row}" if change.row else "")
-        try:
-            if change.kind == "new":
-                source = f"{UPLOAD_SOURCE}{file}#row={change.row}"
-                edits.create_resource(store, actor, found.district.adm_code, change.after, source, reason)
-            elif change.kind == "changed" or retire_gone:
-                assert change.record_id
-                edits.change(store, actor, "resources", change.record_id, dict(change.after), reason)
-            else:
+    # One patch for the whole upload (an edit's patch is re-entrant): served at once, in one swap, and on PostGIS
+    # in one transaction; a change the policy refuses is listed as not applied, the others go in.
+    with store.patching() as target:
+        for change in found.changes:
+            reason = f"{UPLOAD_REASON}{file}" + (f", row {change.row}" if change.row else "")
+            try:
+                if change.kind == "new":
+                    source = f"{UPLOAD_SOURCE}{file}#row={change.row}"
+                    edits.create_resource(target, actor, found.district.adm_code, change.after, source, reason)
+                elif change.kind == "changed" or retire_gone:
+                    assert change.record_id
+                    edits.change(target, actor, "resources", change.record_id, dict(change.after), reason)
+                else:
+                    continue
+            except (InvalidParameter, Forbidden) as exc:
+                done.failed.append((change, str(exc)))
                 continue
-        except (InvalidParameter, Forbidden) as exc:
-            done.failed.append((change, str(exc)))
-            continue
-        done.changes.append(change)
+            done.changes.append(change)
     return done
 
 
