@@ -166,6 +166,13 @@ def test_the_upload_pages_refuse_large_binary_other_districts_and_keep_formulas_
         picture = send("survey.csv", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
         assert picture.status_code == 400 and "not a CSV or XLSX" in picture.text
         assert send("survey.csv", as_csv(rows), token="stale").status_code == 403
+        cross_site = client.post(
+            page,
+            data={"csrf": csrf},
+            files={"file": ("survey.csv", as_csv(rows), "text/csv")},
+            headers={"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"},
+        )
+        assert cross_site.status_code == 403
         assert send("survey.csv", as_csv(rows), url="/coordinator/districts/은평구/survey").status_code == 403
 
         # A workbook named .csv is read as the workbook it is; its formula cell is text, never evaluated.
