@@ -124,3 +124,11 @@ class MailNotSent(SemapError):
 
 class Conflict(SemapError):
     """The request answers something already answered (a proposal approved twice)."""
+
+
+class UploadTooLarge(SemapError):
+    """An uploaded file is larger than SeMap takes (answered 413)."""
+
+
+class UnreadableUpload(SemapError):
+    """An uploaded file is not one SeMap reads: not CSV or XLSX by its bytes, empty, or no header row (400)."""

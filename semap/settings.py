@@ -231,6 +231,9 @@ class AccessSettings(BaseSettings):
     mail_from: str = "SeMap <semap@localhost>"
     login_attempts_per_minute: int = Field(default=10, description="per client address, before 429")
     reports_per_hour: int = Field(default=10, description="problem reports per client address, before 429")
+    upload_max_kb: int = Field(
+        default=2048, ge=1, description="the largest survey file a coordinator may upload (KiB), before 413"
+    )
 
 
 class PublicationSettings(BaseSettings):

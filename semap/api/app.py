@@ -30,6 +30,7 @@ from semap.api import (
     routes_pages,
     routes_stale,
     routes_stats,
+    routes_survey,
     routes_tiles,
 )
 from semap.api.cache_policy import CachePolicy
@@ -127,6 +128,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_owner.router)
     app.include_router(routes_coordinator.router)
     app.include_router(routes_stale.router)
+    app.include_router(routes_survey.router)
     app.include_router(ogc_features.router)  # OGC API – Features and Tiles under /ogc, for GIS clients
     app.include_router(ogc_tiles.router)
     app.include_router(ogc_openapi.router)

@@ -27,6 +27,8 @@ from semap.errors import (
     SemapError,
     StoreNotBuilt,
     StoreUnavailable,
+    UnreadableUpload,
+    UploadTooLarge,
 )
 from semap.i18n import language
 
@@ -45,6 +47,8 @@ STATUS_BY_ERROR: dict[type[SemapError], int] = {
     ConfigError: 500,
     GeocoderError: 502,
     MailNotSent: 502,
+    UploadTooLarge: 413,
+    UnreadableUpload: 400,
 }
 
 

@@ -172,8 +172,16 @@ def confirm(store: Store, actor: Actor, layer: str, record_id: str) -> ChangeRes
     return change(store, actor, layer, record_id, {"verified_at": today}, "confirmed still correct", kind="verify")
 
 
-def create_resource(store: Store, actor: Actor, district_adm_code: str, values: dict[str, str | None]) -> str:
-    """A shared resource created by a coordinator in their district; placed by its address or location."""
+def create_resource(
+    store: Store,
+    actor: Actor,
+    district_adm_code: str,
+    values: dict[str, str | None],
+    source: str = "",
+    reason: str = "",
+) -> str:
+    """A shared resource created by a coordinator in their district; placed by its address or location.
+    ``source`` says where it came from (a survey upload's file and row), else "created in SeMap by …"."""
     require_district(actor, district_adm_code)
     cleaned = {n: clean_value("resources", n, v) for n, v in values.items() if v not in (None, "")}
     if not cleaned.get("name"):
@@ -194,8 +202,10 @@ def create_resource(store: Store, actor: Actor, district_adm_code: str, values: 
         "layer": "resources",
         "record_id": record_id,
         "district_adm_code": district_adm_code,
+        "reason": reason[:500] or None,
     }
-    events = [new_event(kind="create", field=CREATED, after=f"created in SeMap by {actor.label}", **common)]
+    origin = source[:300] or f"created in SeMap by {actor.label}"
+    events = [new_event(kind="create", field=CREATED, after=origin, **common)]
     events += [new_event(kind="create", field=n, after=v, **common) for n, v in cleaned.items()]
     commit(store, "resources", record_id, events, {})
     return record_id

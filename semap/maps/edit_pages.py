@@ -20,6 +20,7 @@ from semap.curation.fields import (
 )
 from semap.curation.freshness import StaleEntry, stale
 from semap.curation.policy import Actor
+from semap.curation.survey import upload_history
 from semap.geodata.districts import District, by_adm_code, load_crosswalk
 from semap.i18n import translations
 from semap.maps.form_labels import code_labels, field_labels
@@ -160,7 +161,9 @@ def coordinator_page(
         "SELECT id, name, category, status FROM resources WHERE district_adm_code = :d ORDER BY name",
         {"d": district.adm_code},
     )
+    survey_history = upload_history(store, district.adm_code)
     ids = {e.record_id or "" for e in queue + recent} | {c.record_id for c in conflicts}
+    ids |= {e.record_id or "" for e, _ in survey_history}
     org_ids = [o[0] for o in orgs]
     links = grants(store.overlay, org_ids)
     map_settings = load(MapSettings)
@@ -185,6 +188,7 @@ def coordinator_page(
         new_link=new_link,
         reminded=reminded,
         localhost_links=map_settings.public_url == MapSettings.model_fields["public_url"].default,
+        survey_history=survey_history,
         new_fields=form_fields("resources", {}, COORDINATOR_FORM["resources"], lang, False),
     )
 

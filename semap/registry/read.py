@@ -106,8 +106,9 @@ def _csv_rows(path: Path) -> tuple[str, Iterator[RawRow]]:
 
 def _xlsx_rows(path: Path, fmt: RegistryFormat) -> tuple[str, Iterator[RawRow]]:
     try:
-        # From the bytes, not the name: a workbook renamed .csv is still a workbook.
-        book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+        # From the bytes, not the name: a workbook renamed .csv is still a workbook. data_only=False: a formula
+        # cell is read as its formula text (=HYPERLINK(…) stays text, never evaluated; exports neutralize it).
+        book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise GeodataError(f"{path.name}: cannot open as an XLSX workbook ({type(exc).__name__}: {exc})") from None
     if fmt.sheet:
@@ -124,7 +125,8 @@ def _xlsx_rows(path: Path, fmt: RegistryFormat) -> tuple[str, Iterator[RawRow]]:
             return value.strftime("%Y-%m-%d")
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
-        return str(value)
+        formula = getattr(value, "text", None)  # an array or data-table formula object: its text
+        return formula if isinstance(formula, str) else str(value)
 
     def rows() -> Iterator[RawRow]:
         try:
