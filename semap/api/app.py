@@ -28,6 +28,7 @@ from semap.api import (
     routes_meta,
     routes_owner,
     routes_pages,
+    routes_search,
     routes_stats,
     routes_tiles,
 )
@@ -116,6 +117,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_hotspots.router)
     app.include_router(routes_change.router)
     app.include_router(routes_admin.router)  # /api/v1/{layer}/{id}/history before the features' routes
+    app.include_router(routes_search.router)  # /api/v1/{layer}/search and /near before /{layer}/{id}
     app.include_router(routes_features.router)
     app.include_router(routes_tiles.router)
     app.include_router(routes_export.router)
