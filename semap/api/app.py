@@ -28,6 +28,7 @@ from semap.api import (
     routes_meta,
     routes_owner,
     routes_pages,
+    routes_requests,
     routes_search,
     routes_stats,
     routes_tiles,
@@ -124,6 +125,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_pages.router)
     app.include_router(routes_docs.router)
     app.include_router(routes_owner.router)
+    app.include_router(routes_requests.router)
     app.include_router(routes_coordinator.router)
     app.include_router(ogc_features.router)  # OGC API – Features and Tiles under /ogc, for GIS clients
     app.include_router(ogc_tiles.router)
