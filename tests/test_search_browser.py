@@ -266,3 +266,41 @@ def test_edit_link_requests_are_rate_limited(request: pytest.FixtureRequest, tmp
         answers = [client.post(url, data={"email": f"a{i}@example.org"}).status_code for i in range(3)]
         assert answers == [200, 200, 429]
         assert client.post("/organizations/no-such-org/edit-link-request", data={"email": "a@b.org"}).status_code == 404
+
+
+# Text the English header must show whole: the placeholder inside its box, buttons and labels on one line, every
+# choropleth option inside its menu (less the arrow).
+FITS = """
+function width(text, el) {
+  var c = document.createElement('canvas').getContext('2d'); c.font = getComputedStyle(el).font;
+  return c.measureText(text).width;
+}
+function lines(el) { var r = document.createRange(); r.selectNodeContents(el); return r.getClientRects().length; }
+var q = document.querySelector('input[name=q]'), cs = getComputedStyle(q);
+var room = q.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+var out = {placeholder: width(q.placeholder, q) <= room, wrapped: [], cut: []};
+document.querySelectorAll('#semap-filters button, #semap-near-me').forEach(function (b) {
+  if (lines(b) !== 1) out.wrapped.push(b.textContent);
+});
+document.querySelectorAll('#semap-filters label').forEach(function (l) {
+  var words = l.firstChild;
+  if (words.nodeType === 3 && words.textContent.trim() && lines(words) !== 1) out.wrapped.push(l.textContent);
+});
+var s = document.querySelector('select[name=choropleth]');
+Array.from(s.options).forEach(function (o) {
+  if (width(o.textContent, s) > s.clientWidth - 24) out.cut.push(o.textContent);
+});
+return out;
+"""
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_the_english_header_shows_its_words_whole(base_url: str, phone: bool) -> None:
+    driver = chrome(390, 844, phone=True) if phone else chrome(1366, 768)
+    try:
+        driver.get(base_url + "/?lang=en")
+        wait_for(driver, READY)
+        driver.execute_script("document.getElementById('semap-filters-toggle').open = true")
+        assert driver.execute_script(FITS) == {"placeholder": True, "wrapped": [], "cut": []}
+    finally:
+        driver.quit()
