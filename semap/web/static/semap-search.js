@@ -66,6 +66,7 @@
   Finder.prototype.search = function (q) {
     var self = this, view = this.view, ticket = ++this.ticket;
     if (!q) { this.close(); return; }
+    view.map.closePopup(); // the last answer's popup is not this one's
     // On a phone the open filter panel would hide the map the search is about.
     if (window.matchMedia("(max-width: 700px)").matches) el("semap-filters-toggle").open = false;
     window.semapFind.state = "searching";
@@ -187,6 +188,7 @@
     var view = window.semapView;
     if (!view || !el("semap-find")) return;
     window.semapFinder = new Finder(view);
+    if (view.filters.q) window.semapFinder.search(view.filters.q); // a shared link with a search shows its answer
     openLinked(view);
   });
 })();
