@@ -42,6 +42,7 @@ DATA_FIELDS = {
     ),
 }
 PROPOSED_ADDRESS = "서울특별시 송파구 올림픽로 300"
+SEARCHED = "송파"  # what the person types in the search box, which its answer repeats
 # What a person reads: the visible text (folded parts unfolded, the layer control opened), the title, the options
 # of every menu and the words in attributes; text in an element declaring another language is set aside.
 READ_PAGE = """
@@ -63,11 +64,13 @@ return {words: words.join('\\n'), declared: declared};
 
 
 def data_values(store: Store) -> list[str]:
-    """The registry's free text, longest first (a name inside a longer value is removed with it)."""
-    values = {PROPOSED_ADDRESS}
+    """The registry's free text, longest first (a name inside a longer value is removed with it), and the road
+    names of the address data the search box finds as places (they have no English name)."""
+    values = {PROPOSED_ADDRESS, SEARCHED}
     for layer, fields in DATA_FIELDS.items():
         for row in store.fetch(f"SELECT {', '.join(fields)} FROM {layer}"):
             values |= {" ".join(v.split()) for v in row if v and has_hangul(v)}  # as a page lays it out
+    values |= {row[0] for row in store.fetch("SELECT DISTINCT road FROM address_points WHERE road IS NOT NULL")}
     return sorted(values, key=len, reverse=True)
 
 
@@ -114,6 +117,49 @@ def _read(browser, url: str, lang: str, name: str, ready: str | None = None) -> 
     return page["words"]
 
 
+def _once(action: str, done: str) -> str:
+    """A ready-script that does ``action`` once the map is drawn, then waits for ``done``."""
+    return (
+        "var s = window.semapState; if (!s || s.mode !== 'markers') return false;"
+        f"if (!window.__asked) {{ window.__asked = true; {action} }} return {done};"
+    )
+
+
+def _find_and_near(browser, base: str, lang: str) -> dict[str, str]:
+    """The map's search answer (places and records) and near me, its list and its refusal."""
+    search = f"var f = document.getElementById('semap-filters'); f.elements.q.value = '{SEARCHED}'; f.requestSubmit();"
+    near = "document.getElementById('semap-near-me').click();"
+    pages = {
+        "map-search": _read(
+            browser, f"{base}/?lang={lang}", lang, "map-search", _once(search, "window.semapFind.state === 'done'")
+        )
+    }
+    origin = {"permission": {"name": "geolocation"}, "origin": base}
+    browser.execute_cdp_cmd("Browser.setPermission", {**origin, "setting": "granted"})
+    browser.execute_cdp_cmd(
+        "Emulation.setGeolocationOverride", {"latitude": 37.5665, "longitude": 126.978, "accuracy": 30}
+    )
+    pages["map-near"] = _read(
+        browser, f"{base}/?lang={lang}", lang, "map-near", _once(near, "window.semapNear.state === 'done'")
+    )
+    browser.execute_cdp_cmd("Browser.setPermission", {**origin, "setting": "denied"})
+    refused = _once(near, "window.semapNear.state === 'near_denied'")
+    pages["map-near-refused"] = _read(browser, f"{base}/?lang={lang}", lang, "map-near-refused", refused)
+    return pages
+
+
+def _request_edit_link(browser, base: str, lang: str, org: str) -> str:
+    """The organization page's edit-link request, sent: the answer's words."""
+    browser.get(f"{base}/organizations/{org}?lang={lang}")
+    browser.find_element(By.CSS_SELECTOR, "#semap-request-edit summary").click()
+    browser.find_element(By.ID, "request-email").send_keys("owner@example.org")
+    browser.find_element(By.ID, "request-note").send_keys("Kim, manager")
+    browser.find_element(By.CSS_SELECTOR, "#semap-request-edit button[type=submit]").click()
+    wait_for(browser, "return !!document.getElementById('request-notice');")
+    screenshot(browser, f"i18n-{lang}-edit-link-request")
+    return browser.execute_script(READ_PAGE)["words"]
+
+
 def _walk(browser, base: str, lang: str, walked: Walk) -> dict[str, str]:
     """Every page as its users reach it, in one language: the map with a choropleth and two popups, the public
     pages, the owner's link, then signed in as the center's admin (who sees every district)."""
@@ -124,6 +170,7 @@ def _walk(browser, base: str, lang: str, walked: Walk) -> dict[str, str]:
     for kind, (record, lat, lon) in (("cooperative", walked.cooperative), ("resource", walked.resource)):
         opened = f"{READY} && (window.semapView.focus({record!r}), !!document.querySelector('.semap-popup'));"
         pages[f"popup-{kind}"] = _read(browser, f"{base}/?{q}&at={lat},{lon},17", lang, f"popup-{kind}", opened)
+    pages |= _find_and_near(browser, base, lang)
     public = {
         "district": "/districts/송파구",
         "organization": f"/organizations/{walked.org}",
@@ -134,6 +181,8 @@ def _walk(browser, base: str, lang: str, walked: Walk) -> dict[str, str]:
         "login": "/login",
     }
     pages |= {name: _read(browser, f"{base}{path}?{q}", lang, name) for name, path in public.items()}
+    pages["edit-link-request"] = _request_edit_link(browser, base, lang, walked.org)
+    browser.get(f"{base}/login?{q}")
     browser.find_element(By.ID, "email").send_keys("center@example.org")
     browser.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
     wait_for(browser, "return location.pathname.startsWith('/coordinator/districts/');")

@@ -29,6 +29,8 @@ from semap.api import (
     routes_owner,
     routes_pages,
     routes_stale,
+    routes_requests,
+    routes_search,
     routes_stats,
     routes_survey,
     routes_tiles,
@@ -120,12 +122,14 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_hotspots.router)
     app.include_router(routes_change.router)
     app.include_router(routes_admin.router)  # /api/v1/{layer}/{id}/history before the features' routes
+    app.include_router(routes_search.router)  # /api/v1/{layer}/search and /near before /{layer}/{id}
     app.include_router(routes_features.router)
     app.include_router(routes_tiles.router)
     app.include_router(routes_export.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_docs.router)
     app.include_router(routes_owner.router)
+    app.include_router(routes_requests.router)
     app.include_router(routes_coordinator.router)
     app.include_router(routes_stale.router)
     app.include_router(routes_survey.router)

@@ -22,7 +22,7 @@ from semap.geodata.districts import load_crosswalk
 from semap.i18n import translations
 from semap.maps.labels import district_label
 from semap.maps.linked_data import dataset_jsonld
-from semap.maps.main_page import main_page
+from semap.maps.main_page import about_data, main_page
 from semap.settings import MapSettings, PublicationSettings, load
 from semap.store import Store
 
@@ -56,8 +56,10 @@ async def index(request: Request, store: Annotated[Store, Depends(get_store)], l
     def render() -> Body:
         store.district_rows()  # the map of a store never built would be empty: say how to build it instead
         settings = request.app.state.map_settings
-        dataset = dataset_jsonld(store.meta(), settings.public_url, load(PublicationSettings))
-        return page_body(main_page(lang, settings, dataset))
+        meta, publication = store.meta(), load(PublicationSettings)
+        dataset = dataset_jsonld(meta, settings.public_url, publication)
+        about = about_data(lang, meta.get("registries_as_of"), publication)
+        return page_body(main_page(lang, settings, dataset, about))
 
     try:
         return await versioned(request, store, render, HTML, response_class=HTMLResponse)

@@ -62,6 +62,10 @@ def organization_page(store: Store, org_id: str, lang: str, settings: MapSetting
             "area": p.get("precision_m") if approximate else None,
         }
     ]
+    quoted = quote(org_id, safe="")
+    back = f"/?lang={lang}&org={quoted}"
+    if center:  # the map opens where the organization is, close up, with its popup
+        back += f"&at={center[0]:.5f},{center[1]:.5f},17"
     return render_page(
         "organization.html",
         settings,
@@ -73,6 +77,9 @@ def organization_page(store: Store, org_id: str, lang: str, settings: MapSetting
         report_url=f"/report/organizations/{quote(p['id'], safe='')}?lang={lang}",
         fields=[f for f in fields if f[1]],
         directions=routes,
+        back_url=back,
+        share_url=f"/organizations/{quoted}?lang={lang}",  # made absolute by the page, where it is read
+        request_url=f"/organizations/{quoted}/edit-link-request?lang={lang}",
         data={"center": center, "zoom": 16, "layers": layers},
         jsonld=organization_jsonld(p, feature["geometry"], organization_url(settings.public_url, p["id"])),
     )

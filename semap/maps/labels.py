@@ -161,6 +161,32 @@ def map_text(lang: str) -> dict[str, str]:
         "precision": t.gettext("Location precision"),
         "kakao_search": t.gettext("Find the address (Kakao Map)"),
         "naver_search": t.gettext("Find the address (Naver Map)"),
+        # Search in the whole city (semap-search.js)
+        "search_results": t.gettext("Search: “{q}”"),
+        "close": t.gettext("Close"),
+        "places": t.gettext("Places"),
+        "place_district": t.gettext("District"),
+        "place_dong": t.gettext("Dong"),
+        "place_road": t.gettext("Road"),
+        "records": t.gettext("Organizations and shared resources"),
+        "found_none": t.gettext("Nothing in the whole city matches “{q}”."),
+        "found_count": t.gettext("{n} found in Seoul, {inview} of them in this view"),
+        "more_outside": t.gettext("{n} more outside this view — show all"),
+        "first_shown": t.gettext("The {n} nearest are listed; “show all” fits the map to every match."),
+        "in_view": t.gettext("in this view"),
+        "away": t.gettext("{distance} away"),
+        "search_failed": t.gettext("The search failed ({error}). Try again."),
+        # Near me (semap-near.js)
+        "near_title": t.gettext("Near me"),
+        "near_locating": t.gettext("Finding your position…"),
+        "near_in": t.gettext("Nearest to your position (in {district}):"),
+        "near_denied": t.gettext("Location permission was refused, so SeMap cannot tell what is near you."),
+        "near_timeout": t.gettext("Your position could not be found in time."),
+        "near_unavailable": t.gettext("Your position is not available right now."),
+        "near_unsupported": t.gettext("This browser cannot tell SeMap where you are."),
+        "near_outside": t.gettext("Your position is outside Seoul; SeMap maps Seoul only."),
+        "choose_district": t.gettext("Choose a district instead"),
+        "you_are_here": t.gettext("You are here"),
     }
 
 

@@ -9,7 +9,7 @@ from semap.maps.labels import CATEGORY_COLORS, RESOURCE_COLORS, district_names, 
 from semap.maps.precision import approximate_words
 from semap.maps.render import Page, render_page
 from semap.registry.model import INDUSTRIES, ORG_TYPES, SEMAP_CATEGORIES
-from semap.settings import MapSettings
+from semap.settings import MapSettings, PublicationSettings
 
 DOWNLOADS = [(layer, fmt) for layer in ("organizations", "resources") for fmt in ("geojson", "csv", "gpkg")]
 
@@ -31,8 +31,21 @@ def _selects(lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     ]
 
 
-def main_page(lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = None) -> Page:
-    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data)."""
+def about_data(lang: str, as_of: str | None, publication: PublicationSettings) -> dict[str, str] | None:
+    """The data's date and licence as the map shows them; the default licence is named in the page's language."""
+    if not as_of:
+        return None
+    licence = publication.data_licence
+    if licence == PublicationSettings.model_fields["data_licence"].default:
+        licence = translations(lang).gettext("KOGL Type 1 (attribution)")
+    return {"as_of": as_of, "licence": licence, "licence_url": publication.data_licence_url}
+
+
+def main_page(
+    lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = None, about: dict[str, str] | None = None
+) -> Page:
+    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data); ``about``:
+    the data's date and licence (``about_data``)."""
     label = value_labels(lang)
     config = {
         "lang": lang,
@@ -56,4 +69,5 @@ def main_page(lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = 
         legend_resources=[(label.get(k, k), c) for k, c in RESOURCE_COLORS.items()],
         data={"config": config},
         jsonld=jsonld,
+        about=about,
     )

@@ -117,7 +117,8 @@
     this.choropleth = params.get("choropleth") || "";
     var at = (params.get("at") || "").split(",").map(Number);
     // Not animated: a shared link opens on its view, loaded once (an animated jump ends in a second load).
-    if (at.length === 3 && at.every(isFinite)) this.map.setView([at[0], at[1]], at[2], { animate: false });
+    this.openedAt = at.length === 3 && at.every(isFinite);
+    if (this.openedAt) this.map.setView([at[0], at[1]], at[2], { animate: false });
   };
 
   SeMapView.prototype.writeUrl = function () {
@@ -155,6 +156,8 @@
       }).addTo(self.map);
       self.boundaries = layer;
       self.control.addOverlay(layer, escapeHtml(self.t.boundaries));
+      // A link naming a district (/?district=강서구) opens on it, as choosing it in the menu does.
+      if (self.filters.district && !self.openedAt) self.zoomToDistrict(self.filters.district);
     }).catch(function (e) { self.state.errors.push(String(e)); });
     this.choroplethLayer = L.layerGroup().addTo(this.map);
     if (this.choropleth) this.drawChoropleth();
@@ -279,6 +282,7 @@
       self.renderList(orgs.features.concat(resources.features));
       self.announce();
       self.state.readyMs = performance.now(); // for the benchmark: navigation start to data on the map
+      document.dispatchEvent(new CustomEvent("semap:loaded", { detail: self })); // semap-search.js opens a record
     }).catch(function (error) {
       self.state.errors.push(String(error));
       el("semap-count").textContent = String(error);
@@ -409,7 +413,8 @@
       here = '<p class="semap-stack">' + escapeHtml(fmt(t.here, { n: stack.length })) + "</p><ul class=\"semap-stack\">" +
         stack.map(function (f) { return "<li>" + escapeHtml(f.properties.name) + "</li>"; }).join("") + "</ul>";
     }
-    return '<div class="semap-popup"><h3>' + escapeHtml(p.name) + "</h3><dl>" + rows.join("") + "</dl>" + here + link + "</div>";
+    // The actions (details, directions, report) first: on a phone they are seen without scrolling the popup.
+    return '<div class="semap-popup"><h3>' + escapeHtml(p.name) + "</h3>" + link + "<dl>" + rows.join("") + "</dl>" + here + "</div>";
   };
 
   SeMapView.prototype.loadClusters = function (bbox, orgs, resources) {
@@ -440,6 +445,7 @@
       self.renderList(null);
       self.announce();
       self.state.readyMs = performance.now();
+      document.dispatchEvent(new CustomEvent("semap:loaded", { detail: self }));
     });
   };
 
@@ -494,7 +500,9 @@
   // A popup never taller than most of the map (it scrolls inside instead), so panning can always show it whole
   // below the header, on a phone too.
   SeMapView.prototype.popupOptions = function (id) {
-    return { maxHeight: Math.max(120, Math.floor(this.map.getSize().y * 0.6)), autoPanPadding: [12, 12], semapId: id };
+    // The top corners hold the zoom and layer buttons: a popup opens below them.
+    return { maxHeight: Math.max(120, Math.floor(this.map.getSize().y * 0.6)), autoPanPadding: [12, 12],
+             autoPanPaddingTopLeft: [12, 84], semapId: id };
   };
 
   SeMapView.prototype.announce = function () {
