@@ -126,6 +126,7 @@ def _walk(browser, base: str, lang: str, walked: Walk) -> dict[str, str]:
         pages[f"popup-{kind}"] = _read(browser, f"{base}/?{q}&at={lat},{lon},17", lang, f"popup-{kind}", opened)
     public = {
         "district": "/districts/송파구",
+        "embed": "/embed",
         "organization": f"/organizations/{walked.org}",
         "report": f"/report/organizations/{walked.org}",
         "no-organization": "/organizations/no-such-organization",

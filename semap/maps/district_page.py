@@ -19,6 +19,7 @@ from semap.features.queries import table_rows
 from semap.geodata.districts import District, load_crosswalk
 from semap.i18n import translations
 from semap.maps.district_research import district_change, district_hotspots
+from semap.maps.embed_page import MapView
 from semap.maps.labels import value_label
 from semap.maps.main_page import DOWNLOADS
 from semap.maps.render import Page, render_page
@@ -156,6 +157,8 @@ def district_page_of(store: Store, district: District, lang: str, settings: MapS
         ]
         for row in resources[list(RESOURCE_COLUMNS)].itertuples(index=False)
     ]
+    center = _district_center(store, district.adm_code)
+    embed = MapView({"district": district.name_ko}, at=(center[0], center[1], 13))
     return render_page(
         "district.html",
         settings,
@@ -174,7 +177,9 @@ def district_page_of(store: Store, district: District, lang: str, settings: MapS
         resource_columns=_resource_columns(lang),
         resource_rows=rows,
         downloads=[(layer, fmt) for layer, fmt in reversed(DOWNLOADS)],
-        data={"center": _district_center(store, district.adm_code), "zoom": 13, "layers": layers},
+        embed_query=embed.query(lang),
+        frame_title=f"SeMap — {label}",
+        data={"center": center, "zoom": 13, "layers": layers},
     )
 
 

@@ -31,10 +31,11 @@ def _selects(lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     ]
 
 
-def main_page(lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = None) -> Page:
-    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data)."""
+def map_config(lang: str) -> dict[str, Any]:
+    """What the map's script (semap-map.js) is told: its words, the vocabularies and colours; the full map's and the
+    embedded map's alike."""
     label = value_labels(lang)
-    config = {
+    return {
         "lang": lang,
         "text": map_text(lang),
         "values": label,
@@ -44,6 +45,12 @@ def main_page(lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = 
         "districtNames": dict(district_names(lang)),  # Korean name -> the name to show
         "approximate": approximate_words(lang),  # match type -> where an approximate point is
     }
+
+
+def main_page(lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = None) -> Page:
+    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data)."""
+    label = value_labels(lang)
+    config = map_config(lang)
     return render_page(
         "main.html",
         settings,

@@ -101,10 +101,10 @@
       document.querySelectorAll("details.semap-toggle").forEach(function (d) { d.open = false; });
     }
     function fit() {
-      document.documentElement.style.setProperty("--header-h", header.offsetHeight + "px");
+      document.documentElement.style.setProperty("--header-h", (header ? header.offsetHeight : 0) + "px");
       map.invalidateSize();
     }
-    new ResizeObserver(fit).observe(header);
+    if (header) new ResizeObserver(fit).observe(header); // the embedded map has none
     fit();
   };
 
@@ -162,6 +162,7 @@
 
   SeMapView.prototype.bindForm = function () {
     var self = this, form = el("semap-filters");
+    if (!form) return; // the embedded map: its filters are the URL's, locked
     FILTERS.forEach(function (name) {
       var input = form.elements[name];
       if (input && self.filters[name]) input.value = self.filters[name];
