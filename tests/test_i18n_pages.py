@@ -22,6 +22,7 @@ from selenium.webdriver.common.keys import Keys
 
 from semap.api.app import create_app
 from semap.curation import access, edits
+from semap.settings import PublicationSettings
 from semap.store import Store
 from tests.browser import chrome, console_errors, live_server, screenshot, wait_for
 from tests.living import PASSWORD, add_admin, owner_link, record_in, writable_store
@@ -64,7 +65,8 @@ return {words: words.join('\\n'), declared: declared};
 
 def data_values(store: Store) -> list[str]:
     """The registry's free text, longest first (a name inside a longer value is removed with it)."""
-    values = {PROPOSED_ADDRESS}
+    publication = PublicationSettings()  # the operator's own words (publisher, licence) are data too
+    values = {PROPOSED_ADDRESS, publication.publisher, publication.data_licence}
     for layer, fields in DATA_FIELDS.items():
         for row in store.fetch(f"SELECT {', '.join(fields)} FROM {layer}"):
             values |= {" ".join(v.split()) for v in row if v and has_hangul(v)}  # as a page lays it out

@@ -83,6 +83,7 @@ def view_caption(view: MapView, lang: str) -> str:
 
 def embed_page(view: MapView, lang: str, settings: MapSettings) -> Page:
     t = translations(lang)
+    district = resolve_district(view.filters["district"]) if "district" in view.filters else None
     return render_page(
         "embed.html",
         settings,
@@ -90,5 +91,6 @@ def embed_page(view: MapView, lang: str, settings: MapSettings) -> Page:
         title=t.gettext("SeMap — Seoul social economy map"),
         caption=view_caption(view, lang),
         open_url="/?" + view.query(lang),
-        data={"config": {**map_config(lang), "embedded": True}},
+        # the district's boundary the map opens on when the URL names no place (``at``)
+        data={"config": map_config(lang), "district": district.name_ko if district else None},
     )

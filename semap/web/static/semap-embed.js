@@ -36,6 +36,17 @@
     if (document.execCommand("copy")) done();
   }
 
+  // A district's embed written by hand (no "at"): the map opens on that district, not on all of Seoul.
+  function showDistrict(view, name) {
+    fetch("/api/v1/districts?simplify=0.0003").then(function (r) { return r.json(); }).then(function (data) {
+      data.features.forEach(function (f) {
+        if (f.properties.name_ko === name) {
+          view.map.fitBounds(L.geoJSON(f).getBounds(), { animate: false });
+        }
+      });
+    });
+  }
+
   function bindDialog(view) {
     var button = el("semap-embed-open"), dialog = el("semap-embed-dialog");
     if (!button || !dialog || typeof dialog.showModal !== "function") return;
@@ -64,6 +75,8 @@
       var follow = function () { open.href = "/?" + viewQuery(view); };
       view.map.on("moveend", follow);
       follow();
+      var district = window.SeMapCommon.pageData().district;
+      if (district && !new URLSearchParams(window.location.search).get("at")) showDistrict(view, district);
     }
     bindDialog(view);
   });

@@ -115,6 +115,7 @@
     this.filters = {};
     FILTERS.forEach(function (name) { if (params.get(name)) this.filters[name] = params.get(name); }, this);
     this.choropleth = params.get("choropleth") || "";
+    this.show = params.get("show"); // a record to open once it is on the map (the district page's table links)
     var at = (params.get("at") || "").split(",").map(Number);
     // Not animated: a shared link opens on its view, loaded once (an animated jump ends in a second load).
     if (at.length === 3 && at.every(isFinite)) this.map.setView([at[0], at[1]], at[2], { animate: false });
@@ -279,6 +280,8 @@
       self.state.mode = "markers";
       self.renderList(orgs.features.concat(resources.features));
       self.announce();
+      if (self.show && self.markersById[self.show]) self.focus(self.show);
+      self.show = null;
       self.state.readyMs = performance.now(); // for the benchmark: navigation start to data on the map
     }).catch(function (error) {
       self.state.errors.push(String(error));
