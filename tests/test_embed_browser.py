@@ -5,10 +5,11 @@ refused by the Content-Security-Policy, and so is any other SeMap page, wherever
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from html import escape
+from html import escape, unescape
 from urllib.parse import parse_qs, quote, urlencode, urlparse
 
 import pytest
@@ -33,14 +34,20 @@ class HostPage(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         query = parse_qs(urlparse(self.path).query)
-        if "src" not in query:  # the browser's favicon request
+        if "code" in query:  # the code SeMap's "embed this map" gave, pasted as it is
+            frame = query["code"][0]
+        elif "src" in query:
+            src, width, height = query["src"][0], query.get("width", ["800"])[0], query.get("height", ["500"])[0]
+            frame = (
+                f"<iframe id='semap' src='{escape(src)}' title='SeMap' width='{int(width)}' height='{int(height)}' "
+                "style='border:0' allowfullscreen allow='geolocation'></iframe>"
+            )
+        else:  # the browser's favicon request
             self.send_error(404)
             return
-        src, width, height = query["src"][0], query.get("width", ["800"])[0], query.get("height", ["500"])[0]
         body = (
             "<!DOCTYPE html><html lang='ko'><head><meta charset='utf-8'><title>구청 홈페이지</title></head><body>"
-            f"<h1>구청 홈페이지</h1><iframe id='semap' src='{escape(src)}' title='SeMap' width='{int(width)}' "
-            f"height='{int(height)}' style='border:0' allowfullscreen allow='geolocation'></iframe></body></html>"
+            f"<h1>구청 홈페이지</h1>{frame}</body></html>"
         ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -155,3 +162,51 @@ def test_a_phone_sized_frame_folds_the_list_so_the_map_stays_usable(browser, sit
     assert map_height > 0.85 * 560
     browser.find_element(By.CSS_SELECTOR, "#semap-list-toggle > summary").click()
     wait_for(browser, "return document.querySelectorAll('#semap-results li').length > 0")
+
+
+def _embed_code(browser) -> str:
+    button = WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "semap-embed-open"))
+    browser.execute_script("arguments[0].scrollIntoView()", button)
+    button.click()
+    wait_for(browser, "return document.getElementById('semap-embed-dialog').open")
+    return browser.find_element(By.ID, "semap-embed-code").get_attribute("value")
+
+
+def _attributes(code: str) -> dict[str, str]:
+    return dict(re.findall(r'(\w+)(?:="([^"]*)")?', code.split("<iframe", 1)[1].split(">", 1)[0]))
+
+
+def test_the_maps_embed_code_carries_its_view_and_works_pasted_on_a_listed_site(browser, sites: dict[str, str]) -> None:
+    browser.get(f"{sites['semap']}/?" + urlencode({"lang": "en", "type": VILLAGE, "at": "37.50500,127.11500,14"}))
+    wait_for(browser, READY)
+    code = _embed_code(browser)
+    attributes = _attributes(code)
+    src = urlparse(unescape(attributes["src"]))
+    view = parse_qs(src.query)
+    assert f"{src.scheme}://{src.netloc}" == sites["semap"] and src.path == "/embed"
+    assert view["lang"] == ["en"] and view["type"] == [VILLAGE]
+    lat, lon, zoom = view["at"][0].split(",")
+    assert (float(lat), float(lon), zoom) == (pytest.approx(37.505, abs=1e-4), pytest.approx(127.115, abs=1e-4), "14")
+    assert attributes["title"] == "SeMap — Seoul social economy map"
+    assert "allowfullscreen" in attributes and attributes["allow"] == "geolocation"
+    # Pasted into the listed site's page, the code shows that view with that filter.
+    browser.get(f"{sites['listed']}/?" + urlencode({"code": code}))
+    browser.switch_to.frame(WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "iframe")))
+    wait_for(browser, READY)
+    assert browser.execute_script("var c = window.semapView.map.getCenter(); return [c.lat, c.lng];") == pytest.approx(
+        [37.505, 127.115], abs=1e-4
+    )
+    assert browser.find_element(By.CSS_SELECTOR, ".embed-caption").text == "Village enterprise"
+
+
+def test_the_district_pages_embed_code_shows_that_district(browser, sites: dict[str, str]) -> None:
+    browser.get(f"{sites['semap']}/districts/{quote(SONGPA)}")
+    code = _embed_code(browser)
+    attributes = _attributes(code)
+    view = parse_qs(urlparse(unescape(attributes["src"])).query)
+    assert view["district"] == [SONGPA] and view["lang"] == ["ko"] and view["at"][0].endswith(",13")
+    assert attributes["title"] == f"SeMap — {SONGPA}"
+    browser.get(f"{sites['listed']}/?" + urlencode({"code": code}))
+    browser.switch_to.frame(WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "iframe")))
+    state = wait_for(browser, READY)
+    assert state["matched"]["resources"] == 206  # Songpa's shared resources, all in view
