@@ -43,11 +43,12 @@ DATA_FIELDS = {
     ),
 }
 PROPOSED_ADDRESS = "서울특별시 송파구 올림픽로 300"
-# What a person reads: the visible text (folded parts unfolded, the layer control opened), the title, the options
-# of every menu and the words in attributes; text in an element declaring another language is set aside.
+# What a person reads: the visible text (folded parts unfolded, dialogs and the layer control opened), the title, the
+# options of every menu and the words in attributes; text in an element declaring another language is set aside.
 READ_PAGE = """
-document.querySelectorAll('details').forEach(function (d) { d.open = true; });
-if (window.semapView) window.semapView.control.expand();
+document.querySelectorAll('details, dialog').forEach(function (d) { d.open = true; });
+// the embedded map has no layer control (its filters are locked)
+if (window.semapView && window.semapView.control._map) window.semapView.control.expand();
 var lang = document.documentElement.lang, declared = [];
 document.querySelectorAll('body [lang]').forEach(function (e) {
   if (e.lang !== lang) { declared.push(e.textContent.trim()); e.style.display = 'none'; }
