@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import ipaddress
+import json
+import re
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from semap.errors import ConfigError
 from semap.resources import PACKAGE_DATA_DIR
+
+# A CSP host-source naming one site (or its subdomains): no paths, no keywords, no bare "*".
+FRAME_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?/?")
 
 
 class StoreSettings(BaseSettings):
@@ -127,9 +132,11 @@ class ApiSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     cors_origins: list[str] = Field(default_factory=list)
-    frame_ancestors: str = Field(
-        default="'self'",
-        description="CSP frame-ancestors: who may embed SeMap's pages, e.g. \"'self' https://www.songpa.go.kr\"",
+    frame_ancestors: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="the sites that may show the embedded map (/embed) in a frame, as origins separated by commas "
+        "or spaces, e.g. https://www.songpa.go.kr, https://*.seoul.go.kr; every other page may be framed only by "
+        "SeMap itself (CSP frame-ancestors 'self')",
     )
     response_cache_mb: int = Field(
         default=64, ge=0, description="memory for tiles, exports, pages and tables per data version; 0: none"
@@ -144,6 +151,24 @@ class ApiSettings(BaseSettings):
         description="comma-separated addresses or networks (10.0.0.0/8) of the reverse proxies whose "
         "X-Forwarded-For and X-Forwarded-Proto are believed; default none: the connection's peer is the client",
     )
+
+    @field_validator("frame_ancestors", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> list[str]:
+        if isinstance(value, str) and value.strip().startswith("["):
+            value = json.loads(value)  # the JSON list pydantic-settings reads for other list settings
+        items = re.split(r"[\s,]+", value) if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+        origins = []
+        for item in (str(i).strip() for i in items):
+            if item in ("", "'self'"):  # SeMap itself may always frame its pages
+                continue
+            if not FRAME_ORIGIN.fullmatch(item):
+                raise ValueError(
+                    f"SEMAP_FRAME_ANCESTORS: {item!r} is not a site's origin "
+                    "(scheme://host[:port], e.g. https://www.songpa.go.kr or https://*.seoul.go.kr)"
+                )
+            origins.append(item.rstrip("/"))
+        return origins
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -12,8 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from semap.api.app import create_app
+from semap.errors import ConfigError
 from semap.features.filters import MAX_TEXT
-from semap.settings import ApiSettings
+from semap.settings import ApiSettings, load
 from semap.store import Store
 
 
@@ -84,14 +85,48 @@ def test_security_headers_on_every_response(client: TestClient, path: str) -> No
     assert "frame-ancestors 'self'" in headers["content-security-policy"]
 
 
-def test_frame_ancestors_are_configurable_for_district_sites(built_store: Store) -> None:
-    settings = ApiSettings(frame_ancestors="'self' https://www.songpa.go.kr")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SEMAP_FRAME_ANCESTORS", settings.frame_ancestors)
-        embedded = TestClient(create_app(built_store, settings))
-        for path in ("/", "/healthz"):
-            csp = embedded.get(path).headers["content-security-policy"]
-            assert "frame-ancestors 'self' https://www.songpa.go.kr" in csp
+def test_only_the_embedded_map_may_be_framed_by_the_listed_sites(built_store: Store) -> None:
+    settings = ApiSettings(frame_ancestors=["https://www.songpa.go.kr", "https://*.seoul.go.kr"])
+    embedded = TestClient(create_app(built_store, settings))
+    page = embedded.get("/embed", params={"district": "송파구"})
+    assert page.status_code == 200
+    csp = page.headers["content-security-policy"]
+    assert "frame-ancestors 'self' https://www.songpa.go.kr https://*.seoul.go.kr" in csp
+    assert "x-frame-options" not in page.headers
+    for path in ("/", "/districts/송파구", "/healthz", "/api/v1/districts"):
+        answer = embedded.get(path)
+        assert "frame-ancestors 'self'" in answer.headers["content-security-policy"], path
+        assert "songpa" not in answer.headers["content-security-policy"], path
+        assert answer.headers["x-frame-options"] == "SAMEORIGIN", path
+
+
+@pytest.mark.parametrize(
+    ("written", "origins"),
+    [
+        ("https://www.songpa.go.kr", ["https://www.songpa.go.kr"]),
+        ("https://a.example, http://127.0.0.2:8080/", ["https://a.example", "http://127.0.0.2:8080"]),
+        ("'self' https://www.songpa.go.kr", ["https://www.songpa.go.kr"]),  # the former single-string form
+        ('["https://*.seoul.go.kr"]', ["https://*.seoul.go.kr"]),
+        ("", []),
+    ],
+)
+def test_frame_ancestors_read_as_a_list_of_origins(monkeypatch: pytest.MonkeyPatch, written: str, origins) -> None:
+    monkeypatch.setenv("SEMAP_FRAME_ANCESTORS", written)
+    assert load(ApiSettings).frame_ancestors == origins
+
+
+@pytest.mark.parametrize("written", ["*", "'unsafe-inline'", "https://a.example/path", "www.songpa.go.kr", "data:"])
+def test_frame_ancestors_refuse_what_is_not_an_origin(monkeypatch: pytest.MonkeyPatch, written: str) -> None:
+    monkeypatch.setenv("SEMAP_FRAME_ANCESTORS", written)
+    with pytest.raises(ConfigError, match="SEMAP_FRAME_ANCESTORS"):
+        load(ApiSettings)
+
+
+def test_the_embedded_map_refuses_a_bad_filter_with_a_page(client: TestClient) -> None:
+    for params, parameter in (({"type": "bogus"}, "type"), ({"district": "없는구"}, "district"), ({"at": "1,2"}, "at")):
+        answer = client.get("/embed", params={**params, "lang": "en"})
+        assert answer.status_code == 422 and answer.headers["content-type"].startswith("text/html")
+        assert parameter in answer.text
 
 
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])

@@ -327,25 +327,32 @@ def test_district_page_leads_with_map_figures_and_charts_and_its_table_works(sto
         assert values.count("S") == int((row["suppression"] == "S").sum())  # withheld, not only flagged
         assert len(driver.find_elements(By.CSS_SELECTOR, ".dots .dot")) == len(row) - values.count("S")
         assert "입지계수는" in driver.find_element(By.CSS_SELECTOR, ".explain").text
-        search = driver.find_element(By.CSS_SELECTOR, "input[data-table='resources-table']")
-        search.send_keys("카메라")
-        visible = [
-            r.text for r in driver.find_elements(By.CSS_SELECTOR, "#resources-table tbody tr") if r.is_displayed()
-        ]
-        assert visible and all("카메라" in r for r in visible)
-        search.clear()
-        search.send_keys(" ", Keys.BACKSPACE)
-        in_order = (
-            "var n = Array.from(document.querySelectorAll('#resources-table tbody tr'), r => r.cells[0].textContent);"
-            "return n.every((v, i) => i === 0 || %s n[i - 1].localeCompare(v, 'ko', {numeric: true}) <= 0);"
+        # The table is served a page at a time (tests/test_district_table.py); here, as a person uses it.
+        search = driver.find_element(By.ID, "resources-q")
+        search.send_keys("카메라", Keys.ENTER)
+        rows = "return Array.from(document.querySelectorAll('#resources-table tbody tr'), r => r.textContent);"
+        visible = wait_for(
+            driver, f"var r = (function () {{ {rows} }})(); return r.every(t => t.includes('카메라')) && r;"
         )
-        sort = driver.find_element(By.CSS_SELECTOR, "#resources-table th button[data-column='0']")
-        sort.click()
-        assert driver.execute_script(in_order % "")  # ascending
-        sort.click()
-        assert driver.execute_script(in_order % "-1 *")  # and the other way
-        headers = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#resources-table th")]
-        assert headers == ["이름", "분류", "보유 기관", "이용료", "이용 가능 시간"]
+        assert visible and "q=%EC%B9%B4%EB%A9%94%EB%9D%BC" in driver.current_url
+        assert driver.execute_script("return window.semapDetailLoaded") == 3  # the table alone was replaced
+        driver.find_element(By.CSS_SELECTOR, "form.table-search a").click()  # show all
+        wait_for(driver, "return document.querySelectorAll('#resources-table tbody tr').length === 50")
+        in_order = (
+            "var n = Array.from(document.querySelectorAll('#resources-table tbody th'), c => c.textContent.trim());"
+            "return n.length === 50 && n.every((v, i) => i === 0 || n[i - 1] %s v);"
+        )
+        assert driver.execute_script(in_order % "<=")  # by name
+        driver.find_element(By.CSS_SELECTOR, "#resources-table thead th a").click()
+        wait_for(
+            driver,
+            "return document.querySelector('#resources-table thead th').getAttribute('aria-sort') === 'descending'",
+        )
+        assert driver.execute_script(in_order % ">=")  # and the other way
+        driver.find_element(By.CSS_SELECTOR, ".pager a[rel=next]").click()
+        wait_for(driver, "return document.getElementById('resources-shown').textContent.includes('51–100')")
+        headers = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#resources-table thead th")]
+        assert headers == ["이름 ▼", "분류", "보유 기관", "동", "주소", "이용료", "이용 가능 시간"]
         screenshot(driver, "district-page-full")
         assert console_errors(driver) == []
     finally:

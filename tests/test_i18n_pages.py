@@ -22,6 +22,7 @@ from selenium.webdriver.common.keys import Keys
 
 from semap.api.app import create_app
 from semap.curation import access, edits
+from semap.settings import PublicationSettings
 from semap.store import Store
 from tests.browser import chrome, console_errors, live_server, screenshot, wait_for
 from tests.living import PASSWORD, add_admin, owner_link, record_in, writable_store
@@ -43,11 +44,12 @@ DATA_FIELDS = {
 }
 PROPOSED_ADDRESS = "서울특별시 송파구 올림픽로 300"
 SEARCHED = "송파"  # what the person types in the search box, which its answer repeats
-# What a person reads: the visible text (folded parts unfolded, the layer control opened), the title, the options
-# of every menu and the words in attributes; text in an element declaring another language is set aside.
+# What a person reads: the visible text (folded parts unfolded, dialogs and the layer control opened), the title, the
+# options of every menu and the words in attributes; text in an element declaring another language is set aside.
 READ_PAGE = """
-document.querySelectorAll('details').forEach(function (d) { d.open = true; });
-if (window.semapView) window.semapView.control.expand();
+document.querySelectorAll('details, dialog').forEach(function (d) { d.open = true; });
+// the embedded map has no layer control (its filters are locked)
+if (window.semapView && window.semapView.control._map) window.semapView.control.expand();
 var lang = document.documentElement.lang, declared = [];
 document.querySelectorAll('body [lang]').forEach(function (e) {
   if (e.lang !== lang) { declared.push(e.textContent.trim()); e.style.display = 'none'; }
@@ -64,9 +66,10 @@ return {words: words.join('\\n'), declared: declared};
 
 
 def data_values(store: Store) -> list[str]:
-    """The registry's free text, longest first (a name inside a longer value is removed with it), and the road
-    names of the address data the search box finds as places (they have no English name)."""
-    values = {PROPOSED_ADDRESS, SEARCHED}
+    """The registry's free text, longest first (a name inside a longer value is removed with it), the road names of
+    the address data the search box finds as places (they have no English name), and the operator's own words."""
+    publication = PublicationSettings()  # the operator's own words (publisher, licence) are data too
+    values = {PROPOSED_ADDRESS, SEARCHED, publication.publisher, publication.data_licence}
     for layer, fields in DATA_FIELDS.items():
         for row in store.fetch(f"SELECT {', '.join(fields)} FROM {layer}"):
             values |= {" ".join(v.split()) for v in row if v and has_hangul(v)}  # as a page lays it out
@@ -173,6 +176,7 @@ def _walk(browser, base: str, lang: str, walked: Walk) -> dict[str, str]:
     pages |= _find_and_near(browser, base, lang)
     public = {
         "district": "/districts/송파구",
+        "embed": "/embed",
         "organization": f"/organizations/{walked.org}",
         "report": f"/report/organizations/{walked.org}",
         "no-organization": "/organizations/no-such-organization",

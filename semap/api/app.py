@@ -22,6 +22,7 @@ from semap.api import (
     routes_change,
     routes_coordinator,
     routes_docs,
+    routes_embed,
     routes_export,
     routes_features,
     routes_hotspots,
@@ -96,6 +97,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
         app.state.store = store  # ready without a lifespan run (ASGI clients that skip it, e.g. fuzzers)
     map_settings = load(MapSettings)
     app.state.map_settings = map_settings
+    app.state.frame_ancestors = api_settings.frame_ancestors  # the sites that may frame /embed
     app.state.store_settings = load(StoreSettings)  # the queue in front of the store (semap.api.admission)
     app.state.body_cache = BodyCache(api_settings.response_cache_mb * 2**20) if api_settings.response_cache_mb else None
     # What a body depends on besides the data and the URL: the code and the settings pages are rendered with.
@@ -115,7 +117,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.add_middleware(RejectUnreadable)
     app.add_middleware(CachePolicy)  # what no route decided: revalidate (semap.api.cache_policy)
     app.add_middleware(HeadAsGet)
-    app.add_middleware(SecurityHeaders, frame_ancestors=api_settings.frame_ancestors)
+    app.add_middleware(SecurityHeaders)
     app.include_router(routes_meta.router)
     app.include_router(routes_boundaries.router)
     app.include_router(routes_stats.router)
@@ -127,6 +129,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_tiles.router)
     app.include_router(routes_export.router)
     app.include_router(routes_pages.router)
+    app.include_router(routes_embed.router)
     app.include_router(routes_docs.router)
     app.include_router(routes_owner.router)
     app.include_router(routes_requests.router)

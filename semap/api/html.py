@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi.responses import HTMLResponse
 
 from semap.api.responses import Body
 from semap.i18n import language, translations
 from semap.maps.render import Page, content_security_policy, render_plain
-from semap.settings import ApiSettings, MapSettings, load
+from semap.settings import MapSettings, load
 
 
-def page_body(page: Page) -> Body:
-    """A page's HTML and the Content-Security-Policy naming its inline scripts' hashes (cacheable as it is)."""
-    csp = content_security_policy(page, load(MapSettings), load(ApiSettings).frame_ancestors)
+def page_body(page: Page, embedders: Sequence[str] = ()) -> Body:
+    """A page's HTML and the Content-Security-Policy naming its inline scripts' hashes (cacheable as it is).
+    Only SeMap itself may frame a page, and the sites in ``embedders`` (SEMAP_FRAME_ANCESTORS: the embedded map)."""
+    csp = content_security_policy(page, load(MapSettings), " ".join(["'self'", *embedders]))
     return Body(page.html.encode(), {"Content-Security-Policy": csp})
 
 

@@ -13,20 +13,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from semap.api.negotiation import invalid_parameter_status
 
-DEFAULT_CSP = "default-src 'none'; frame-ancestors {ancestors}"
+# Only SeMap itself may frame its answers; the embeddable map (/embed) names its own ancestors in its page CSP.
+DEFAULT_CSP = b"default-src 'none'; frame-ancestors 'self'"
+EMBEDDABLE_PATHS = frozenset({"/embed"})
 
 
 class SecurityHeaders:
-    """nosniff, a referrer policy, and a Content-Security-Policy unless the route set its own (pages do) or the
-    answer is a 304."""
+    """nosniff, a referrer policy, a Content-Security-Policy unless the route set its own (pages do) or the answer
+    is a 304, and X-Frame-Options SAMEORIGIN for browsers that predate CSP frame-ancestors — except on the embeddable
+    map, which the sites listed in SEMAP_FRAME_ANCESTORS may frame."""
 
-    def __init__(self, app: ASGIApp, frame_ancestors: str) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.fixed = [
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"strict-origin-when-cross-origin"),
         ]
-        self.default_csp = DEFAULT_CSP.format(ancestors=frame_ancestors).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,7 +42,9 @@ class SecurityHeaders:
                 # hashes of its scripts) must stay; the default would block every script of a revalidated page.
                 revalidated = message["status"] == 304
                 if not revalidated and not any(name == b"content-security-policy" for name, _ in headers):
-                    headers.append((b"content-security-policy", self.default_csp))
+                    headers.append((b"content-security-policy", DEFAULT_CSP))
+                if scope["path"] not in EMBEDDABLE_PATHS:
+                    headers.append((b"x-frame-options", b"SAMEORIGIN"))
                 message["headers"] = headers + self.fixed
             await send(message)
 

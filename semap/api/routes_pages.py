@@ -73,11 +73,22 @@ async def district(
     store: Annotated[Store, Depends(get_store)],
     name: Annotated[str, Path(max_length=100)],
     lang: Lang = "ko",
+    page: Annotated[int, Query(ge=1, le=10_000, description="the resources table's page (50 rows each)")] = 1,
+    q: Annotated[str, Query(max_length=100, description="words the resources table's rows must contain")] = "",
+    sort: Annotated[
+        str,
+        Query(
+            max_length=20,
+            description="the resources table's column: name, category, owner_name, dong, "
+            "address; -name for the other way",
+        ),
+    ] = "name",
 ) -> Response:
     def render() -> Body:
         from semap.maps.detail_pages import district_page  # pandas and scipy: loaded by the first district page
 
-        return page_body(district_page(store, name, lang, request.app.state.map_settings))
+        settings = request.app.state.map_settings
+        return page_body(district_page(store, name, lang, settings, page, q, sort))
 
     try:
         return await versioned(request, store, render, HTML, response_class=HTMLResponse)

@@ -19,8 +19,10 @@ from semap.settings import MapSettings
 from semap.store.base import Store
 
 
-def district_page(store: Store, name: str, lang: str, settings: MapSettings) -> Page:
-    return district_page_of(store, resolve_district(name), lang, settings)
+def district_page(
+    store: Store, name: str, lang: str, settings: MapSettings, page: int = 1, q: str = "", sort: str = "name"
+) -> Page:
+    return district_page_of(store, resolve_district(name), lang, settings, page, q, sort)
 
 
 def organization_page(store: Store, org_id: str, lang: str, settings: MapSettings) -> Page:

@@ -13,22 +13,21 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from semap.features.filters import FeatureFilter
-from semap.features.layers import RESOURCES
-from semap.features.queries import table_rows
 from semap.geodata.districts import District, load_crosswalk
 from semap.i18n import translations
+from semap.maps.data_note import data_note
 from semap.maps.district_research import district_change, district_hotspots
+from semap.maps.district_table import resource_table
+from semap.maps.embed_page import MapView
 from semap.maps.labels import value_label
 from semap.maps.main_page import DOWNLOADS
 from semap.maps.render import Page, render_page
-from semap.settings import MapSettings
+from semap.settings import MapSettings, PublicationSettings, load
 from semap.stats.lq import suppression
 from semap.stats.tables import CountBy, Level, LqBy, counts_table, lq_table
 from semap.store.base import Store
 
 TYPE_COLUMNS = ("se_total", "village_enterprise", "cooperative", "self_sufficiency")
-RESOURCE_COLUMNS = ("name", "category", "owner_name", "fee", "availability")
 SIGNIFICANT_Q = 0.05
 LQ_AXIS_MAX = 4.0  # the dot plot's right edge; a larger value or bound is drawn at the edge with an arrow
 
@@ -65,18 +64,6 @@ def _type_names(lang: str) -> dict[str, str]:
         "cooperative": t.gettext("Cooperatives"),
         "self_sufficiency": t.gettext("Self-sufficiency enterprises"),
     }
-
-
-def _resource_columns(lang: str) -> list[str]:
-    t = translations(lang)
-    names = {
-        "name": t.gettext("Name"),
-        "category": t.gettext("Category"),
-        "owner_name": t.gettext("Held by"),
-        "fee": t.gettext("Fee"),
-        "availability": t.gettext("Available"),
-    }
-    return [names[c] for c in RESOURCE_COLUMNS]
 
 
 def type_bars(by_type: pd.DataFrame, district_ko: str, lang: str) -> list[Bar]:
@@ -124,15 +111,16 @@ def lq_dots(lq: pd.DataFrame, district_ko: str, lang: str) -> list[Dot]:
     return dots
 
 
-def district_page_of(store: Store, district: District, lang: str, settings: MapSettings) -> Page:
+def district_page_of(
+    store: Store, district: District, lang: str, settings: MapSettings, page: int = 1, q: str = "", sort: str = "name"
+) -> Page:
+    """``page``, ``q``, ``sort``: the resources table's (semap.maps.district_table)."""
     label = district.name_en if lang == "en" else district.name_ko
     by_type = counts_table(store, CountBy.type, Level.district)
     lq = lq_table(store, LqBy.industry, Level.district)
     # The resolved district is carried by its named code: five bare codes are valid in both schemes.
     district_filter = f"adm:{district.adm_code}"
-    resources = pd.DataFrame(
-        table_rows(store, RESOURCES, FeatureFilter.of(district=district_filter)), columns=list(RESOURCE_COLUMNS)
-    )
+    table = resource_table(store, district, lang, page, q, sort)
     organizations = int(by_type.loc[district.name_ko, "total"]) if district.name_ko in by_type.index else 0
     seoul_total = int(by_type.loc[_seoul_rows(by_type), "total"].sum())
     significant = lq[(lq["district_ko"] == district.name_ko) & (lq["q_value"] < SIGNIFICANT_Q) & (lq["lq"] > 1)]
@@ -140,7 +128,7 @@ def district_page_of(store: Store, district: District, lang: str, settings: MapS
     headline = {
         "organizations": f"{organizations:,}",
         "share": f"{organizations / seoul_total:.1%}" if seoul_total else "–",
-        "resources": f"{len(resources):,}",
+        "resources": f"{table.pager.total:,}",
         "concentrated": ", ".join(concentrated) or translations(lang).gettext("none clearly concentrated"),
     }
     query = f"district={quote(district_filter)}"
@@ -149,13 +137,8 @@ def district_page_of(store: Store, district: District, lang: str, settings: MapS
         {"url": f"/api/v1/organizations?{query}&limit=1000", "color": "#1d3557", "fit": False},
         {"url": f"/api/v1/resources?{query}&limit=1000", "color": "#00838f", "fit": False},
     ]
-    rows = [
-        [
-            value_label(v, lang) if column == "category" else ("" if v is None else str(v))
-            for column, v in zip(RESOURCE_COLUMNS, row, strict=True)
-        ]
-        for row in resources[list(RESOURCE_COLUMNS)].itertuples(index=False)
-    ]
+    center = _district_center(store, district.adm_code)
+    embed = MapView({"district": district.name_ko}, at=(center[0], center[1], 13))
     return render_page(
         "district.html",
         settings,
@@ -171,10 +154,13 @@ def district_page_of(store: Store, district: District, lang: str, settings: MapS
         one_at=_pct(1.0),
         hotspots=district_hotspots(store, district, lang),
         change=district_change(store, district, lang),
-        resource_columns=_resource_columns(lang),
-        resource_rows=rows,
+        table=table,
+        lq_ticks=[(_pct(v), f"{v:g}" + ("+" if v == LQ_AXIS_MAX else "")) for v in range(int(LQ_AXIS_MAX) + 1)],
+        about=data_note(store.meta(), load(PublicationSettings), lang),
         downloads=[(layer, fmt) for layer, fmt in reversed(DOWNLOADS)],
-        data={"center": _district_center(store, district.adm_code), "zoom": 13, "layers": layers},
+        embed_query=embed.query(lang),
+        frame_title=f"SeMap — {label}",
+        data={"center": center, "zoom": 13, "layers": layers},
     )
 
 

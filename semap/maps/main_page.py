@@ -41,13 +41,11 @@ def about_data(lang: str, as_of: str | None, publication: PublicationSettings) -
     return {"as_of": as_of, "licence": licence, "licence_url": publication.data_licence_url}
 
 
-def main_page(
-    lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = None, about: dict[str, str] | None = None
-) -> Page:
-    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data); ``about``:
-    the data's date and licence (``about_data``)."""
+def map_config(lang: str) -> dict[str, Any]:
+    """What the map's script (semap-map.js) is told: its words, the vocabularies and colours; the full map's and the
+    embedded map's alike."""
     label = value_labels(lang)
-    config = {
+    return {
         "lang": lang,
         "text": map_text(lang),
         "values": label,
@@ -57,6 +55,15 @@ def main_page(
         "districtNames": dict(district_names(lang)),  # Korean name -> the name to show
         "approximate": approximate_words(lang),  # match type -> where an approximate point is
     }
+
+
+def main_page(
+    lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = None, about: dict[str, str] | None = None
+) -> Page:
+    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data); ``about``:
+    the data's date and licence (``about_data``)."""
+    label = value_labels(lang)
+    config = map_config(lang)
     return render_page(
         "main.html",
         settings,

@@ -101,10 +101,10 @@
       document.querySelectorAll("details.semap-toggle").forEach(function (d) { d.open = false; });
     }
     function fit() {
-      document.documentElement.style.setProperty("--header-h", header.offsetHeight + "px");
+      document.documentElement.style.setProperty("--header-h", (header ? header.offsetHeight : 0) + "px");
       map.invalidateSize();
     }
-    new ResizeObserver(fit).observe(header);
+    if (header) new ResizeObserver(fit).observe(header); // the embedded map has none
     fit();
   };
 
@@ -115,6 +115,7 @@
     this.filters = {};
     FILTERS.forEach(function (name) { if (params.get(name)) this.filters[name] = params.get(name); }, this);
     this.choropleth = params.get("choropleth") || "";
+    this.show = params.get("show"); // a record to open once it is on the map (the district page's table links)
     var at = (params.get("at") || "").split(",").map(Number);
     // Not animated: a shared link opens on its view, loaded once (an animated jump ends in a second load).
     this.openedAt = at.length === 3 && at.every(isFinite);
@@ -165,6 +166,7 @@
 
   SeMapView.prototype.bindForm = function () {
     var self = this, form = el("semap-filters");
+    if (!form) return; // the embedded map: its filters are the URL's, locked
     FILTERS.forEach(function (name) {
       var input = form.elements[name];
       if (input && self.filters[name]) input.value = self.filters[name];
@@ -281,6 +283,8 @@
       self.state.mode = "markers";
       self.renderList(orgs.features.concat(resources.features));
       self.announce();
+      if (self.show && self.markersById[self.show]) self.focus(self.show);
+      self.show = null;
       self.state.readyMs = performance.now(); // for the benchmark: navigation start to data on the map
       document.dispatchEvent(new CustomEvent("semap:loaded", { detail: self })); // semap-search.js opens a record
     }).catch(function (error) {
