@@ -20,6 +20,7 @@ from semap.features.filters import resolve_district
 from semap.features.layers import LayerName
 from semap.geodata.districts import load_crosswalk
 from semap.i18n import translations
+from semap.maps.fading import fading
 from semap.maps.labels import district_label
 from semap.maps.linked_data import dataset_jsonld
 from semap.maps.main_page import main_page
@@ -57,7 +58,7 @@ async def index(request: Request, store: Annotated[Store, Depends(get_store)], l
         store.district_rows()  # the map of a store never built would be empty: say how to build it instead
         settings = request.app.state.map_settings
         dataset = dataset_jsonld(store.meta(), settings.public_url, load(PublicationSettings))
-        return page_body(main_page(lang, settings, dataset))
+        return page_body(main_page(lang, settings, dataset, fading(store, settings.stale_after_months)))
 
     try:
         return await versioned(request, store, render, HTML, response_class=HTMLResponse)

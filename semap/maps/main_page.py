@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from semap.i18n import translations
-from semap.maps.labels import CATEGORY_COLORS, RESOURCE_COLORS, district_names, map_text, value_labels
+from semap.maps.fading import Fading, fading_words
+from semap.maps.labels import district_names, map_text, value_labels
+from semap.maps.palette import (
+    CLUSTER_COLOR,
+    CLUSTER_TEXT,
+    MARKER_OUTLINE,
+    ORG_TYPE_COLORS,
+    RESOURCE_COLORS,
+    UNKNOWN_COLOR,
+)
 from semap.maps.precision import approximate_words
 from semap.maps.render import Page, render_page
 from semap.registry.model import INDUSTRIES, ORG_TYPES, SEMAP_CATEGORIES
@@ -31,16 +40,30 @@ def _selects(lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     ]
 
 
-def main_page(lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = None) -> Page:
-    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data)."""
+PALETTE = {
+    "types": ORG_TYPE_COLORS,
+    "resources": RESOURCE_COLORS,
+    "cluster": CLUSTER_COLOR,
+    "clusterText": CLUSTER_TEXT,
+    "outline": MARKER_OUTLINE,
+    "unknown": UNKNOWN_COLOR,
+}
+
+
+def main_page(
+    lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = None, fading: Fading | None = None
+) -> Page:
+    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data); ``fading``: which
+    records are drawn faded (semap.maps.fading; None: none)."""
     label = value_labels(lang)
+    faded = fading_words(fading or Fading("", None, 0, 0), settings.stale_after_months, lang)
     config = {
         "lang": lang,
         "text": map_text(lang),
         "values": label,
         "types": list(ORG_TYPES),
-        "categoryColors": CATEGORY_COLORS,
-        "resourceColors": RESOURCE_COLORS,
+        "palette": PALETTE,
+        "fading": faded,
         "districtNames": dict(district_names(lang)),  # Korean name -> the name to show
         "approximate": approximate_words(lang),  # match type -> where an approximate point is
     }
@@ -52,8 +75,10 @@ def main_page(lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = 
         other_lang="en" if lang == "ko" else "ko",
         selects=_selects(lang),
         downloads=DOWNLOADS,
-        legend=[(label.get(k, k), c) for k, c in CATEGORY_COLORS.items()],
+        legend=[(label.get(k, k), c) for k, c in ORG_TYPE_COLORS.items()],
         legend_resources=[(label.get(k, k), c) for k, c in RESOURCE_COLORS.items()],
+        legend_faded=faded["legend"],
+        palette=PALETTE,
         data={"config": config},
         jsonld=jsonld,
     )
