@@ -183,7 +183,7 @@ def test_fading_marks_what_was_not_confirmed_before_the_data_date_and_the_legend
                 wait_for(driver, READY)
                 assert driver.execute_script(FADED) == 550
                 legend = driver.find_element(By.CSS_SELECTOR, ".faded-legend").text
-                assert legend == "Faded: not confirmed in the 3 months before the data date (2013-12-31)"
+                assert legend == "Faded: not confirmed since 2013-09-30, 3 months before the data date (2013-12-31)"
                 opacity = driver.execute_script(
                     "return getComputedStyle(document.querySelector('.faded-legend .swatch')).opacity"
                 )

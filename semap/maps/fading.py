@@ -58,10 +58,7 @@ def fading_words(rule: Fading, months: int, lang: str) -> dict[str, str | None]:
     if rule.before is None:
         return {"before": None, "legend": None, "note": None}
     t = translations(lang)
-    legend = t.ngettext(
-        "Faded: not confirmed in the {months} month before the data date ({date})",
-        "Faded: not confirmed in the {months} months before the data date ({date})",
-        months,
-    ).format(months=months, date=rule.data_date)
+    legend = t.gettext("Faded: not confirmed since {date}, {months} months before the data date ({data_date})")
+    legend = legend.format(date=rule.before, months=months, data_date=rule.data_date)
     note = t.gettext("not confirmed since {date}").format(date=rule.before)
     return {"before": rule.before, "legend": legend, "note": note}
