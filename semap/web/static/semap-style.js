@@ -96,7 +96,7 @@
       opacity: faded ? 0.5 : 1,
       dashArray: approximate ? "4 3" : null,
       fillColor: color,
-      fillOpacity: (approximate ? 0.3 : 0.95) * (faded ? 0.35 : 1),
+      fillOpacity: (approximate ? 0.3 : 0.9) * (faded ? 0.35 : 1),
       className: [faded ? "semap-stale" : "", approximate ? "semap-approx" : ""].join(" ").trim(),
     });
   };
