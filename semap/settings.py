@@ -238,6 +238,12 @@ class MapSettings(BaseSettings):
     public_url: str = Field(
         default="http://localhost:8000", description="where SeMap is reached: printed maps' QR codes link there"
     )
+    stale_after_months: int = Field(
+        default=24,
+        ge=1,
+        description="a marker is drawn faded when its record was not confirmed in this many months before the data "
+        "date (and only when that sets some records apart from others)",
+    )
 
 
 class AccessSettings(BaseSettings):

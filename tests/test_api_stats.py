@@ -60,6 +60,19 @@ def test_counts_geojson(client: TestClient) -> None:
     body = orjson.loads(client.get("/api/v1/stats/counts.geojson").content)
     gangnam = next(f for f in body["features"] if f["properties"]["name_ko"] == "강남구")
     assert gangnam["properties"]["total"] == 141
+    # The classes the choropleth draws (synthetic demo): round limits, every district counted once.
+    classes = body["classes"]
+    assert classes["property"] == "total"
+    limits = [(c["lower"], c["upper"]) for c in classes["limits"]]
+    assert limits == [(25, 50), (51, 75), (76, 100), (101, 125), (126, 145)]
+    assert sum(c["count"] for c in classes["limits"]) == len(body["features"]) == 25
+
+
+def test_lq_geojson_classes_keep_the_meaningful_limits(client: TestClient) -> None:
+    body = orjson.loads(client.get("/api/v1/stats/lq.geojson", params={"value": "교육"}).content)
+    limits = body["classes"]["limits"]
+    assert [c["upper"] for c in limits] == [0.5, 0.8, 1.25, 2, None]
+    assert sum(c["count"] for c in limits) == sum(f["properties"]["lq"] is not None for f in body["features"])
 
 
 @pytest.mark.parametrize(

@@ -87,7 +87,7 @@ def test_language_switch(browser, base_url: str) -> None:
     assert browser.find_element(By.TAG_NAME, "h1").text == "SeMap — Seoul social economy map"
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     legend = browser.find_element(By.CSS_SELECTOR, ".legend").text
-    assert "Daily services" in legend and "Talent donation" in legend
+    assert "Social enterprise" in legend and "Talent donation" in legend
     assert browser.find_element(By.ID, "semap-count").text == "1871 organizations · 555 shared resources"
     browser.find_element(By.CSS_SELECTOR, "#semap-results button").click()
     popup = wait_for(browser, "var p = document.querySelector('.semap-popup'); return p && p.innerText;")
@@ -273,7 +273,8 @@ def test_organization_only_filters_say_so_and_english_is_english(browser, base_u
     count = browser.find_element(By.ID, "semap-count").text
     assert "type and industry apply to organizations only" in count
     legend = browser.find_element(By.CSS_SELECTOR, ".legend").text
-    assert "(legend)" not in legend and "Manufacturing" in legend and "Groups: the number is how many" in legend
+    assert "(legend)" not in legend and "Cooperative" in legend
+    assert "A group of markers: the number is how many" in legend
     assert all(ch < "가" or ch > "힣" for ch in legend)  # no Korean left in the English legend
 
 

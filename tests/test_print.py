@@ -48,7 +48,7 @@ def test_the_songpa_resources_map_at_a4(built_env: dict[str, str], tmp_path: Pat
     page = Image.open(tmp_path / "page.png").convert("RGB")
     assert page.size[0] == 827 and abs(page.size[1] - 1169) <= 1  # A4 (210 x 297 mm) at 100 dpi
     colors = {c for _, c in page.getcolors(maxcolors=1 << 20)}
-    assert (0x6A, 0x1B, 0x9A) in colors  # 집기 markers are drawn in their legend colour
+    assert (0x83, 0x1C, 0x49) in colors  # 집기 markers are drawn in their legend colour (semap.maps.palette)
     artifacts = Path(__file__).resolve().parent.parent / "artifacts"
     artifacts.mkdir(exist_ok=True)
     shutil.copy(tmp_path / "page.png", artifacts / "print-songpa-a4.png")

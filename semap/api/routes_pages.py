@@ -20,6 +20,7 @@ from semap.features.filters import resolve_district
 from semap.features.layers import LayerName
 from semap.geodata.districts import load_crosswalk
 from semap.i18n import translations
+from semap.maps.fading import fading
 from semap.maps.labels import district_label
 from semap.maps.linked_data import dataset_jsonld
 from semap.maps.main_page import about_data, main_page
@@ -59,7 +60,8 @@ async def index(request: Request, store: Annotated[Store, Depends(get_store)], l
         meta, publication = store.meta(), load(PublicationSettings)
         dataset = dataset_jsonld(meta, settings.public_url, publication)
         about = about_data(lang, meta.get("registries_as_of"), publication)
-        return page_body(main_page(lang, settings, dataset, about))
+        faded = fading(store, settings.stale_after_months)
+        return page_body(main_page(lang, settings, dataset, faded, about))
 
     try:
         return await versioned(request, store, render, HTML, response_class=HTMLResponse)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +18,7 @@ from semap.api.tables import TABLE_DOC, table_response
 from semap.errors import NotFound
 from semap.formats import TableFormat
 from semap.registry.model import INDUSTRIES, ORG_TYPES, SEMAP_CATEGORIES
+from semap.stats.classes import ClassLimits, fixed_classes, readable_classes
 from semap.stats.kinds import CountBy, Level, LqBy, ResourcesBy
 from semap.store import Store
 
@@ -89,29 +91,36 @@ async def resources(
 MAP_TOLERANCE = 0.0003  # degrees, about 30 m: choropleths do not need the 1 MB boundaries
 
 
-def _with_properties(store: Store, properties: dict[str, dict[str, object]]) -> bytes:
+Classify = Callable[[list[float]], list[ClassLimits]]
+
+
+def _with_properties(store: Store, properties: dict[str, dict[str, object]], key: str, classify: Classify) -> bytes:
+    """The district polygons with their rows, and (a foreign member) the classes of ``key`` a choropleth draws."""
     collection = orjson.loads(store.districts_geojson(MAP_TOLERANCE))
     for feature in collection["features"]:
         feature["properties"].update(properties.get(feature["properties"]["name_ko"], {}))
+    values = [f["properties"][key] for f in collection["features"] if f["properties"].get(key) is not None]
+    collection["classes"] = {"property": key, "limits": [c.as_json() for c in classify([float(v) for v in values])]}
     return orjson.dumps(collection, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 @router.get(
     "/counts.geojson",
-    summary="District polygons carrying the counts (for a choropleth)",
+    summary="District polygons carrying the counts, and readable class limits of the totals (for a choropleth)",
     response_class=GeoJSONResponse,
     responses=geojson_doc(FEATURE_COLLECTION_SCHEMA),
 )
 async def counts_geojson(request: Request, store: StoreDep, by: CountBy = CountBy.type) -> Response:
     def render() -> bytes:
-        return _with_properties(store, _tables().counts_table(store, by, Level.district).to_dict(orient="index"))
+        table = _tables().counts_table(store, by, Level.district)
+        return _with_properties(store, table.to_dict(orient="index"), "total", readable_classes)
 
     return await versioned(request, store, render, GEOJSON, response_class=GeoJSONResponse)
 
 
 @router.get(
     "/lq.geojson",
-    summary="District polygons carrying the LQ row of one industry or category (for a choropleth)",
+    summary="District polygons carrying the LQ row of one industry or category, and its classes (for a choropleth)",
     response_class=GeoJSONResponse,
     responses=geojson_doc(FEATURE_COLLECTION_SCHEMA),
 )
@@ -134,6 +143,6 @@ async def lq_geojson(
             raise NotFound(f"no LQ row for {value!r} by {by.value}; the table has: {', '.join(known)}")
         rows = table[table[by.value] == value].drop(columns=[by.value]).set_index("district_ko")
         rows = rows.astype(object).where(rows.notna(), None)
-        return _with_properties(store, rows.to_dict(orient="index"))
+        return _with_properties(store, rows.to_dict(orient="index"), "lq", fixed_classes)
 
     return await versioned(request, store, render, GEOJSON, response_class=GeoJSONResponse)

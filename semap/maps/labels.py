@@ -1,5 +1,6 @@
 """Words of the map and the pages that name registry values (from the catalogues, semap.i18n), the SeMap
-13-category legend colours, and district names in either language."""
+13-category colours (the printed maps'; the web map's palette is semap.maps.palette), and district names in either
+language."""
 
 from __future__ import annotations
 
@@ -22,15 +23,6 @@ CATEGORY_COLORS = {
     "제조업": "#393b79",
     "행정·중간지원조직": "#637939",
     "기타": "#969696",
-}
-RESOURCE_COLORS = {
-    "공간": "#00838f",
-    "집기": "#6a1b9a",
-    "재능기부": "#ef6c00",
-    "문제해결": "#2e7d32",
-    "물품": "#5d4037",
-    "중고물품": "#795548",
-    "사람": "#c2185b",
 }
 
 
@@ -135,7 +127,6 @@ def map_text(lang: str) -> dict[str, str]:
         "website": t.gettext("Website"),
         "status": t.gettext("Status"),
         "verified": t.gettext("Verified"),
-        "stale": t.gettext("not confirmed for over 12 months"),
         "details": t.gettext("Details"),
         "kakao": t.gettext("Directions (Kakao Map)"),
         "naver": t.gettext("Directions (Naver Map)"),

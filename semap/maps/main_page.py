@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from semap.i18n import translations
-from semap.maps.labels import CATEGORY_COLORS, RESOURCE_COLORS, district_names, map_text, value_labels
+from semap.maps.fading import Fading, fading_words
+from semap.maps.labels import district_names, map_text, value_labels
+from semap.maps.palette import (
+    CLUSTER_COLOR,
+    CLUSTER_TEXT,
+    MARKER_OUTLINE,
+    ORG_TYPE_COLORS,
+    RESOURCE_COLORS,
+    UNKNOWN_COLOR,
+)
 from semap.maps.precision import approximate_words
 from semap.maps.render import Page, render_page
 from semap.registry.model import INDUSTRIES, ORG_TYPES, SEMAP_CATEGORIES
@@ -41,29 +50,45 @@ def about_data(lang: str, as_of: str | None, publication: PublicationSettings) -
     return {"as_of": as_of, "licence": licence, "licence_url": publication.data_licence_url}
 
 
-def map_config(lang: str) -> dict[str, Any]:
-    """What the map's script (semap-map.js) is told: its words, the vocabularies and colours; the full map's and the
-    embedded map's alike."""
+PALETTE = {
+    "types": ORG_TYPE_COLORS,
+    "resources": RESOURCE_COLORS,
+    "cluster": CLUSTER_COLOR,
+    "clusterText": CLUSTER_TEXT,
+    "outline": MARKER_OUTLINE,
+    "unknown": UNKNOWN_COLOR,
+}
+NO_FADING = {"before": None, "legend": None, "note": None}
+
+
+def map_config(lang: str, faded: dict[str, str | None] | None = None) -> dict[str, Any]:
+    """What the map's script (semap-map.js) is told: its words, the vocabularies and colours, and which records are
+    drawn faded (``fading_words``; None: none); the full map's and the embedded map's alike."""
     label = value_labels(lang)
     return {
         "lang": lang,
         "text": map_text(lang),
         "values": label,
         "types": list(ORG_TYPES),
-        "categoryColors": CATEGORY_COLORS,
-        "resourceColors": RESOURCE_COLORS,
+        "palette": PALETTE,
+        "fading": faded or NO_FADING,
         "districtNames": dict(district_names(lang)),  # Korean name -> the name to show
         "approximate": approximate_words(lang),  # match type -> where an approximate point is
     }
 
 
 def main_page(
-    lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = None, about: dict[str, str] | None = None
+    lang: str,
+    settings: MapSettings,
+    jsonld: dict[str, Any] | None = None,
+    fading: Fading | None = None,
+    about: dict[str, str] | None = None,
 ) -> Page:
-    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data); ``about``:
-    the data's date and licence (``about_data``)."""
+    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data); ``fading``: which
+    records are drawn faded (semap.maps.fading; None: none); ``about``: the data's date and licence (``about_data``)."""
     label = value_labels(lang)
-    config = map_config(lang)
+    faded = fading_words(fading or Fading("", None, 0, 0), settings.stale_after_months, lang)
+    config = map_config(lang, faded)
     return render_page(
         "main.html",
         settings,
@@ -72,8 +97,10 @@ def main_page(
         other_lang="en" if lang == "ko" else "ko",
         selects=_selects(lang),
         downloads=DOWNLOADS,
-        legend=[(label.get(k, k), c) for k, c in CATEGORY_COLORS.items()],
+        legend=[(label.get(k, k), c) for k, c in ORG_TYPE_COLORS.items()],
         legend_resources=[(label.get(k, k), c) for k, c in RESOURCE_COLORS.items()],
+        legend_faded=faded["legend"],
+        palette=PALETTE,
         data={"config": config},
         jsonld=jsonld,
         about=about,

@@ -32,7 +32,8 @@ from semap.features.layers import LAYERS, LayerName
 from semap.features.queries import all_features
 from semap.geodata.districts import District
 from semap.i18n import translations
-from semap.maps.labels import CATEGORY_COLORS, RESOURCE_COLORS, district_label, value_label
+from semap.maps.labels import CATEGORY_COLORS, district_label, value_label
+from semap.maps.palette import RESOURCE_COLORS
 from semap.store.base import Store
 
 if TYPE_CHECKING:  # matplotlib is imported when a map is printed, not when SeMap starts

@@ -55,6 +55,7 @@
     this.state = { mode: "loading", matched: {}, shown: 0, listed: 0, errors: [], prefetched: 0 };
     window.semapState = this.state;
     this.groups = { organizations: {}, resources: {} };
+    this.style = window.SeMapStyle.create(config.palette);
     this.clusterLayer = L.layerGroup().addTo(map);
     this.areaLayer = L.layerGroup().addTo(map); // the area an approximate record lies in, while its popup is open
     this.control = L.control.layers(null, null, { collapsed: true }).addTo(map);
@@ -132,20 +133,21 @@
     window.history.replaceState(null, "", "?" + params.toString());
   };
 
+  // Every type and category is one entry of the layer control (its swatch: colour and shape), and all of them
+  // share one cluster layer, so groups of different types never pile up on one another.
   SeMapView.prototype.buildGroups = function () {
-    var self = this;
-    function group(layer, key, color, label) {
-      var g = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+    var self = this, palette = this.config.palette;
+    this.clusters = this.style.clusterGroup().addTo(this.map);
+    function group(layer, key, label) {
+      var g = self.style.subGroup(self.clusters).addTo(self.map);
       self.groups[layer][key] = g;
-      g.addTo(self.map);
-      var swatch = '<span class="swatch" style="background:' + color + '"></span>';
-      self.control.addOverlay(g, swatch + escapeHtml(label));
+      self.control.addOverlay(g, self.style.swatch(layer, self.style.color(layer, layer === "resources" ? { category: key } : { type: key })) + escapeHtml(label));
     }
-    this.config.types.forEach(function (t) {
-      group("organizations", t, "#444", self.t.organizations + ": " + self.value(t));
+    Object.keys(palette.types).forEach(function (t) {
+      group("organizations", t, self.t.organizations + ": " + self.value(t));
     });
-    Object.keys(this.config.resourceColors).forEach(function (c) {
-      group("resources", c, self.config.resourceColors[c], self.t.resources + ": " + self.value(c));
+    Object.keys(palette.resources).forEach(function (c) {
+      group("resources", c, self.t.resources + ": " + self.value(c));
     });
   };
 
@@ -294,6 +296,7 @@
   };
 
   SeMapView.prototype.clear = function () {
+    this.clusters.clearLayers();
     ["organizations", "resources"].forEach(function (layer) {
       Object.keys(this.groups[layer]).forEach(function (k) { this.groups[layer][k].clearLayers(); }, this);
     }, this);
@@ -301,10 +304,7 @@
     this.markersById = {};
   };
 
-  SeMapView.prototype.color = function (layer, p) {
-    if (layer === "resources") return this.config.resourceColors[p.category] || "#333";
-    return this.config.categoryColors[p.category] || "#969696";
-  };
+  SeMapView.prototype.color = function (layer, p) { return this.style.color(layer, p); };
 
   // The words for where an approximate record's point is (a legal-dong centre…), or null for one at its building.
   SeMapView.prototype.approximate = function (p) { return this.config.approximate[p.match_type] || null; };
@@ -327,8 +327,12 @@
     this.state.area = p.precision_m;
   };
 
-  var YEAR_MS = 365 * 24 * 3600 * 1000;
-  function stale(verified) { return !verified || (Date.now() - Date.parse(verified)) > YEAR_MS; }
+  // Not confirmed in the set number of months before the data date (the page says which day, or none when fading
+  // would mark every record or none).
+  SeMapView.prototype.stale = function (p) {
+    var before = this.config.fading && this.config.fading.before;
+    return !!before && (!p.verified_at || String(p.verified_at).slice(0, 10) < before);
+  };
 
   SeMapView.prototype.draw = function (layer, features) {
     var self = this, shown = 0, batches = {};
@@ -337,18 +341,9 @@
       var p = f.properties, key = layer === "resources" ? p.category : p.type;
       var group = self.groups[layer][key];
       if (!group) return;
-      var c = spread(f, self.stacks), old = stale(p.verified_at), approximate = !!self.approximate(p);
-      var marker = L.circleMarker([c[1], c[0]], {
-        // An approximate location (a dong or district centre) is a larger dashed ring, not a solid dot: it is not
-        // the door.
-        radius: (layer === "resources" ? 5 : 7) + (approximate ? 2 : 0),
-        color: approximate ? self.color(layer, p) : "#fff", weight: approximate ? 2 : 1,
-        dashArray: approximate ? "4 3" : null,
-        // Not confirmed for 12 months: drawn faded, so people see which entries may be out of date.
-        fillOpacity: (approximate ? 0.3 : 0.9) * (old ? 0.4 : 1),
-        className: [old ? "semap-stale" : "", approximate ? "semap-approx" : ""].join(" ").trim(),
-        fillColor: self.color(layer, p),
-      });
+      var c = spread(f, self.stacks);
+      // A circle or a diamond in the type's colour; approximate ones dashed, long-unconfirmed ones faded.
+      var marker = self.style.marker(layer, [c[1], c[0]], p, !!self.approximate(p), self.stale(p));
       marker.bindPopup(function () { return self.popup(layer, p); }, self.popupOptions(p.id));
       marker.feature = f;
       (batches[key] = batches[key] || []).push(marker);
@@ -392,7 +387,7 @@
       row(t.website, '<a href="' + escapeHtml(p.website) + '" rel="noopener" target="_blank">' + escapeHtml(p.website) + "</a>");
     }
     if (p.status) row(t.status, escapeHtml(this.value(p.status)));
-    row(t.verified, escapeHtml(p.verified_at) + (stale(p.verified_at) ? " (" + escapeHtml(t.stale) + ")" : ""));
+    row(t.verified, escapeHtml(p.verified_at) + (this.stale(p) ? " (" + escapeHtml(this.config.fading.note) + ")" : ""));
     var links = [];
     if (layer === "organizations") {
       links.push('<a href="/organizations/' + encodeURIComponent(p.id) + "?lang=" + this.config.lang + '">' + escapeHtml(t.details) + "</a>");
@@ -540,12 +535,18 @@
                  : "/api/v1/stats/counts.geojson";
     var key = lq ? "lq" : "total";
     fetch(url).then(function (r) { return r.json(); }).then(function (data) {
-      var values = data.features.map(function (f) { return f.properties[key] || 0; });
-      var max = Math.max.apply(null, values) || 1;
-      var breaks = lq ? [0.5, 0.8, 1.25, 2] : [max * 0.2, max * 0.4, max * 0.6, max * 0.8];
-      var colors = lq ? ["#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#b2182b"]
-                      : ["#fff5eb", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"];
-      function colorFor(v) { for (var i = 0; i < breaks.length; i++) if (v < breaks[i]) return colors[i]; return colors[4]; }
+      // The classes come with the data (semap/stats/classes.py): round limits, upper ones included.
+      var classes = data.classes.limits;
+      var ramp = lq ? ["#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#b2182b"]
+                    : ["#fff5eb", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"];
+      // Fewer classes (few distinct values) take colours spread over the whole ramp.
+      var colors = classes.map(function (c, i) {
+        return ramp[classes.length < 2 ? 4 : Math.round(i * (ramp.length - 1) / (classes.length - 1))];
+      });
+      function colorFor(v) {
+        for (var i = 0; i < classes.length; i++) if (classes[i].upper === null || v <= classes[i].upper) return colors[i];
+        return colors[colors.length - 1];
+      }
       L.geoJSON(data, {
         style: function (f) {
           return { color: "#666", weight: 1, fillOpacity: 0.55, fillColor: colorFor(f.properties[key] || 0) };
@@ -558,13 +559,13 @@
       }).addTo(self.choroplethLayer);
       self.choroplethLayer.eachLayer(function (l) { l.bringToBack(); });
       self.state.choropleth = data.features.length;
-      var labels = [];
-      for (var i = 0; i < colors.length; i++) {
-        var from = i === 0 ? 0 : breaks[i - 1], to = i < breaks.length ? breaks[i] : null;
-        var text = (lq ? from.toFixed(2) : Math.round(from)) + (to === null ? "+" : "–" + (lq ? to.toFixed(2) : Math.round(to)));
-        labels.push('<li><span class="swatch" style="background:' + colors[i] + '"></span>' + text + "</li>");
-      }
-      legend.innerHTML = "<p>" + escapeHtml(lq ? self.t.lq + ": " + self.value(self.choropleth.slice(3)) : self.t.counts) + "</p><ul>" + labels.join("") + "</ul>";
+      var number = new Intl.NumberFormat(self.config.lang === "en" ? "en" : "ko", { maximumFractionDigits: 2 });
+      var labels = classes.map(function (c, i) {
+        var text = number.format(c.lower) + (c.upper === null ? "+" : "–" + number.format(c.upper));
+        return '<li><span class="swatch" style="background:' + colors[i] + '"></span>' + escapeHtml(text) + "</li>";
+      });
+      legend.innerHTML = "<p>" + escapeHtml(lq ? self.t.lq + ": " + self.value(self.choropleth.slice(3)) : self.t.counts) +
+        '</p><ul class="classes">' + labels.join("") + "</ul>";
     });
   };
 
