@@ -113,6 +113,7 @@ def test_a_tile_read_on_the_event_loop_is_kept_like_any_answer(built_pair: dict[
     with TestClient(create_app(built_pair["postgis"])) as client:
         reader, cache = client.app.state.async_reader, client.app.state.body_cache
         first = client.get(PLAIN[0])
+        assert client.get(PLAIN[0]).content == first.content  # asked for again: kept now
         statements = reader.statements
         again = client.get(PLAIN[0])
         assert again.content == first.content and cache.hits == 1 and reader.statements == statements
