@@ -26,9 +26,11 @@ from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from semap.api.admission import admission
+from semap.api.errors import error_response
 from semap.api.fast_reads import plain_answer
 from semap.api.negotiation import cache_variant
 from semap.api.responses import Body
+from semap.errors import StoreBusy
 from semap.store.base import Store
 
 MAX_AGE_S = 300
@@ -168,7 +170,11 @@ class CachedAnswers:
             return
         answer = kept = cache.get(key) if cache is not None else None
         if answer is None:
-            answer = await plain_answer(request, state, caching_headers(etag))
+            try:
+                answer = await plain_answer(request, state, caching_headers(etag))
+            except StoreBusy as exc:  # 503 with Retry-After, as the route's queue answers
+                await error_response(request, exc)(scope, receive, send)
+                return
             if answer is None:
                 await self.app(scope, receive, send)
                 return
