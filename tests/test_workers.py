@@ -109,3 +109,19 @@ def test_an_edit_through_one_worker_is_seen_by_the_other(
             finally:
                 for client in clients:
                     client.close()
+
+
+def test_each_worker_allows_its_share_of_an_address_limit(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Counts live in each process: with two workers each allows half (10 logins a minute: 5), so an address that
+    reaches both never gets more than the limit."""
+    from fastapi.testclient import TestClient
+
+    from semap.api.app import create_app
+    from semap.settings import ApiSettings
+
+    wrong = {"email": "nobody@example.org", "password": "not the password"}
+    with writable_store("duckdb", request, tmp_path) as (store, _):
+        for workers, allowed in ((1, 10), (WORKERS, 10 // WORKERS)):
+            client = TestClient(create_app(store, ApiSettings(workers=workers)))
+            statuses = [client.post("/login", data=wrong).status_code for _ in range(allowed + 1)]
+            assert statuses == [401] * allowed + [429], workers
