@@ -4,88 +4,86 @@
 - distinct pages: 100 pages of ``limit=100``, the 25 districts and 75 map views (boxes around sampled organizations)
 
 Each round starts every server afresh (no answer in any memory), warms its connections on other requests, then
-wrk sends each path exactly once, 16 at a time, and stops when the last answer arrived (``wrk_once``).
+sends each path exactly once, 16 at a time, and stops when the last answer arrived (``wrk_once``).
 """
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import tempfile
+import asyncio
+import time
 from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
-from load import Run, Server, _ms
+from load import Run, Server
 
 from semap.features.tiles import TMS
 
-ONCE_SCRIPT = """
-local paths = {{{paths}}}
-local counter = 1
-local threads = {{}}
-setup = function(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-  table.insert(threads, thread)
-end
-init = function()
-  mine = {{}}
-  for i = id, #paths, {threads} do table.insert(mine, paths[i]) end
-  sent, got, bad = 0, 0, 0
-end
-delay = function()
-  if sent >= #mine then return 3600000 end  -- nothing left to send: this connection waits for the end
-  return 0
-end
-request = function()
-  sent = sent + 1
-  return wrk.format("GET", mine[math.min(sent, #mine)])
-end
-response = function(status)
-  got = got + 1
-  if status ~= 200 then bad = bad + 1 end
-  if got >= #mine then wrk.thread:stop() end
-end
-done = function()
-  local total = 0
-  for _, thread in ipairs(threads) do total = total + thread:get("bad") end
-  io.write("BAD " .. total .. "\\n")
-end
-"""
-THREADS = 2
+
+def _head(raw: bytes) -> tuple[int, dict[bytes, bytes]]:
+    lines = raw.split(b"\r\n")
+    status = int(lines[0].split(b" ", 2)[1])
+    headers = {}
+    for line in lines[1:]:
+        if line:
+            name, _, value = line.partition(b":")
+            headers[name.strip().lower()] = value.strip()
+    return status, headers
+
+
+async def _body(reader: asyncio.StreamReader, headers: dict[bytes, bytes]) -> int:
+    if headers.get(b"transfer-encoding", b"").lower() == b"chunked":
+        size = 0
+        while True:
+            length = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(length + 2)
+            size += length
+            if length == 0:
+                return size
+    length = int(headers.get(b"content-length", b"0"))
+    await reader.readexactly(length)
+    return length
+
+
+async def _drive(host: str, port: int, paths: list[str], connections: int) -> tuple[float, list[float], int]:
+    queue = list(reversed(paths))
+    latencies: list[float] = []
+    bad = 0
+
+    async def client() -> None:
+        nonlocal bad
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            while queue:
+                path = queue.pop()
+                sent = time.perf_counter()
+                writer.write(f"GET {quote(path, safe='/?=&,:.')} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+                status, headers = _head(await reader.readuntil(b"\r\n\r\n"))
+                await _body(reader, headers)
+                latencies.append(time.perf_counter() - sent)
+                bad += status != 200
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(connections)))
+    return time.perf_counter() - started, latencies, bad
 
 
 def wrk_once(server: Server, paths: list[str], connections: int = 16) -> Run:
-    """Each of ``paths`` requested exactly once, ``connections`` at a time; req/s over the whole run."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        quoted = ", ".join(f'"{quote(p, safe="/?=&,:.")}"' for p in paths)
-        script.write(ONCE_SCRIPT.format(paths=quoted, threads=THREADS))
+    """Each of ``paths`` requested exactly once, ``connections`` keep-alive clients at a time (a small asyncio
+    client: wrk cannot stop when a list is done); req/s over the whole run."""
+    host, port = server.url.removeprefix("http://").rsplit(":", 1)
     before, peak = server.cpu_seconds(), server.rss_mb()
-    command = ["wrk", f"-t{THREADS}", f"-c{connections}", "-d600s", "--timeout", "60s", "--latency"]
-    process = subprocess.Popen([*command, "-s", script.name, server.url], stdout=subprocess.PIPE, text=True)
-    while process.poll() is None:
-        try:
-            process.wait(timeout=0.2)
-        except subprocess.TimeoutExpired:
-            peak = max(peak, server.rss_mb())
-    out = process.stdout.read() if process.stdout else ""
-    os.unlink(script.name)
+    elapsed, latencies, bad = asyncio.run(_drive(host, int(port), paths, connections))
     server.rss_peak_mb = max(server.rss_peak_mb, peak, server.rss_mb())
-    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    bad = int(re.search(r"BAD (\d+)", out).group(1))  # type: ignore[union-attr]
-    if requests != len(paths) or bad:
-        raise SystemExit(f"{server.name}: {requests} answers to {len(paths)} requests, {bad} not 200:\n{out}")
-
-    def percentile(name: str) -> float:
-        found = re.search(rf"^\s+{name}%\s+(\S+)", out, re.M)
-        return _ms(found.group(1)) if found else float("nan")
-
+    if len(latencies) != len(paths) or bad:
+        raise SystemExit(f"{server.name}: {len(latencies)} answers to {len(paths)} requests, {bad} not 200")
+    ordered = sorted(latencies)
     return Run(
-        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        p50_ms=percentile("50"),
-        p99_ms=percentile("99"),
+        rps=len(paths) / elapsed,
+        p50_ms=1000 * ordered[len(ordered) // 2],
+        p99_ms=1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
         cpu_ms=1000 * (server.cpu_seconds() - before) / len(paths),
         errors=bad,
     )
