@@ -6,9 +6,11 @@ on, and off), SeMap on the embedded DuckDB (demo size only), tipg, the floor; on
 non-empty vector tiles at z12, z14 and z16 (identical features checked across servers before measuring), and a
 ~100-feature GeoJSON page (the first 100 organizations of 서초구). Each workload is driven by wrk (16 connections,
 fixed time, after a warm-up) round-robin over the servers for several rounds; medians are reported, with p50/p99
-latency, server CPU per request and RSS, and the ratios per round.
+latency, server CPU per request and RSS, and the ratios per round. Then the distinct workloads (bench/distinct.py,
+demo size): every non-empty z14-z16 tile once, and 100 distinct pages, on freshly started servers — SeMap on each
+store with one worker and with two (`semap serve --workers 2`), tipg and the floor.
 
-Run: python bench/compare.py [--sizes demo,100k,1m] [--rounds 3] [--seconds 5]
+Run: python bench/compare.py [--sizes demo,100k,1m] [--rounds 3] [--seconds 5] [--distinct-rounds 3]
 Needs: wrk (Debian package), a PostgreSQL with PostGIS (BENCH_PG, default postgresql://postgres@127.0.0.1:5432),
 SEMAP_GEODATA_MIRROR (default ../shared/geodata). Peers are installed into bench/.peers on first run.
 """
@@ -30,6 +32,7 @@ import orjson
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from distinct import distinct_pages, distinct_tiles, fresh, page_path, tile_path, wrk_once
 from load import Series, Server, wrk
 
 from semap.features.filters import FeatureFilter, where_clause
@@ -40,6 +43,7 @@ from semap.store.postgis_store import PostGISStore
 
 REPO = Path(__file__).resolve().parent.parent
 PEERS = REPO / "bench" / ".peers"
+BIN = Path(sys.executable).parent  # SeMap's own environment (semap, uvicorn)
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 SIZES = {"demo": 0, "100k": 100_000, "1m": 1_000_000}
 ZOOMS = (12, 14, 16)
@@ -68,7 +72,7 @@ def build_demo(database: str, duckdb_dir: Path) -> None:
     admin(f"CREATE DATABASE {database}")
     with psycopg.connect(f"{PG}/{database}", autocommit=True) as connection:
         connection.execute("CREATE EXTENSION postgis")
-    semap = str(REPO / ".venv" / "bin" / "semap")
+    semap = str(BIN / "semap")
     sh(semap, "build", env={"SEMAP_DATABASE_URL": f"{PG}/{database}"})
     sh(semap, "build", env={"SEMAP_DATABASE_URL": f"duckdb:///{duckdb_dir / 'semap.duckdb'}"})
 
@@ -118,12 +122,15 @@ def floor_sql(tiles: list[tuple[int, int, int]]) -> dict[str, object]:
     dialect = PostGISStore.dialect
     mvt, _ = mvt_sql(dialect, ORGANIZATIONS, FeatureFilter())
     where, _ = where_clause(FeatureFilter.of(district=f"adm:{DISTRICT}"), ORGANIZATIONS, dialect.envelope)
+    in_box, _ = where_clause(FeatureFilter.of(bbox="0,0,1,1"), ORGANIZATIONS, dialect.envelope)
     bounds = {f"{z}/{x}/{y}": {k: v for k, v in tile_params(z, x, y).items() if k.startswith("t")} for z, x, y in tiles}
     return {
         "mvt": {"organizations": mvt},
         "bounds": bounds,
         "page": features_sql(ORGANIZATIONS, where, PAGE_TAIL),
         "count": count_sql(ORGANIZATIONS, where),
+        "page_bbox": features_sql(ORGANIZATIONS, in_box, PAGE_TAIL),
+        "count_bbox": count_sql(ORGANIZATIONS, in_box),
         "properties": list(ORGANIZATIONS.properties),
         "json_properties": list(ORGANIZATIONS.json_properties),
     }
@@ -131,7 +138,7 @@ def floor_sql(tiles: list[tuple[int, int, int]]) -> dict[str, object]:
 
 def servers(database: str, duckdb_dir: Path | None, sql_file: Path) -> list[Server]:
     url = f"{PG}/{database}"
-    semap = [str(REPO / ".venv" / "bin" / "uvicorn"), "semap.api.app:create_app", "--factory"]
+    semap = [str(BIN / "uvicorn"), "semap.api.app:create_app", "--factory"]
     peers = str(PEERS / "bin" / "uvicorn")
     found = [
         Server("semap", semap, {"SEMAP_DATABASE_URL": url}),
@@ -265,6 +272,104 @@ def report(size: str, running: list[Server], workloads: list[str], results: dict
     return "\n".join(lines)
 
 
+# --- the distinct workloads (bench/distinct.py) ------------------------------------------------------------------
+WARM_TILE = (12, 3492, 1587)  # not among the distinct ones: warms connections, imports and plans
+
+
+def distinct_servers(database: str, duckdb_dir: Path, sql_file: Path) -> list[Server]:
+    """SeMap on each store with one worker and with two, tipg and the floor."""
+    found = [s for s in servers(database, duckdb_dir, sql_file) if not s.name.endswith("uncached")]
+    for one in [s for s in found if s.name.startswith("semap")]:
+        found.append(Server(f"{one.name}-2w", [*one.command, "--workers", "2"], {**one.env, "SEMAP_WORKERS": "2"}))
+    return found
+
+
+def _probe(server: Server) -> str:
+    if server.name.startswith("semap"):
+        return "/tiles/organizations.json"
+    return "/collections" if server.name == "tipg" else "/features?district=0"
+
+
+def _distinct_paths(server: Server, workload: str, tiles: list, pages: list) -> list[str]:
+    fields = ",".join(p for p in ORGANIZATIONS.properties if p != "district_ko")
+    if workload == "distinct tiles":
+        return [tile_path(server.name, tile, TILE_FIELDS) for tile in tiles]
+    return [page_path(server.name, page, fields) for page in pages]
+
+
+def _same_distinct_answers(running: list[Server], tiles: list, pages: list) -> None:
+    """The first tiles and pages (a district's and a box's) hold the same features on every server."""
+    seen: dict[str, list[str]] = {}
+    for server in running:
+        ids: list[str] = []
+        for path in _distinct_paths(server, "distinct tiles", tiles[:3], []):
+            for layer in mapbox_vector_tile.decode(httpx.get(server.url + path, timeout=60).content).values():
+                ids += [str(f["properties"]["id"]) for f in layer["features"]]
+        for path in _distinct_paths(server, "distinct pages", [], [pages[0], pages[-1]]):
+            ids += [f["properties"]["id"] for f in httpx.get(server.url + path, timeout=60).json()["features"]]
+        seen[server.name] = sorted(ids)
+    differing = [name for name, ids in seen.items() if ids != seen["floor"]]
+    if differing or not seen["floor"]:
+        raise SystemExit(f"distinct: {', '.join(differing)} answer other features than the floor")
+    print(f"  distinct: {len(seen['floor'])} features in the first answers, identical on every server", flush=True)
+
+
+def measure_distinct(running: list[Server], tiles: list, pages: list, rounds: int) -> dict:
+    for server in running:
+        server.start(_probe(server), REPO)
+    _same_distinct_answers(running, tiles, pages)
+    warm_tile = tile_path("x", WARM_TILE, TILE_FIELDS)
+    results: dict[tuple[str, str], Series] = {}
+    for number in range(1, rounds + 1):
+        for workload in ("distinct tiles", "distinct pages"):
+            for server in running:  # interleaved, each on a server started afresh
+                warm = [tile_path(server.name, WARM_TILE, TILE_FIELDS) if server.name == "tipg" else warm_tile]
+                fresh(server, _probe(server), warm, REPO)
+                run = wrk_once(server, _distinct_paths(server, workload, tiles, pages))
+                results.setdefault((workload, server.name), Series()).runs.append(run)
+            got = {s.name: results[(workload, s.name)].runs[-1].rps for s in running}
+            print(
+                f"    round {number}, {workload}: "
+                + ", ".join(f"{name} {rps:,.0f}" for name, rps in got.items())
+                + f"; semap/floor {ratio(got['semap'], got['floor'])}, duckdb/postgis "
+                f"{ratio(got['semap-duckdb'], got['semap'])}",
+                flush=True,
+            )
+    return results
+
+
+def report_distinct(running: list[Server], results: dict, tiles: list, pages: list) -> str:
+    names = [s.name for s in running]
+    head = (
+        "| workload | "
+        + " | ".join(f"{n} req/s" for n in names)
+        + " | semap/floor | semap/tipg | duckdb/postgis | 2 workers/1: postgis, duckdb | "
+        + "CPU ms/request ("
+        + ", ".join(names)
+        + ") | p50/p99 ms (semap, semap-duckdb) |"
+    )
+    lines = [f"\n### distinct answers ({len(tiles):,} tiles, {len(pages)} pages)\n", head]
+    lines.append("|" + "---|" * (head.count("|") - 1))
+    for workload in ("distinct tiles", "distinct pages"):
+        rps = {n: results[(workload, n)].median("rps") for n in names}
+        cpu = {n: results[(workload, n)].median("cpu_ms") for n in names}
+        p50 = {n: results[(workload, n)].median("p50_ms") for n in names}
+        p99 = {n: results[(workload, n)].median("p99_ms") for n in names}
+        cells = [f"{rps[n]:,.0f}" for n in names]
+        cells += [
+            ratio(rps["semap"], rps["floor"]),
+            ratio(rps["semap"], rps["tipg"]),
+            ratio(rps["semap-duckdb"], rps["semap"]),
+            f"{ratio(rps['semap-2w'], rps['semap'])}, {ratio(rps['semap-duckdb-2w'], rps['semap-duckdb'])}",
+            ", ".join(f"{cpu[n]:.2f}" for n in names),
+            f"{p50['semap']:.1f}/{p99['semap']:.1f}, {p50['semap-duckdb']:.1f}/{p99['semap-duckdb']:.1f}",
+        ]
+        lines.append(f"| {workload} | " + " | ".join(cells) + " |")
+    memory = ", ".join(f"{s.name} {s.rss_peak_mb:.0f}" for s in running)
+    lines.append(f"\nRSS peak MB (all of a server's processes): {memory}")
+    return "\n".join(lines)
+
+
 def other_targets(running: list[Server]) -> str:
     """Statistics after their first call and after a restart, and the CLI's start-up."""
     semap = next(s for s in running if s.name == "semap")
@@ -289,7 +394,7 @@ def other_targets(running: list[Server]) -> str:
     runs = []
     for _ in range(5):
         started = time.perf_counter()
-        subprocess.run([str(REPO / ".venv" / "bin" / "semap"), "--help"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([str(BIN / "semap"), "--help"], check=True, stdout=subprocess.DEVNULL)
         runs.append(time.perf_counter() - started)
     lines.append(f"- `semap --help`: median {statistics.median(runs):.2f} s")
     return "\n".join(lines)
@@ -300,6 +405,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="demo,100k,1m")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--distinct-rounds", type=int, default=3, help="0: skip the distinct workloads")
     args = parser.parse_args()
     os.environ.setdefault("SEMAP_GEODATA_MIRROR", str(REPO.parent / "shared" / "geodata"))
     ensure_peers()
@@ -318,7 +424,20 @@ def main() -> None:
                 add_synthetic("semap_bench_demo", database, SIZES[size])
             tiles = {z: pick_tiles(database, z) for z in ZOOMS}
             sql_file = Path(scratch) / f"floor-{size}.json"
-            sql_file.write_bytes(orjson.dumps(floor_sql([t for z in ZOOMS for t in tiles[z]])))
+            every = [t for z in ZOOMS for t in tiles[z]]
+            if size == "demo":
+                every += [*distinct_tiles(PG, database), WARM_TILE]
+            sql_file.write_bytes(orjson.dumps(floor_sql(every)))
+            if size == "demo" and args.distinct_rounds:
+                some_tiles, some_pages = distinct_tiles(PG, database), distinct_pages(PG, database)
+                running = distinct_servers(database, duckdb_dir, sql_file)
+                try:
+                    results = measure_distinct(running, some_tiles, some_pages, args.distinct_rounds)
+                    output.append(report_distinct(running, results, some_tiles, some_pages))
+                    print(output[-1], flush=True)
+                finally:
+                    for server in running:
+                        server.stop()
             running = servers(database, duckdb_dir if size == "demo" else None, sql_file)
             workloads = [f"z{z}" for z in ZOOMS] + ["page"]
             try:

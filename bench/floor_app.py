@@ -37,6 +37,8 @@ def positional(sql: str) -> tuple[str, list[str]]:
 MVT = {layer: positional(sql) for layer, sql in SQL["mvt"].items()}
 PAGE = positional(SQL["page"])
 COUNT = positional(SQL["count"])
+PAGE_BBOX = positional(SQL["page_bbox"])
+COUNT_BBOX = positional(SQL["count_bbox"])
 
 
 async def _respond(send: Any, status: int, body: bytes, media_type: bytes) -> None:
@@ -67,12 +69,19 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         values = {"z": z, "x": x, "y": y, **bounds}
         tile = await _pool.fetchval(sql, *[values[n] for n in names])
         await _respond(send, 200, tile or b"", b"application/vnd.mapbox-vector-tile")
-    elif parts == ["features"]:  # /features?district=ADM&limit=N
+    elif parts == ["features"]:  # /features?district=ADM&limit=N or ?bbox=minx,miny,maxx,maxy&limit=N
         query = {k: v[0] for k, v in parse_qs(scope["query_string"].decode()).items()}
-        values = {"district": query["district"], "limit": int(query.get("limit", 100)), "offset": 0}
+        values: dict[str, Any] = {"limit": int(query.get("limit", 100)), "offset": 0}
+        if "bbox" in query:
+            minx, miny, maxx, maxy = (float(v) for v in query["bbox"].split(","))
+            values.update(minx=minx, miny=miny, maxx=maxx, maxy=maxy)
+            page, count = PAGE_BBOX, COUNT_BBOX
+        else:
+            values["district"] = query["district"]
+            page, count = PAGE, COUNT
         async with _pool.acquire() as connection:
-            rows = await connection.fetch(PAGE[0], *[values[n] for n in PAGE[1]])
-            matched = await connection.fetchval(COUNT[0], *[values[n] for n in COUNT[1]])
+            rows = await connection.fetch(page[0], *[values[n] for n in page[1]])
+            matched = await connection.fetchval(count[0], *[values[n] for n in count[1]])
         properties, json_properties = SQL["properties"], set(SQL["json_properties"])
         features = []
         for row in rows:

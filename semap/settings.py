@@ -146,6 +146,13 @@ class ApiSettings(BaseSettings):
         description="FastAPI's OpenTelemetry traces, metrics and logs of each request, to a provider the operator "
         "configures; off, FastAPI skips a check that cost about a quarter of a cached tile's CPU",
     )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="server processes `semap serve` starts (uvicorn workers); each has its own memory cache and "
+        "queue, and the per-address limits are shared out among them",
+    )
     trusted_proxies: str = Field(
         default="",
         description="comma-separated addresses or networks (10.0.0.0/8) of the reverse proxies whose "

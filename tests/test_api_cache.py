@@ -54,22 +54,53 @@ def test_an_edit_renews_every_cached_answer_about_the_record(
 
 def test_a_repeated_answer_comes_from_memory_and_is_the_same_bytes(built_store: Store) -> None:
     client = TestClient(create_app(built_store))
-    first = client.get("/api/v1/organizations?district=서초구&limit=100")
-    second = client.get("/api/v1/organizations?district=서초구&limit=100")
+    first, second, third = (client.get("/api/v1/organizations?district=서초구&limit=100") for _ in range(3))
     cache = client.app.state.body_cache
-    assert cache.hits == 1 and cache.misses == 1
-    assert first.content == second.content and first.headers["etag"] == second.headers["etag"]
+    assert cache.misses == 2 and cache.passed == 1  # kept when asked for the second time
+    assert cache.hits == 1  # the third came from memory
+    assert first.content == second.content == third.content
+    assert first.headers["etag"] == second.headers["etag"] == third.headers["etag"]
+
+
+def test_an_answer_asked_for_once_is_not_kept(built_store: Store) -> None:
+    """A sweep of tiles nobody asks for again costs no memory and evicts nothing asked for often."""
+    client = TestClient(create_app(built_store))
+    hot = "/api/v1/organizations?district=서초구&limit=100"
+    client.get(hot), client.get(hot)
+    cache = client.app.state.body_cache
+    kept = cache.size
+    assert kept > 0
+    for x in range(6980, 6996):
+        assert client.get(f"/tiles/organizations/13/{x}/3172.geojson").status_code == 200
+    assert cache.size == kept and cache.passed == 1 + 16
+    client.get(hot)
+    assert cache.hits == 1
+
+
+def test_the_doorkeeper_forgets_within_its_bound() -> None:
+    from semap.api.caching import BodyCache
+    from semap.api.responses import Body
+
+    cache = BodyCache(2**20, seen_keys=4)
+    for key in "abcd":
+        cache.put(key, Body(b"x"))
+    cache.put("e", Body(b"x"))  # the fifth key: the doorkeeper forgot the first four
+    cache.put("a", Body(b"x"))
+    assert cache.get("a") is None and cache.size == 0
+    cache.put("a", Body(b"x"))  # offered again since it was forgotten
+    assert cache.get("a") == Body(b"x")
 
 
 def test_the_cache_stays_within_its_memory(built_store: Store) -> None:
     from semap.settings import ApiSettings
 
     client = TestClient(create_app(built_store, ApiSettings(response_cache_mb=1)))
-    for zoom, x, y in [(12, 3491, 1586), (12, 3492, 1586), (13, 6985, 3172), (13, 6986, 3173)]:
-        for layer in ("organizations", "resources"):
-            client.get(f"/tiles/{layer}/{zoom}/{x}/{y}.geojson")
-    for district in ("강남구", "송파구", "종로구", "마포구", "은평구", "도봉구"):
-        client.get("/api/v1/organizations", params={"district": district, "limit": 1000})
+    for _ in range(2):  # kept when asked for again
+        for zoom, x, y in [(12, 3491, 1586), (12, 3492, 1586), (13, 6985, 3172), (13, 6986, 3173)]:
+            for layer in ("organizations", "resources"):
+                client.get(f"/tiles/{layer}/{zoom}/{x}/{y}.geojson")
+        for district in ("강남구", "송파구", "종로구", "마포구", "은평구", "도봉구"):
+            client.get("/api/v1/organizations", params={"district": district, "limit": 1000})
     cache = client.app.state.body_cache
     assert 0 < cache.size <= 2**20
 
@@ -125,6 +156,7 @@ def test_a_cached_answer_is_compressed_once_and_coded_as_the_route_codes_it(
     answers = {}
     for accept in ("gzip", "identity"):
         routed = client.get(path, headers={"Accept-Encoding": accept})  # the route, through Starlette's gzip
+        assert client.get(path, headers={"Accept-Encoding": accept}).content == routed.content  # kept now
         cached = [client.get(path, headers={"Accept-Encoding": accept}) for _ in range(2)]  # from memory
         for answer in cached:
             assert answer.content == routed.content

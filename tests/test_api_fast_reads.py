@@ -1,5 +1,6 @@
-"""Plain tiles and pages read on the event loop (PostGIS), as a map and a list meet them: the same bytes and headers
-the routes send, every other request left to the routes, and a failing read answered by the route all the same."""
+"""Plain tiles and pages read without routing (PostGIS on the event loop, the embedded store in the thread pool
+through the store's queue), as a map and a list meet them: the same bytes and headers the routes send, every other
+request left to the routes, and a failing read answered by the route all the same."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from semap.api.admission import Admission
 from semap.api.app import create_app
+from semap.api.fast_reads import InProcessReader
 from semap.settings import ApiSettings
 from semap.store import Store
 
@@ -44,17 +47,25 @@ def postgis_client(built_pair: dict[str, Store]) -> Iterator[TestClient]:
         yield client
 
 
+@pytest.fixture(params=["postgis", "duckdb"])
+def reading_client(request: pytest.FixtureRequest, built_pair: dict[str, Store]) -> Iterator[TestClient]:
+    """A server on each store, started (its reader of plain answers opened), keeping no answers."""
+    with TestClient(create_app(built_pair[request.param], ApiSettings(response_cache_mb=0))) as client:
+        assert client.app.state.async_reader is not None
+        yield client
+
+
 @pytest.mark.postgis
-def test_a_plain_tile_or_page_read_on_the_event_loop_is_what_the_route_sends(postgis_client: TestClient) -> None:
-    reader = postgis_client.app.state.async_reader
+def test_a_plain_tile_or_page_read_without_routing_is_what_the_route_sends(reading_client: TestClient) -> None:
+    reader = reading_client.app.state.async_reader
     fast = []
     for path in PLAIN + PAGES:
         before = reader.statements
-        fast.append(postgis_client.get(path))
+        fast.append(reading_client.get(path))
         assert reader.statements == before + (1 if path in PLAIN else 2), path  # the reader's, not the route's
-    postgis_client.app.state.async_reader = None  # the route alone, as on a store without a reader
+    reading_client.app.state.async_reader = None  # the route alone
     for path, answer in zip(PLAIN + PAGES, fast, strict=True):
-        routed = postgis_client.get(path)
+        routed = reading_client.get(path)
         assert answer.status_code == routed.status_code == 200, path
         assert answer.content == routed.content, path
         assert {h: answer.headers[h] for h in SAME_HEADERS} == {h: routed.headers[h] for h in SAME_HEADERS}, path
@@ -86,10 +97,10 @@ def test_a_plain_tile_or_page_read_on_the_event_loop_is_what_the_route_sends(pos
         ("/api/v1/resources?type=협동조합", 422),  # an organization filter sent to resources
     ],
 )
-def test_every_other_request_is_left_to_the_route(postgis_client: TestClient, path: str, status: int) -> None:
-    reader = postgis_client.app.state.async_reader
+def test_every_other_request_is_left_to_the_route(reading_client: TestClient, path: str, status: int) -> None:
+    reader = reading_client.app.state.async_reader
     before = reader.statements
-    answer = postgis_client.get(path)
+    answer = reading_client.get(path)
     assert answer.status_code == status, answer.text
     assert reader.statements == before
 
@@ -113,6 +124,7 @@ def test_a_tile_read_on_the_event_loop_is_kept_like_any_answer(built_pair: dict[
     with TestClient(create_app(built_pair["postgis"])) as client:
         reader, cache = client.app.state.async_reader, client.app.state.body_cache
         first = client.get(PLAIN[0])
+        assert client.get(PLAIN[0]).content == first.content  # asked for again: kept now
         statements = reader.statements
         again = client.get(PLAIN[0])
         assert again.content == first.content and cache.hits == 1 and reader.statements == statements
@@ -120,11 +132,18 @@ def test_a_tile_read_on_the_event_loop_is_kept_like_any_answer(built_pair: dict[
         assert held.status_code == 304 and held.content == b""
 
 
-def test_the_embedded_store_has_no_event_loop_reader(built_pair: dict[str, Store]) -> None:
+def test_the_embedded_store_reads_plain_answers_through_its_queue(built_pair: dict[str, Store]) -> None:
+    """No event-loop reader (DuckDB answers in-process): the thread pool, in a slot of the same queue as the
+    routes', which refuses with 503 and Retry-After when no slot frees in time."""
     assert built_pair["duckdb"].async_reader() is None
-    with TestClient(create_app(built_pair["duckdb"])) as client:
-        assert client.app.state.async_reader is None
-        assert client.get(PLAIN[0]).status_code == 200
+    with TestClient(create_app(built_pair["duckdb"], ApiSettings(response_cache_mb=0))) as client:
+        reader = client.app.state.async_reader
+        assert isinstance(reader, InProcessReader)
+        assert client.get(PLAIN[0]).status_code == 200 and reader.statements == 1
+        client.app.state.admission = Admission(slots=0, timeout_s=0.05)  # a queue that never frees a slot
+        refused = client.get(PLAIN[1])
+        assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
+        assert reader.statements == 1
 
 
 @pytest.mark.postgis
@@ -174,16 +193,17 @@ TILE = st.tuples(
 
 @pytest.fixture(scope="module")
 def three_servers(built_pair: dict[str, Store]) -> Iterator[dict[str, TestClient]]:
-    """PostGIS with its event-loop reader, PostGIS with the routes alone, and DuckDB (routes); none keeps answers."""
+    """Each store with its reader of plain answers and with the routes alone; none keeps answers."""
     settings = ApiSettings(response_cache_mb=0)
     with (
         TestClient(create_app(built_pair["postgis"], settings)) as fast,
         TestClient(create_app(built_pair["postgis"], settings)) as routed,
         TestClient(create_app(built_pair["duckdb"], settings)) as embedded,
+        TestClient(create_app(built_pair["duckdb"], settings)) as embedded_routed,
     ):
-        assert fast.app.state.async_reader is not None
-        routed.app.state.async_reader = None
-        yield {"fast": fast, "routed": routed, "embedded": embedded}
+        assert fast.app.state.async_reader is not None and embedded.app.state.async_reader is not None
+        routed.app.state.async_reader = embedded_routed.app.state.async_reader = None
+        yield {"fast": fast, "routed": routed, "embedded": embedded, "embedded_routed": embedded_routed}
 
 
 def _same_answer(servers: dict[str, TestClient], url: str) -> None:
@@ -191,6 +211,7 @@ def _same_answer(servers: dict[str, TestClient], url: str) -> None:
     statuses = {name: answer.status_code for name, answer in answers.items()}
     assert len(set(statuses.values())) == 1, (url, statuses)
     assert answers["fast"].content == answers["routed"].content, url
+    assert answers["embedded"].content == answers["embedded_routed"].content, url
     if statuses["fast"] != 200:
         assert answers["fast"].json() == answers["embedded"].json(), url  # the same error, saying the same
     elif not url.startswith("/tiles/"):  # a tile's bytes are each database's own encoding

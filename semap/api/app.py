@@ -39,6 +39,7 @@ from semap.api import (
 from semap.api.cache_policy import CachePolicy
 from semap.api.caching import BodyCache, CachedAnswers
 from semap.api.errors import install_error_handlers
+from semap.api.fast_reads import InProcessReader
 from semap.api.middleware import HeadAsGet, RejectUnreadable, SecurityHeaders
 from semap.api.origins import SameSiteWrites
 from semap.settings import ApiSettings, MapSettings, PublicationSettings, StoreSettings, load
@@ -51,12 +52,13 @@ GZIP_MINIMUM_SIZE, GZIP_LEVEL = 1024, 5
 TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
 
 
-async def _opened_reader(store: Store) -> AsyncReader | None:
-    """The store's event-loop reader (PostGIS: plain tiles and pages), opened; without it the routes answer every
-    request, so a reader that cannot connect is logged, not a server that will not start."""
+async def _opened_reader(app: FastAPI, store: Store) -> AsyncReader | None:
+    """The reader of plain tiles and pages (semap.api.fast_reads), opened: PostGIS's on the event loop, the
+    embedded store's in the thread pool. Without it the routes answer every request, so a reader that cannot
+    connect is logged, not a server that will not start."""
     reader = store.async_reader()
     if reader is None:
-        return None
+        return InProcessReader(app.state, store)
     try:
         await reader.open()
     except Exception as exc:  # each driver raises its own kind
@@ -73,7 +75,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store if store is not None else open_store(load(StoreSettings))
-        reader = await _opened_reader(app.state.store)
+        reader = await _opened_reader(app, app.state.store)
         app.state.async_reader = reader
         try:
             yield
@@ -99,6 +101,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.state.map_settings = map_settings
     app.state.frame_ancestors = api_settings.frame_ancestors  # the sites that may frame /embed
     app.state.store_settings = load(StoreSettings)  # the queue in front of the store (semap.api.admission)
+    app.state.workers = api_settings.workers  # the per-address limits are shared out among the processes
     app.state.body_cache = BodyCache(api_settings.response_cache_mb * 2**20) if api_settings.response_cache_mb else None
     # What a body depends on besides the data and the URL: the code and the settings pages are rendered with.
     publication = load(PublicationSettings).model_dump_json()

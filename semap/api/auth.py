@@ -32,11 +32,15 @@ def client_address(request: Request) -> str:
 
 def limit(request: Request, kind: str, rate: str) -> None:
     """Count one attempt of ``kind`` by this client; past ``rate`` (e.g. '10/minute') raise RateLimited (429).
-    The counts belong to the app (one per process; several workers each count their own)."""
+    The counts belong to the app (one per process): with several workers each allows its share of ``rate``
+    (at least one), so the server as a whole never allows more than ``rate``, whichever worker a client reaches."""
     limiter = getattr(request.app.state, "limiter", None)
     if limiter is None:
         limiter = request.app.state.limiter = MovingWindowRateLimiter(MemoryStorage())
     item, key = parse(rate), client_address(request)
+    workers = getattr(request.app.state, "workers", 1)
+    if workers > 1:
+        item = type(item)(max(1, item.amount // workers), item.multiples, item.namespace)
     if not limiter.hit(item, kind, key):
         reset = limiter.get_window_stats(item, kind, key).reset_time
         raise RateLimited(

@@ -1,9 +1,10 @@
-"""Plain reads on the event loop, for the first request of each answer per data version (PostGIS).
+"""Plain reads without routing, for the first request of each answer per data version.
 
 A vector tile without a query string is one statement; a page of features filtered by district and bounding box
-at most (with limit, offset, properties: what the map and the lists ask) is two. On a store with an asyncio
-reader ``CachedAnswers`` answers them here, with the bytes and headers the routes would send, instead of going
-through routing, validation, dependencies and the thread pool (most of such an answer's CPU). Anything else —
+at most (with limit, offset, properties: what the map and the lists ask) is two. ``CachedAnswers`` answers them
+here, with the bytes and headers the routes would send, instead of going through routing, validation and
+dependencies (most of such an answer's CPU): on PostGIS read on the event loop (asyncpg), on the embedded store
+in the thread pool through the same queue as every other store read (``InProcessReader``). Anything else —
 another filter, a repeated or malformed parameter, a tile outside the matrix, a store without a reader, a failing
 read — goes to the routes, which answer it and its errors as they always have. The statements and the bodies are
 the routes' own (semap.features).
@@ -13,19 +14,22 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import partial
+from typing import Any
 
 import orjson
 from fastapi import Request
 from starlette.datastructures import State
 
+from semap.api.admission import admission
 from semap.api.paging import page_links
 from semap.api.responses import Body, GeoJSONResponse
-from semap.errors import SemapError
+from semap.errors import SemapError, StoreBusy
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS
 from semap.features.queries import page_body, page_query
 from semap.features.tiles import MVT_MEDIA_TYPE, mvt_statement
-from semap.store.base import AsyncReader
+from semap.store.base import AsyncReader, Store
 
 # ASCII digits only, as the routes' integer parameters (pydantic) take them: Python's \d and int() also accept
 # Arabic-Indic or fullwidth digits, which made this path answer 200 where the routes answer 422.
@@ -40,6 +44,33 @@ BY_NAME = {name.value: layer for name, layer in LAYERS.items()}
 log = logging.getLogger(__name__)
 
 
+class InProcessReader:
+    """The embedded store's reads for this path: in the thread pool (DuckDB answers in-process and releases the
+    GIL while it works), each in a slot of the app's queue in front of the store (semap.api.admission), so the
+    queue bounds them and answers 503 as it does for the routes."""
+
+    def __init__(self, state: State, store: Store) -> None:
+        self._state = state
+        self._store = store
+        self.statements = 0
+
+    async def open(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    async def fetch(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        rows = await admission(self._state, self._store).run(partial(self._store.fetch, sql, params))
+        self.statements += 1
+        return rows
+
+    async def fetch_bytes(self, sql: str, params: dict[str, Any]) -> bytes | None:
+        body = await admission(self._state, self._store).run(partial(self._store.fetch_bytes, sql, params))
+        self.statements += 1
+        return body
+
+
 async def plain_answer(request: Request, state: State, headers: dict[str, str]) -> Body | None:
     """The answer with ``headers`` (its caching headers), or None when a route should answer."""
     reader = getattr(state, "async_reader", None)
@@ -50,6 +81,8 @@ async def plain_answer(request: Request, state: State, headers: dict[str, str]) 
             return await _tile(reader, state, request, tile, headers)
         if page := PLAIN_PAGE.fullmatch(request.scope["path"]):
             return await _page(reader, state, request, page, headers)
+    except StoreBusy:
+        raise  # the queue's refusal: asking the route would only queue again
     except SemapError:
         return None  # a bad parameter: the route says why, with its status
     except Exception as exc:  # the route reads it again and maps the store's error to its status

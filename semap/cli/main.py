@@ -94,8 +94,13 @@ def unpin(record_id: str = typer.Argument(..., help="organization or resource id
 def serve(
     host: str = typer.Option(None, help="interface to listen on (default SEMAP_HOST or 127.0.0.1)"),
     port: int = typer.Option(None, help="port (default SEMAP_PORT or 8000)"),
+    workers: int = typer.Option(
+        None, min=1, max=64, help="server processes sharing the port (default SEMAP_WORKERS or 1); all read one store"
+    ),
 ) -> None:
     """Serve the API and the map pages."""
+    import os
+
     import uvicorn
 
     from semap.settings import ApiSettings, load
@@ -110,9 +115,16 @@ def serve(
         typer.secho(f"semap serve: warning: {exc}; serving 503s until then", err=True, fg=typer.colors.YELLOW)
     finally:
         store.close()
-    # By name: the CLI does not import the API (the layer rule); the app opens the store on startup.
+    # The workers read the count from the environment: each shares out the per-address limits by it.
+    os.environ["SEMAP_WORKERS"] = str(workers or api.workers)
+    # By name: the CLI does not import the API (the layer rule); the app opens the store on startup in each worker.
     uvicorn.run(
-        "semap.api.app:create_app", factory=True, host=host or api.host, port=port or api.port, **api.forwarding()
+        "semap.api.app:create_app",
+        factory=True,
+        host=host or api.host,
+        port=port or api.port,
+        workers=workers or api.workers,
+        **api.forwarding(),
     )
 
 

@@ -50,11 +50,13 @@ def site_secret(overlay: Tables, configured: str | None) -> str:
     found = overlay.fetch("SELECT value FROM site_secrets WHERE name = 'signing'")
     if found:
         return str(found[0][0])
-    value = secrets.token_urlsafe(48)
+    # Kept only if no other process kept one first (several workers start at once): all sign with the one kept.
     with overlay.transaction() as tx:
-        tx.execute("DELETE FROM site_secrets WHERE name = 'signing'")
-        tx.execute("INSERT INTO site_secrets (name, value) VALUES ('signing', :value)", {"value": value})
-    return value
+        tx.execute(
+            "INSERT INTO site_secrets (name, value) VALUES ('signing', :value) ON CONFLICT (name) DO NOTHING",
+            {"value": secrets.token_urlsafe(48)},
+        )
+    return str(overlay.fetch("SELECT value FROM site_secrets WHERE name = 'signing'")[0][0])
 
 
 # --- accounts ------------------------------------------------------------------------------------------------

@@ -6,9 +6,12 @@ by any number of processes). ``semap.store.embedded`` swaps finished files in; n
 
 from __future__ import annotations
 
+import math
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,6 +96,51 @@ def _used(sql: str, params: dict[str, Any] | None) -> dict[str, Any]:
         return {}
     names = set(NAMED_PARAM.findall(sql))
     return {k: v for k, v in params.items() if k in names}
+
+
+# Values written into a read's SQL instead of bound: DuckDB's Python client imports pandas (about 50 MB) the first
+# time it binds any parameter, and binding costs more than parsing a literal. Only values whose literal cannot
+# leave its place: numbers SeMap parsed or computed (tile bounds, bounding boxes, limits) and strings of letters,
+# digits and ``_.:-`` (codes such as a district's). Anything else — names, searches — stays a bound parameter.
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9_.:-]{0,64}")
+
+
+def _literal(value: object) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return f"({value})"  # in parentheses: "- -1" must never become "--1", a comment
+    if isinstance(value, float) and math.isfinite(value):
+        return f"({value!r}::DOUBLE)"  # repr round-trips the double exactly
+    if isinstance(value, str) and _PLAIN_TEXT.fullmatch(value):
+        return f"'{value}'"
+    return None
+
+
+@lru_cache(maxsize=512)
+def _pieces(sql: str) -> tuple[str, ...]:
+    """The statement split at its parameters: text, name, text, name, …, text."""
+    return tuple(NAMED_PARAM.split(sql))
+
+
+def _with_literals(sql: str, params: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:
+    """DuckDB's statement for a read: plain values written in, the others bound (``$name``)."""
+    pieces = _pieces(sql)
+    if len(pieces) == 1:
+        return sql, {}
+    given = params or {}
+    out, bound = [pieces[0]], {}
+    for index in range(1, len(pieces), 2):
+        name = pieces[index]
+        literal = _literal(given[name]) if name in given else None
+        if literal is None:
+            out.append(f"${name}")
+            if name in given:  # a missing one is DuckDB's error to report, as before
+                bound[name] = given[name]
+        else:
+            out.append(literal)
+        out.append(pieces[index + 1])
+    return "".join(out), bound
 
 
 class _DuckTransaction(Transaction):
@@ -204,7 +252,9 @@ class DuckDBStore(Store):
 
     def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         # A cursor per call: DuckDB connections are not shared across threads, cursors are cheap.
-        return self._con.cursor().execute(_to_duckdb(sql), _used(sql, params)).fetchall()
+        statement, bound = _with_literals(sql, params)
+        cursor = self._con.cursor()
+        return (cursor.execute(statement, bound) if bound else cursor.execute(statement)).fetchall()
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
