@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.telemetry import TelemetryConfig
+from starlette.concurrency import run_in_threadpool
 
 import semap
 from semap.api import (
@@ -18,6 +19,7 @@ from semap.api import (
     ogc_openapi,
     ogc_tiles,
     routes_admin,
+    routes_app,
     routes_boundaries,
     routes_change,
     routes_coordinator,
@@ -35,6 +37,8 @@ from semap.api.caching import BodyCache, CachedAnswers
 from semap.api.errors import install_error_handlers
 from semap.api.middleware import HeadAsGet, RejectUnreadable, SecurityHeaders
 from semap.api.origins import SameSiteWrites
+from semap.maps.warm import warm_pages
+from semap.maps.web_app import build_id
 from semap.settings import ApiSettings, MapSettings, PublicationSettings, StoreSettings, load
 from semap.store import Store, open_store
 from semap.store.base import AsyncReader
@@ -68,6 +72,8 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
         owned = store is None
         app.state.store = store if store is not None else open_store(load(StoreSettings))
         reader = await _opened_reader(app.state.store)
+        # Before the server says it is ready: the first page asked for then imports nothing (semap.maps.warm).
+        await run_in_threadpool(warm_pages, app.state.map_settings)
         app.state.async_reader = reader
         try:
             yield
@@ -91,6 +97,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
         app.state.store = store  # ready without a lifespan run (ASGI clients that skip it, e.g. fuzzers)
     map_settings = load(MapSettings)
     app.state.map_settings = map_settings
+    app.state.web_app_build = build_id()  # names the service worker and its caches (semap.maps.web_app)
     app.state.store_settings = load(StoreSettings)  # the queue in front of the store (semap.api.admission)
     app.state.body_cache = BodyCache(api_settings.response_cache_mb * 2**20) if api_settings.response_cache_mb else None
     # What a body depends on besides the data and the URL: the code and the settings pages are rendered with.
@@ -120,6 +127,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_tiles.router)
     app.include_router(routes_export.router)
     app.include_router(routes_pages.router)
+    app.include_router(routes_app.router)
     app.include_router(routes_docs.router)
     app.include_router(routes_owner.router)
     app.include_router(routes_coordinator.router)

@@ -35,7 +35,9 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                if not any(name == b"content-security-policy" for name, _ in headers):
+                # Not on a 304: its headers update the kept response's (RFC 9111 §4.3.4), and the default policy
+                # would replace a page's own, breaking the page the browser (or its service worker) shows again.
+                if message["status"] != 304 and not any(name == b"content-security-policy" for name, _ in headers):
                     headers.append((b"content-security-policy", self.default_csp))
                 message["headers"] = headers + self.fixed
             await send(message)

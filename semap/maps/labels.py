@@ -161,6 +161,10 @@ def map_text(lang: str) -> dict[str, str]:
         "precision": t.gettext("Location precision"),
         "kakao_search": t.gettext("Find the address (Kakao Map)"),
         "naver_search": t.gettext("Find the address (Naver Map)"),
+        # The installed app (semap-offline.js)
+        "offline": t.gettext("Offline — data as of {date}"),
+        "update_ready": t.gettext("A new version of SeMap is ready."),
+        "update_reload": t.gettext("Reload to update"),
     }
 
 
