@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import http.server
 import io
+import itertools
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,10 +53,22 @@ def browser():
     driver.quit()
 
 
-def _offline(driver, offline: bool) -> None:
-    driver.execute_cdp_cmd("Network.enable", {})
+def _offline(driver, offline: bool, sessions: dict[str, str]) -> None:
+    """The network cut (or back) as DevTools' "Offline" does it: for the page and for its service worker, whose own
+    requests the page's emulation does not cover. ``sessions``: the worker sessions attached so far (target: id)."""
     conditions = {"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+    driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Network.emulateNetworkConditions", conditions)
+    for target in driver.execute_cdp_cmd("Target.getTargets", {})["targetInfos"]:
+        if target["type"] == "service_worker" and target["targetId"] not in sessions:
+            # Selenium speaks to the page's session only: the worker's session gets its commands as messages.
+            attach = {"targetId": target["targetId"], "flatten": False}
+            sessions[target["targetId"]] = driver.execute_cdp_cmd("Target.attachToTarget", attach)["sessionId"]
+    ids = itertools.count(1)
+    for session in sessions.values():
+        for method, params in (("Network.enable", {}), ("Network.emulateNetworkConditions", conditions)):
+            message = json.dumps({"id": next(ids), "method": method, "params": params})
+            driver.execute_cdp_cmd("Target.sendMessageToTarget", {"sessionId": session, "message": message})
 
 
 def test_the_map_is_installable_with_no_errors(browser, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,7 +90,8 @@ def test_the_map_opens_offline_after_one_visit(browser, store: Store, monkeypatc
         online = wait_for(browser, READY, timeout=60)
         wait_for(browser, CONTROLLED, timeout=60)
         assert not _banner_shown(browser)
-        _offline(browser, True)
+        sessions: dict[str, str] = {}
+        _offline(browser, True, sessions)
         browser.refresh()  # the same view: the page, its files and its data from the worker's caches
         offline = wait_for(browser, READY, timeout=60)
         assert offline["matched"] == online["matched"] == {"organizations": 1871, "resources": 555}
@@ -85,7 +100,7 @@ def test_the_map_opens_offline_after_one_visit(browser, store: Store, monkeypatc
         assert banner.text.startswith("오프라인 — ") and "기준 데이터" in banner.text
         assert browser.find_element(By.ID, "semap-count").text == "조직 1871곳 · 공유자원 555건"
         screenshot(browser, "app-offline")
-        _offline(browser, False)
+        _offline(browser, False, sessions)
         browser.refresh()  # back online: the banner goes
         wait_for(browser, READY, timeout=60)
         wait_for(browser, "var a = window.semapApp; return a && a.registered;")
@@ -142,15 +157,12 @@ def test_a_new_build_waits_and_offers_reload_to_update(browser, store: Store, mo
         assert "semap-shell-next-build" in names and f"semap-shell-{old}" not in names
 
 
-TILE = io.BytesIO()
-
-
 def _tile_png() -> bytes:
-    if not TILE.getvalue():
-        from PIL import Image
+    from PIL import Image
 
-        Image.new("RGB", (256, 256), (230, 230, 220)).save(TILE, format="PNG")
-    return TILE.getvalue()
+    tile = io.BytesIO()
+    Image.new("RGB", (256, 256), (230, 230, 220)).save(tile, format="PNG")
+    return tile.getvalue()
 
 
 def test_only_tiles_the_page_showed_are_kept_and_their_number_is_capped(
@@ -158,12 +170,12 @@ def test_only_tiles_the_page_showed_are_kept_and_their_number_is_capped(
 ) -> None:
     asked: list[str] = []
     lock = threading.Lock()
+    body = _tile_png()
 
     class Tiles(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             with lock:
                 asked.append(self.path)
-            body = _tile_png()
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
             self.send_header("Content-Length", str(len(body)))

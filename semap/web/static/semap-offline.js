@@ -17,7 +17,8 @@
       node.className = "semap-bar " + className;
       node.setAttribute("role", "status");
       node.hidden = true;
-      document.getElementById("semap-header").appendChild(node);
+      // Over the map, not in the header: a notice must not resize the map (a new view would ask for new data).
+      document.body.appendChild(node);
     }
     return node;
   }

@@ -15,11 +15,14 @@
   var TILES = "semap-tiles"; // tiles do not change with SeMap's build: kept across updates
   var KEPT_AT = "x-semap-kept-at";
   var OWN = [SHELL, DATA, TILES];
+  var PAGES = ["/?lang=ko", "/?lang=en"];
 
   self.addEventListener("install", function (event) {
     event.waitUntil(caches.open(SHELL).then(function (cache) {
       // The network's copy, not an HTTP-cached one of an older build.
-      return cache.addAll(CONFIG.shell.map(function (url) { return new Request(url, { cache: "no-cache" }); }));
+      // The map page in both languages (its filters and view come from the URL), and its files.
+      var urls = PAGES.concat(CONFIG.shell);
+      return cache.addAll(urls.map(function (url) { return new Request(url, { cache: "no-cache" }); }));
     }));
     // No skipWaiting(): an update waits until the person chooses to reload (semap-offline.js).
   });
