@@ -6,11 +6,13 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.telemetry import TelemetryConfig
+from starlette.concurrency import run_in_threadpool
 
 import semap
 from semap.api import (
@@ -18,6 +20,7 @@ from semap.api import (
     ogc_openapi,
     ogc_tiles,
     routes_admin,
+    routes_app,
     routes_boundaries,
     routes_change,
     routes_coordinator,
@@ -42,6 +45,8 @@ from semap.api.errors import install_error_handlers
 from semap.api.fast_reads import InProcessReader
 from semap.api.middleware import HeadAsGet, RejectUnreadable, SecurityHeaders
 from semap.api.origins import SameSiteWrites
+from semap.maps.warm import warm_pages
+from semap.maps.web_app import build_id
 from semap.settings import ApiSettings, MapSettings, PublicationSettings, StoreSettings, load
 from semap.store import Store, open_store
 from semap.store.base import AsyncReader
@@ -67,6 +72,14 @@ async def _opened_reader(app: FastAPI, store: Store) -> AsyncReader | None:
     return reader
 
 
+async def _route_once(app: FastAPI) -> None:
+    """FastAPI builds a router's routes on the first request that reaches it (a third of a second for SeMap's):
+    one request that no route answers reaches them all, before the server says it is ready."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+        await client.get("/.well-known/semap-warm-up")
+
+
 def create_app(store: Store | None = None, api_settings: ApiSettings | None = None) -> FastAPI:
     """Build the app. Without ``store`` it opens the configured store on startup and closes it on shutdown."""
     api_settings = api_settings or load(ApiSettings)
@@ -76,6 +89,9 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
         owned = store is None
         app.state.store = store if store is not None else open_store(load(StoreSettings))
         reader = await _opened_reader(app, app.state.store)
+        # Before the server says it is ready: the first page asked for then imports nothing (semap.maps.warm).
+        await run_in_threadpool(warm_pages, app.state.store, app.state.map_settings)
+        await _route_once(app)
         app.state.async_reader = reader
         try:
             yield
@@ -100,6 +116,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     map_settings = load(MapSettings)
     app.state.map_settings = map_settings
     app.state.frame_ancestors = api_settings.frame_ancestors  # the sites that may frame /embed
+    app.state.web_app_build = build_id()  # names the service worker and its caches (semap.maps.web_app)
     app.state.store_settings = load(StoreSettings)  # the queue in front of the store (semap.api.admission)
     app.state.workers = api_settings.workers  # the per-address limits are shared out among the processes
     app.state.body_cache = BodyCache(api_settings.response_cache_mb * 2**20) if api_settings.response_cache_mb else None
@@ -133,6 +150,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.include_router(routes_export.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_embed.router)
+    app.include_router(routes_app.router)
     app.include_router(routes_docs.router)
     app.include_router(routes_owner.router)
     app.include_router(routes_requests.router)

@@ -178,6 +178,10 @@ def map_text(lang: str) -> dict[str, str]:
         "near_outside": t.gettext("Your position is outside Seoul; SeMap maps Seoul only."),
         "choose_district": t.gettext("Choose a district instead"),
         "you_are_here": t.gettext("You are here"),
+        # The installed app (semap-offline.js)
+        "offline": t.gettext("Offline — data as of {date}"),
+        "update_ready": t.gettext("A new version of SeMap is ready."),
+        "update_reload": t.gettext("Reload to update"),
     }
 
 
