@@ -84,3 +84,7 @@ def test_only_urls_that_never_change_keep_a_lifetime(request: pytest.FixtureRequ
         coordinator, _ = signed_in(store, "songpa@example.org")
         page = coordinator.get("/coordinator/districts/송파구")
         assert page.status_code == 200 and page.headers["cache-control"] == "private, no-store"
+        history = coordinator.get(f"/api/v1/organizations/{org}/history")  # a signed-in answer under /api
+        assert history.status_code == 200 and history.headers["cache-control"] == "private, no-store"
+        public = coordinator.get(f"/organizations/{org}")  # the public page, signed in or not: revalidated
+        assert public.headers["cache-control"] == "no-cache"
