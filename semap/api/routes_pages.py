@@ -59,7 +59,7 @@ async def index(request: Request, store: Annotated[Store, Depends(get_store)], l
         meta, publication = store.meta(), load(PublicationSettings)
         dataset = dataset_jsonld(meta, settings.public_url, publication)
         about = about_data(lang, meta.get("registries_as_of"), publication)
-        return page_body(main_page(lang, settings, dataset, about))
+        return page_body(main_page(lang, settings, dataset, about=about))
 
     try:
         return await versioned(request, store, render, HTML, response_class=HTMLResponse)
