@@ -237,6 +237,10 @@ def test_an_organization_link_opens_the_map_on_it(browser, base_url: str, store:
         )
     browser.find_element(By.ID, "semap-back").click()
     wait_for(browser, f"return window.semapFind && window.semapFind.opened === {org!r}")
+    browser.get(f"{base_url}/?org=org-gone&lang=en")  # an old link: the map opens and says so
+    gone = wait_for(browser, "var a = document.querySelector('#semap-find [role=alert]'); return a && a.innerText;")
+    assert gone == "No organization has the id “org-gone”."
+    console_errors(browser)  # the expected 404 is read and dropped
 
 
 def test_an_edit_link_request_reaches_the_district_coordinator(request: pytest.FixtureRequest, tmp_path: Path) -> None:
