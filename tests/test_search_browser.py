@@ -170,6 +170,29 @@ def test_near_me_refused_or_outside_seoul_says_so_and_offers_a_district(
     assert browser.execute_script("return document.activeElement.name") == "district"
 
 
+@pytest.mark.parametrize(
+    ("code", "state", "words"), [(3, "near_timeout", "in time"), (2, "near_unavailable", "not available")]
+)
+def test_a_position_that_times_out_or_is_unavailable_says_so(
+    browser, base_url: str, code: int, state: str, words: str
+) -> None:
+    # The browser's own answer for these cannot be mocked through DevTools: its geolocation is replaced by one that
+    # fails with the code the Geolocation API gives (3 TIMEOUT, 2 POSITION_UNAVAILABLE).
+    failing = (
+        "Object.defineProperty(Navigator.prototype, 'geolocation', {get: function () { return {getCurrentPosition:"
+        f" function (ok, fail) {{ setTimeout(function () {{ fail({{code: {code}}}); }}, 10); }}}}; }}}});"
+    )
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": failing})
+    browser.get(base_url + "/?lang=en")
+    wait_for(browser, READY)
+    browser.find_element(By.ID, "semap-near-me").click()
+    wait_for(browser, f"return window.semapNear.state === {state!r}")
+    assert words in browser.find_element(By.CSS_SELECTOR, "#semap-find [role=alert]").text
+    assert browser.find_element(By.CSS_SELECTOR, "#semap-find button[data-action=district]").text == (
+        "Choose a district instead"
+    )
+
+
 def test_unsupported_geolocation_says_so(browser, base_url: str) -> None:
     browser.execute_cdp_cmd(
         "Page.addScriptToEvaluateOnNewDocument", {"source": "delete Navigator.prototype.geolocation;"}
@@ -214,6 +237,10 @@ def test_an_organization_link_opens_the_map_on_it(browser, base_url: str, store:
         )
     browser.find_element(By.ID, "semap-back").click()
     wait_for(browser, f"return window.semapFind && window.semapFind.opened === {org!r}")
+    browser.get(f"{base_url}/?org=org-gone&lang=en")  # an old link: the map opens and says so
+    gone = wait_for(browser, "var a = document.querySelector('#semap-find [role=alert]'); return a && a.innerText;")
+    assert gone == "No organization has the id “org-gone”."
+    console_errors(browser)  # the expected 404 is read and dropped
 
 
 def test_an_edit_link_request_reaches_the_district_coordinator(request: pytest.FixtureRequest, tmp_path: Path) -> None:

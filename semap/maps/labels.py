@@ -167,6 +167,7 @@ def map_text(lang: str) -> dict[str, str]:
         "in_view": t.gettext("in this view"),
         "away": t.gettext("{distance} away"),
         "search_failed": t.gettext("The search failed ({error}). Try again."),
+        "no_org": t.gettext("No organization has the id “{id}”."),
         # Near me (semap-near.js)
         "near_title": t.gettext("Near me"),
         "near_locating": t.gettext("Finding your position…"),

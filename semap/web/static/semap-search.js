@@ -180,7 +180,11 @@
     if (!id) return;
     getJson("/api/v1/organizations/" + encodeURIComponent(id)).then(function (feature) {
       if (feature.geometry) openRecord(view, "organizations", feature);
-    }).catch(function (e) { view.state.errors.push(String(e)); });
+    }).catch(function (e) { // an old link to an organization no longer listed says so, on the map it opened
+      var box = el("semap-find"), text = /404/.test(String(e)) ? fmt(view.t.no_org, { id: id }) : String(e);
+      box.hidden = false;
+      box.innerHTML = '<p class="error" role="alert">' + escapeHtml(text) + "</p>";
+    });
   }
 
   window.SeMapFind = { openRecord: openRecord, fitBox: fitBox, distanceText: distanceText, getJson: getJson, fmt: fmt };
