@@ -6,19 +6,15 @@ match their documented status codes, content types, headers and schemas, and mal
 
 from __future__ import annotations
 
-import time
-
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from semap.api.app import create_app
+from semap.stats import cache
 from semap.stats.tables import CountBy, Level, LqBy, counts_table, lq_table
 from semap.store import Store
 
 EXAMPLES_PER_OPERATION = 15
-# No request may take long: statistics are computed once per data version, so after one warm-up call each
-# is a cache hit. A generous bound for a busy machine, far below any client's timeout.
-REQUEST_BUDGET_S = 5.0
 
 
 def warm_statistics(store: Store) -> None:
@@ -30,6 +26,7 @@ def warm_statistics(store: Store) -> None:
 
 
 def test_api_holds_its_contract(built_store: Store) -> None:
+    cache.computations.clear()  # earlier tests of this process counted their own stores
     warm_statistics(built_store)
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(built_store))
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -42,9 +39,11 @@ def test_api_holds_its_contract(built_store: Store) -> None:
             max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, suppress_health_check=list(HealthCheck)
         )
         def check(case) -> None:
-            started = time.monotonic()
             case.call_and_validate()  # every check, positive data acceptance included
-            elapsed = time.monotonic() - started
-            assert elapsed < REQUEST_BUDGET_S, f"{case.method} {case.formatted_path}: {elapsed:.1f} s"
 
         check()
+
+    # No request recomputes what an earlier one computed: statistics are computed once per data version and read
+    # after that, whatever parameters the generated requests combine (a count, not a clock: the machine may be busy).
+    again = {key[0]: n for key, n in cache.computations.items() if n > 1}
+    assert not again, f"statistics tables computed more than once: {again}"

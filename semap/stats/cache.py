@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -29,6 +29,9 @@ _tables: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
 _computing: dict[tuple[Any, ...], threading.Lock] = {}  # one computation per table at a time
 _lock = threading.Lock()
 log = logging.getLogger(__name__)
+# How often each table was computed (not read): after the first time per data version it should be read, and a table
+# computed twice is a cache that failed (the test suite checks it under generated requests).
+computations: Counter[tuple[Any, ...]] = Counter()
 
 
 def per_data_version(fn: TableFn) -> TableFn:
@@ -54,6 +57,8 @@ def per_data_version(fn: TableFn) -> TableFn:
                 table = _kept(store, name, version)
                 if table is None:
                     table = fn(store, *args)
+                    with _lock:
+                        computations[key] += 1
                     _keep(store, name, version, table)
                 with _lock:
                     _tables[key] = table
@@ -91,3 +96,4 @@ def _keep(store: Store, name: str, version: str, table: pd.DataFrame) -> None:
 def clear() -> None:
     with _lock:
         _tables.clear()
+        computations.clear()
