@@ -163,6 +163,8 @@ def test_the_upload_pages_refuse_large_binary_other_districts_and_keep_formulas_
 
         too_large = send("big.csv", as_csv(rows) + b"x," * 60_000)
         assert too_large.status_code == 413 and "more than the 100 KiB" in too_large.text
+        refused_unread = send("huge.csv", b"x," * 200_000)  # refused by its Content-Length, before it is read
+        assert refused_unread.status_code == 413 and "a survey may have 100 KiB" in refused_unread.text
         picture = send("survey.csv", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
         assert picture.status_code == 400 and "not a CSV or XLSX" in picture.text
         assert send("survey.csv", as_csv(rows), token="stale").status_code == 403
