@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -213,6 +214,19 @@ class MapSettings(BaseSettings):
     public_url: str = Field(
         default="http://localhost:8000", description="where SeMap is reached: printed maps' QR codes link there"
     )
+
+    @property
+    def public_url_is_local(self) -> bool:
+        """Whether the public address only works on this computer (the default): a printed QR code would lead
+        nowhere."""
+        host = (urlsplit(self.public_url).hostname or "").lower()
+        if host == "localhost" or host.endswith(".localhost"):
+            return True
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return address.is_loopback or address.is_unspecified
 
 
 class AccessSettings(BaseSettings):

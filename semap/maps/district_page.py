@@ -174,6 +174,7 @@ def district_page_of(store: Store, district: District, lang: str, settings: MapS
         resource_columns=_resource_columns(lang),
         resource_rows=rows,
         downloads=[(layer, fmt) for layer, fmt in reversed(DOWNLOADS)],
+        print_qr_local=settings.public_url if settings.public_url_is_local else None,
         data={"center": _district_center(store, district.adm_code), "zoom": 13, "layers": layers},
     )
 

@@ -224,6 +224,14 @@ def _draw(
     colors.update({p.key: colors.get(p.key, "#757575") for p in numbered})
     _map(sheet, store, district, districts, numbered, projection, frame, paper, colors, lang)
     legend_bottom = _legend(sheet, numbered, colors, frame.y0 - 2.5, paper, lang)
+    key = (
+        t.gettext("The list: each place's number and address, then what is there: name · category · holder")
+        if layer is LayerName.resources
+        else t.gettext("The list: each place's number and address, then who is there: name · category · type")
+    )
+    for text in wrap(key, inner.x1 - inner.x0, paper.small):
+        legend_bottom -= _line(paper.small) + 1.5
+        sheet.text(inner.x0, legend_bottom + DESCENT * paper.small * PT_MM, text, paper.small, color="#444444")
     first = print_list.columns(Box(inner.x0, footer_top, inner.x1, legend_bottom - 3), paper.list_columns)
     continued_top = inner.y1 - _line(paper.body) - 3
     rest = print_list.columns(Box(inner.x0, footer_top, inner.x1, continued_top), paper.list_columns)
@@ -284,39 +292,21 @@ def _map(
     colors: dict[str, str],
     lang: str,
 ) -> None:
-    from matplotlib.patches import Rectangle
+    from matplotlib import patheffects
 
-    clip = Rectangle((frame.x0, frame.y0), frame.x1 - frame.x0, frame.y1 - frame.y0, transform=sheet.ax.transData)
     sheet.box(frame, fill="#f6f4ef", zorder=0, round=False)  # the neighbours' ground; the district itself is white
 
     def mm(geometry: BaseGeometry) -> BaseGeometry:
         return affine_transform(geometry, projection.matrix)
 
-    def outline(geometry: BaseGeometry, color: str, width: float, fill: str | None = None, z: float = 1) -> None:
-        for polygon in getattr(geometry, "geoms", [geometry]):
-            x, y = polygon.exterior.xy
-            if fill:
-                (patch,) = sheet.ax.fill(x, y, color=fill, zorder=z, linewidth=0)
-                patch.set_clip_path(clip)
-            (drawn,) = sheet.ax.plot(x, y, color=color, linewidth=width, zorder=z + 0.1)
-            drawn.set_clip_path(clip)
-
-    own = None
-    for geometry, properties in districts:
-        if properties["adm_code"] == district.adm_code:
-            own = mm(geometry)
-        else:
-            outline(mm(geometry), "#c9c4b8", 0.5)
-    dongs = [
-        (mm(shape(f["geometry"])), f["properties"])
-        for f in orjson.loads(store.dongs_geojson(district.adm_code))["features"]
-    ]
-    if own is not None:
-        outline(own, "#1d3557", 1.2, fill="#ffffff", z=1)
-    for geometry, _ in dongs:
-        outline(geometry, "#a9b4bf", 0.35, z=1.5)
-    if own is not None:
-        outline(own, "#1d3557", 1.2, z=1.6)
+    own = [r for g, p in districts if p["adm_code"] == district.adm_code for r in _rings(mm(g))]
+    others = [r for g, p in districts if p["adm_code"] != district.adm_code for r in _rings(mm(g))]
+    features = orjson.loads(store.dongs_geojson(district.adm_code))["features"]
+    dongs = [(mm(shape(f["geometry"])), f["properties"]) for f in features]
+    sheet.outlines(others, "#c9c4b8", 0.5, 1, frame)
+    sheet.fill(own, "#ffffff", 1, frame)
+    sheet.outlines([r for g, _ in dongs for r in _rings(g)], "#a9b4bf", 0.35, 1.5, frame)
+    sheet.outlines(own, "#1d3557", 1.2, 1.6, frame)
     points = [projection(p.lon, p.lat) for p in numbered]
     sizes = [badge_size(p.number, paper.badge) for p in numbered]
     inset = Box(frame.x0 + 0.5, frame.y0 + 0.5, frame.x1 - 0.5, frame.y1 - 0.5)
@@ -326,13 +316,20 @@ def _map(
         name = _dong_name(properties, lang)
         w, h = width_mm(name, paper.small), _line(paper.small)
         box = place_name(geometry, w, h, taken)
-        sheet.text(box.x0, box.y0 + DESCENT * paper.small * PT_MM, name, paper.small, color="#5f6b78", zorder=3)
+        halo = [patheffects.withStroke(linewidth=1.6, foreground="white")]  # legible across the dong lines
+        baseline = box.y0 + DESCENT * paper.small * PT_MM
+        sheet.text(box.x0, baseline, name, paper.small, color="white", zorder=2.9, path_effects=halo)  # outlines
+        sheet.text(box.x0, baseline, name, paper.small, color="#5f6b78", zorder=3)
     for place, label, (x, y) in zip(numbered, labels, points, strict=True):
         color = colors[place.key]
         if label.leader:
             sheet.line([(x, y), leader_end(label)], color="#555555", width=0.35)
         sheet.dot(x, y, 0.7, color)
         sheet.badge(place.number, label.box.x0, label.box.y0, paper.badge, color)
+
+
+def _rings(geometry: BaseGeometry) -> list[list[tuple[float, float]]]:
+    return [list(p.exterior.coords) for p in getattr(geometry, "geoms", [geometry])]
 
 
 def _dong_name(properties: dict[str, Any], lang: str) -> str:

@@ -163,33 +163,36 @@ def obstacles(points: list[tuple[float, float]], labels: list[Label]) -> Grid:
 
 def place_name(area: BaseGeometry, w: float, h: float, taken: Grid) -> Box:
     """Where a dong's name goes: inside its dong and clear of places, badges and names already set if it can be,
-    nearest the dong's visual centre (pole of inaccessibility); the box is added to ``taken``."""
-    from shapely.geometry import box as rectangle
+    nearest the dong's visual centre (pole of inaccessibility); else with its middle in the dong where it hides
+    least. The box is added to ``taken``."""
+    import numpy as np
+    import shapely
     from shapely.ops import polylabel
 
     polygon = max(getattr(area, "geoms", [area]), key=lambda p: p.area)
+    shapely.prepare(polygon)
     centre = polylabel(polygon, tolerance=0.5)
     minx, miny, maxx, maxy = polygon.bounds
-    step = 1.5
-    spots = [
-        (minx + i * step, miny + j * step)
-        for i in range(int((maxx - minx) / step) + 1)
-        for j in range(int((maxy - miny) / step) + 1)
-    ]
-    spots.sort(key=lambda p: math.hypot(p[0] - centre.x, p[1] - centre.y))
-    chosen = None
-    for strict in (True, False):
-        for cx, cy in [(centre.x, centre.y), *spots]:
-            box = Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-            inside = rectangle(box.x0, box.y0, box.x1, box.y1)
-            if (polygon.contains(inside) if strict else polygon.contains(inside.centroid)) and not any(
-                box.overlaps(b, GAP_MM) for b in taken.near(box)
-            ):
-                chosen = box
-                break
-        if chosen is not None:
+    xs, ys = np.meshgrid(np.arange(minx, maxx, 1.2), np.arange(miny, maxy, 1.2))
+    xs, ys = np.append(centre.x, xs.ravel()), np.append(centre.y, ys.ravel())
+    order = np.argsort(np.hypot(xs - centre.x, ys - centre.y), kind="stable")
+    xs, ys = xs[order], ys[order]
+    inside = shapely.contains_xy(polygon, xs, ys)
+    # the whole name inside the dong: its four corners are
+    whole = inside.copy()
+    for dx, dy in ((-w / 2, -h / 2), (w / 2, -h / 2), (-w / 2, h / 2), (w / 2, h / 2)):
+        whole &= shapely.contains_xy(polygon, xs + dx, ys + dy)
+    best: tuple[float, Box] | None = None
+    for cx, cy, strict in zip(xs[inside], ys[inside], whole[inside], strict=True):
+        box = Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+        near = [b for b in taken.near(box) if box.overlaps(b, GAP_MM)]
+        hidden = sum(box.overlap_area(b) for b in near) + 0.01 * len(near) + (0 if strict else 0.005)
+        if hidden == 0:
+            best = (0.0, box)
             break
-    if chosen is None:
-        chosen = Box(centre.x - w / 2, centre.y - h / 2, centre.x + w / 2, centre.y + h / 2)
-    taken.add(chosen)
-    return chosen
+        if best is None or hidden < best[0]:
+            best = (hidden, box)
+    if best is None:  # a sliver of a dong: its centre
+        best = (0.0, Box(centre.x - w / 2, centre.y - h / 2, centre.x + w / 2, centre.y + h / 2))
+    taken.add(best[1])
+    return best[1]

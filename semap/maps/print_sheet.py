@@ -94,7 +94,7 @@ class Sheet:
         from matplotlib.patches import FancyBboxPatch
 
         radius = min(box.x1 - box.x0, box.y1 - box.y0) * 0.3 if round else 0.0
-        self.ax.add_patch(
+        self.ax.add_artist(  # add_artist, not add_patch: the page's limits are fixed, no autoscaling to update
             FancyBboxPatch(
                 (box.x0 + radius, box.y0 + radius),
                 box.x1 - box.x0 - 2 * radius,
@@ -108,13 +108,37 @@ class Sheet:
         )
 
     def line(self, points: list[tuple[float, float]], color: str, width: float, zorder: float = 4) -> None:
+        from matplotlib.lines import Line2D
+
         xs, ys = zip(*points, strict=True)
-        self.ax.plot(xs, ys, color=color, linewidth=width, zorder=zorder, solid_capstyle="round")
+        self.ax.add_artist(Line2D(xs, ys, color=color, linewidth=width, zorder=zorder, solid_capstyle="round"))
+
+    def outlines(
+        self, rings: list[list[tuple[float, float]]], color: str, width: float, zorder: float, clip: Box
+    ) -> None:
+        """Many polygon outlines as one artist, cut at ``clip``."""
+        from matplotlib.collections import LineCollection
+
+        lines = LineCollection(rings, colors=color, linewidths=width, zorder=zorder)
+        self.ax.add_artist(lines)
+        lines.set_clip_box(self._bbox(clip))
+
+    def fill(self, rings: list[list[tuple[float, float]]], color: str, zorder: float, clip: Box) -> None:
+        from matplotlib.collections import PolyCollection
+
+        polygons = PolyCollection(rings, facecolors=color, edgecolors="none", zorder=zorder)
+        self.ax.add_artist(polygons)
+        polygons.set_clip_box(self._bbox(clip))
+
+    def _bbox(self, box: Box) -> Any:
+        from matplotlib.transforms import Bbox, TransformedBbox
+
+        return TransformedBbox(Bbox.from_extents(box.x0, box.y0, box.x1, box.y1), self.ax.transData)
 
     def dot(self, x: float, y: float, radius: float, fill: str, zorder: float = 4) -> None:
         from matplotlib.patches import Circle
 
-        self.ax.add_patch(Circle((x, y), radius, facecolor=fill, edgecolor="white", linewidth=0.3, zorder=zorder))
+        self.ax.add_artist(Circle((x, y), radius, facecolor=fill, edgecolor="white", linewidth=0.3, zorder=zorder))
 
     def badge(self, number: int, x0: float, y0: float, size: float, fill: str) -> Box:
         """The number in a filled rounded box whose lower left corner is at (x0, y0); the box it takes."""
@@ -126,7 +150,7 @@ class Sheet:
             y0 + DESCENT * size * PT_MM,
             str(number),
             fontsize=size,
-            fontweight="bold",
+            fontweight=600,  # NanumGothicBold says 600 of itself,
             color=text_color_on(fill),
             ha="center",
             va="baseline",
