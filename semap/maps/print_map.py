@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import io
 import logging
-import math
-import re
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -21,9 +19,7 @@ from urllib.parse import quote, unquote
 
 import orjson
 import segno
-from shapely.affinity import affine_transform
 from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
 
 from semap.errors import InvalidParameter, PrintFailed, SemapError
 from semap.features.filters import FeatureFilter
@@ -31,10 +27,11 @@ from semap.features.layers import LAYERS, LayerName
 from semap.features.queries import all_features
 from semap.geodata.districts import District
 from semap.i18n import translations
+from semap.maps import print_basemap as basemap
 from semap.maps import print_list
 from semap.maps.labels import CATEGORY_COLORS, RESOURCE_COLORS, district_label, value_label
-from semap.maps.print_places import MIXED, Entry, Place, leader_end, obstacles, place_labels, place_name, places
-from semap.maps.print_sheet import Box, Sheet, badge_size
+from semap.maps.print_places import MIXED, Entry, Place, places
+from semap.maps.print_sheet import Box, Sheet
 from semap.maps.print_text import ASCENT, DESCENT, PT_MM, font_path, width_mm, wrap
 from semap.store.base import Store
 
@@ -218,11 +215,14 @@ def _draw(
         footer.format(date=store.meta().get("registries_as_of", "")), inner.x1 - inner.x0 - 30, paper.small
     )
     footer_top = inner.y0 + len(footer_lines) * _line(paper.small) + 2.5
-    projection, frame = _frame(own.bounds, inner, min(y - DESCENT * paper.body * PT_MM, qr.y0) - 3, footer_top, paper)
+    top = min(y - DESCENT * paper.body * PT_MM, qr.y0) - 3
+    projection, frame = basemap.frame(own.bounds, inner, top, footer_top, paper.map_height)
     numbered = places(entries, {(e.lon, e.lat): projection(e.lon, e.lat) for e in entries}, paper.map_height[0] / 9)
     colors = {**(RESOURCE_COLORS if layer is LayerName.resources else CATEGORY_COLORS), MIXED: MIXED_COLOR}
     colors.update({p.key: colors.get(p.key, "#757575") for p in numbered})
-    _map(sheet, store, district, districts, numbered, projection, frame, paper, colors, lang)
+    basemap.draw_map(
+        sheet, store, district, districts, numbered, projection, frame, (paper.badge, paper.small), colors, lang
+    )
     legend_bottom = _legend(sheet, numbered, colors, frame.y0 - 2.5, paper, lang)
     key = (
         t.gettext("The list: each place's number and address, then what is there: name · category · holder")
@@ -251,91 +251,6 @@ def _draw(
         for text in reversed(footer_lines):
             sheet.text(inner.x0, baseline, text, paper.small, color="#444444")
             baseline += _line(paper.small)
-
-
-Projection = Any  # (lon, lat) -> (x mm, y mm)
-
-
-def _frame(
-    bounds: tuple[float, float, float, float], inner: Box, top: float, bottom: float, paper: Paper
-) -> tuple[Projection, Box]:
-    """The map's box on the page (the district fills it, as high as its shape needs within the paper's bounds,
-    leaving room for a few lines of the list above ``bottom``) and the projection of lon/lat into it: metres east
-    and north drawn alike (cos of the latitude)."""
-    minx, miny, maxx, maxy = bounds
-    squeeze = math.cos(math.radians((miny + maxy) / 2))
-    width = inner.x1 - inner.x0
-    ground_w, ground_h = (maxx - minx) * squeeze, maxy - miny
-    low, high = paper.map_height
-    height = min(max(width * ground_h / ground_w * 1.08, low), high, top - bottom - 40)
-    frame = Box(inner.x0, top - height, inner.x1, top)
-    scale = min(width / (ground_w * 1.06), height / (ground_h * 1.06))  # mm per degree of latitude
-    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
-    fx, fy = frame.center
-
-    def projection(lon: float, lat: float) -> tuple[float, float]:
-        return fx + (lon - cx) * squeeze * scale, fy + (lat - cy) * scale
-
-    projection.matrix = [squeeze * scale, 0, 0, scale, fx - cx * squeeze * scale, fy - cy * scale]  # type: ignore[attr-defined]
-    return projection, frame
-
-
-def _map(
-    sheet: Sheet,
-    store: Store,
-    district: District,
-    districts: list[tuple[BaseGeometry, dict[str, Any]]],
-    numbered: list[Place],
-    projection: Projection,
-    frame: Box,
-    paper: Paper,
-    colors: dict[str, str],
-    lang: str,
-) -> None:
-    from matplotlib import patheffects
-
-    sheet.box(frame, fill="#f6f4ef", zorder=0, round=False)  # the neighbours' ground; the district itself is white
-
-    def mm(geometry: BaseGeometry) -> BaseGeometry:
-        return affine_transform(geometry, projection.matrix)
-
-    own = [r for g, p in districts if p["adm_code"] == district.adm_code for r in _rings(mm(g))]
-    others = [r for g, p in districts if p["adm_code"] != district.adm_code for r in _rings(mm(g))]
-    features = orjson.loads(store.dongs_geojson(district.adm_code))["features"]
-    dongs = [(mm(shape(f["geometry"])), f["properties"]) for f in features]
-    sheet.outlines(others, "#c9c4b8", 0.5, 1, frame)
-    sheet.fill(own, "#ffffff", 1, frame)
-    sheet.outlines([r for g, _ in dongs for r in _rings(g)], "#a9b4bf", 0.35, 1.5, frame)
-    sheet.outlines(own, "#1d3557", 1.2, 1.6, frame)
-    points = [projection(p.lon, p.lat) for p in numbered]
-    sizes = [badge_size(p.number, paper.badge) for p in numbered]
-    inset = Box(frame.x0 + 0.5, frame.y0 + 0.5, frame.x1 - 0.5, frame.y1 - 0.5)
-    labels = place_labels(points, sizes, inset)
-    taken = obstacles(points, labels)
-    for geometry, properties in dongs:  # after the badges: a dong's name takes the room they leave
-        name = _dong_name(properties, lang)
-        w, h = width_mm(name, paper.small), _line(paper.small)
-        box = place_name(geometry, w, h, taken)
-        halo = [patheffects.withStroke(linewidth=1.6, foreground="white")]  # legible across the dong lines
-        baseline = box.y0 + DESCENT * paper.small * PT_MM
-        sheet.text(box.x0, baseline, name, paper.small, color="white", zorder=2.9, path_effects=halo)  # outlines
-        sheet.text(box.x0, baseline, name, paper.small, color="#5f6b78", zorder=3)
-    for place, label, (x, y) in zip(numbered, labels, points, strict=True):
-        color = colors[place.key]
-        if label.leader:
-            sheet.line([(x, y), leader_end(label)], color="#555555", width=0.35)
-        sheet.dot(x, y, 0.7, color)
-        sheet.badge(place.number, label.box.x0, label.box.y0, paper.badge, color)
-
-
-def _rings(geometry: BaseGeometry) -> list[list[tuple[float, float]]]:
-    return [list(p.exterior.coords) for p in getattr(geometry, "geoms", [geometry])]
-
-
-def _dong_name(properties: dict[str, Any], lang: str) -> str:
-    if lang == "en" and properties.get("name_en"):
-        return re.sub(r"\([a-z]+\)", "", properties["name_en"])  # "Pungnap 1(il)-dong": the number reads already
-    return str(properties.get("name_ko") or "")
 
 
 def _legend(sheet: Sheet, numbered: list[Place], colors: dict[str, str], top: float, paper: Paper, lang: str) -> float:

@@ -173,8 +173,8 @@ def place_name(area: BaseGeometry, w: float, h: float, taken: Grid) -> Box:
     shapely.prepare(polygon)
     centre = polylabel(polygon, tolerance=0.5)
     minx, miny, maxx, maxy = polygon.bounds
-    xs, ys = np.meshgrid(np.arange(minx, maxx, 1.2), np.arange(miny, maxy, 1.2))
-    xs, ys = np.append(centre.x, xs.ravel()), np.append(centre.y, ys.ravel())
+    grid_x, grid_y = np.meshgrid(np.arange(minx, maxx, 1.2), np.arange(miny, maxy, 1.2))
+    xs, ys = np.append(centre.x, grid_x.ravel()), np.append(centre.y, grid_y.ravel())
     order = np.argsort(np.hypot(xs - centre.x, ys - centre.y), kind="stable")
     xs, ys = xs[order], ys[order]
     inside = shapely.contains_xy(polygon, xs, ys)
