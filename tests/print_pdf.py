@@ -68,9 +68,8 @@ def read(pdf: Path) -> list[Page]:
 def _rows(words: list[Word]) -> list[list[Word]]:
     """Words on one baseline of one page, left to right (pdftotext splits a line at a wide gap)."""
     rows: dict[tuple[int, float], list[Word]] = {}
-    for w in sorted(words, key=lambda w: (w.page, w.y0, w.x0)):
-        key = next((k for k in rows if k[0] == w.page and abs(k[1] - w.y0) < 0.3), (w.page, w.y0))
-        rows.setdefault(key, []).append(w)
+    for w in words:  # words of one size on one baseline have the same top
+        rows.setdefault((w.page, round(w.y0, 1)), []).append(w)
     return [sorted(row, key=lambda w: w.x0) for row in rows.values()]
 
 

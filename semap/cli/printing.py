@@ -28,6 +28,8 @@ def district(
     from semap.settings import MapSettings, load
 
     settings = load(MapSettings)
+    if not output.parent.is_dir():  # said before the drawing, not after it
+        raise PrintFailed(f"cannot write {output}: No such file or directory")
     store = opened_store()
     try:
         pdf = district_print(store, resolve_district(name), layer, size, lang, settings.public_url)

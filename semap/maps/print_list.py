@@ -63,6 +63,14 @@ def block(place: Place, width: float, size: float, largest: int) -> list[Line]:
     return lines
 
 
+def room_needed(blocks: list[list[Line]], count: int, size: float) -> float:
+    """About how high ``count`` columns must be to hold all the blocks (mm): their share of the lines, and room for
+    a block that does not fit at a column's foot."""
+    step = LEADING * size * PT_MM
+    total = sum(len(lines) + BLOCK_GAP for lines in blocks) * step
+    return total / count + max((len(lines) for lines in blocks), default=0) * step
+
+
 def flow(blocks: list[list[Line]], first: list[Column], rest: list[Column], size: float) -> list[list[Set]]:
     """The lines in pages of columns: the first page's list columns, then as many pages of ``rest`` as needed."""
     step = LEADING * size * PT_MM

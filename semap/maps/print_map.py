@@ -201,9 +201,9 @@ def _draw(
         y -= DESCENT * paper.title * PT_MM + 1.0
     count = len({(e.lon, e.lat) for e in entries})
     message = (
-        t.gettext("{n} shared resources at {places} places: each number on the map leads to the list")
+        t.gettext("Shared resources: {n} · places on the map: {places} · each number leads to the list")
         if layer is LayerName.resources
-        else t.gettext("{n} organizations at {places} places: each number on the map leads to the list")
+        else t.gettext("Organizations: {n} · places on the map: {places} · each number leads to the list")
     )
     for text in wrap(message.format(n=len(entries), places=count), qr.x0 - inner.x0 - 4, paper.body):
         y -= _ascent(paper.body) + 0.6
@@ -216,7 +216,14 @@ def _draw(
     )
     footer_top = inner.y0 + len(footer_lines) * _line(paper.small) + 2.5
     top = min(y - DESCENT * paper.body * PT_MM, qr.y0) - 3
-    projection, frame = basemap.frame(own.bounds, inner, top, footer_top, paper.map_height)
+    # A short list leaves the map more of the page: as much as the list and the legend do not need.
+    column_width = print_list.columns(inner, paper.list_columns)[0].box
+    unnumbered = places(entries, {(e.lon, e.lat): (e.lon, e.lat) for e in entries}, 1.0)
+    blocks = [print_list.block(p, column_width.x1 - column_width.x0, paper.small, len(unnumbered)) for p in unnumbered]
+    room = print_list.room_needed(blocks, paper.list_columns, paper.small) + 4 * _line(paper.body) + 12
+    low, high = paper.map_height
+    heights = (low, max(high, top - footer_top - room))
+    projection, frame = basemap.frame(own.bounds, inner, top, footer_top, heights)
     numbered = places(entries, {(e.lon, e.lat): projection(e.lon, e.lat) for e in entries}, paper.map_height[0] / 9)
     colors = {**(RESOURCE_COLORS if layer is LayerName.resources else CATEGORY_COLORS), MIXED: MIXED_COLOR}
     colors.update({p.key: colors.get(p.key, "#757575") for p in numbered})
