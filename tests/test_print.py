@@ -5,7 +5,6 @@ and by rendering it (pdftoppm), on the demo data (synthetic registry and survey;
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from collections import defaultdict
 from collections.abc import Iterator
@@ -29,7 +28,7 @@ from tests.living import env_of, writable_store
 from tests.print_pdf import MM_PT, Word, list_blocks, poppler, read, render
 from tests.test_cli import semap
 
-SHOTS = Path("/work/shots/print")
+SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "print"  # the pages, to look at
 PUBLIC = "https://semap.example.org"
 
 
@@ -162,14 +161,11 @@ def test_the_songpa_resources_map_from_the_command_line(request: pytest.FixtureR
     assert "localhost:8000/districts/송파구" in text
     fonts = subprocess.run([poppler("pdffonts"), str(pdf)], capture_output=True, text=True).stdout
     assert "NanumGothic" in fonts and all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # embedded
-    (shot,) = [p for p in render(pdf, tmp_path / "page", 100) if p.name.endswith("-1.png")]
+    (shot,) = [p for p in render(pdf, SHOTS / "cli-songpa-a4", 100) if p.name.endswith("-1.png")]
     page = Image.open(shot).convert("RGB")
     assert page.size[0] == 827 and abs(page.size[1] - 1169) <= 1  # A4 (210 x 297 mm) at 100 dpi
     colors = {c for _, c in page.getcolors(maxcolors=1 << 20)}
     assert (0x6A, 0x1B, 0x9A) in colors  # 집기 badges are drawn in their legend colour
-    artifacts = Path(__file__).resolve().parent.parent / "artifacts"
-    artifacts.mkdir(exist_ok=True)
-    shutil.copy(shot, artifacts / "print-songpa-a4.png")
 
 
 def test_the_public_address_decides_the_warning(monkeypatch: pytest.MonkeyPatch) -> None:
