@@ -120,3 +120,15 @@ def render(pdf: Path, target: Path, dpi: int) -> list[Path]:
         old.unlink()
     subprocess.run([poppler("pdftoppm"), "-r", str(dpi), "-png", str(pdf), str(target)], check=True)
     return sorted(target.parent.glob(f"{target.name}-*.png"))
+
+
+def qr_modules(pdf: Path, workdir: Path) -> list[list[bool]]:
+    """The QR code's modules (dark: True) as page one embeds them: its one image, a pixel per module, stored
+    bottom row first."""
+    from PIL import Image
+
+    subprocess.run([poppler("pdfimages"), "-png", "-f", "1", "-l", "1", str(pdf), str(workdir / "image")], check=True)
+    (path,) = workdir.glob("image-*.png")
+    image = Image.open(path).convert("L")
+    rows = [[image.getpixel((x, y)) < 128 for x in range(image.width)] for y in range(image.height)]
+    return rows[::-1]

@@ -9,9 +9,11 @@ import subprocess
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import orjson
 import pytest
+import segno
 from fastapi.testclient import TestClient
 from PIL import Image
 
@@ -25,7 +27,7 @@ from semap.settings import MapSettings
 from semap.store import Store, open_store
 from tests.conftest import built_settings_for
 from tests.living import env_of, writable_store
-from tests.print_pdf import MM_PT, Word, list_blocks, poppler, read, render
+from tests.print_pdf import MM_PT, Word, list_blocks, poppler, qr_modules, read, render
 from tests.test_cli import semap
 
 SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "print"  # the pages, to look at
@@ -85,6 +87,8 @@ def test_a_printed_map_is_ready_to_hand_out(store: Store, tmp_path: Path, which:
     label = district.name_en if lang == "en" else district.name_ko
     caption = next(w for w in pages[0].words if "/districts/" in w.text)
     assert caption.text == f"semap.example.org/districts/{label}"
+    url = f"{PUBLIC}/districts/{quote(label)}?lang={lang}"
+    assert qr_modules(pdf, tmp_path) == [[bool(m) for m in row] for row in segno.make(url, error="m").matrix]
     # the places: records at identical coordinates are one place with one number
     features = orjson.loads(all_features(store, LAYERS[layer], FeatureFilter.of(district=f"adm:{district.adm_code}")))
     at: dict[tuple[float, float], list[dict]] = defaultdict(list)

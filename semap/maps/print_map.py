@@ -286,7 +286,7 @@ def _qr(sheet: Sheet, url: str, paper: Paper) -> Box:
     sheet.ax.imshow(
         [[0 if cell else 1 for cell in row] for row in matrix],
         cmap="gray",
-        interpolation="nearest",
+        interpolation="none",  # the modules as they are: a vector PDF embeds the matrix unresampled
         extent=(box.x0, box.x1, box.y0, box.y1),
         zorder=2,
     )
