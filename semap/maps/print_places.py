@@ -76,7 +76,8 @@ class Grid:
     """Boxes indexed by the grid cells they touch, to find the few near a candidate quickly."""
 
     def __init__(self, cell: float = 8.0) -> None:
-        self.cell, self.cells = cell, defaultdict(list)  # type: tuple[float, defaultdict[tuple[int, int], list[Box]]]
+        self.cell = cell
+        self.cells: defaultdict[tuple[int, int], list[Box]] = defaultdict(list)
 
     def _cells(self, box: Box) -> Iterable[tuple[int, int]]:
         c = self.cell
