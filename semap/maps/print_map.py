@@ -59,7 +59,6 @@ PAPERS = {
     "A4": Paper(210.0, 297.0, 16, 8, 6.5, 6.5, 22.0, 3, (105.0, 150.0)),
     "A3": Paper(297.0, 420.0, 22, 10, 7.5, 7.5, 30.0, 4, (150.0, 215.0)),
 }
-PAGE_MM = {name: (p.width, p.height) for name, p in PAPERS.items()}
 
 
 def _title(layer: LayerName, district: District, lang: str) -> str:
