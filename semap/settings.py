@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -251,6 +252,19 @@ class MapSettings(BaseSettings):
         description="a marker is drawn faded when its record was not confirmed in this many months before the data "
         "date (and only when that sets some records apart from others)",
     )
+
+    @property
+    def public_url_is_local(self) -> bool:
+        """Whether the public address only works on this computer (the default): a printed QR code would lead
+        nowhere."""
+        host = (urlsplit(self.public_url).hostname or "").lower()
+        if host == "localhost" or host.endswith(".localhost"):
+            return True
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return address.is_loopback or address.is_unspecified
 
 
 class AccessSettings(BaseSettings):

@@ -145,7 +145,7 @@ def _printed_data(store: Store, district: str) -> list[str]:
 
 
 def _not_data(words: list[str], data: list[str]) -> list[str]:
-    """Words with Hangul that are not part of a printed data value (the list cuts long lines with '…')."""
+    """Words with Hangul that are not part of a printed data value (a long value wraps over lines)."""
     joined = "\n".join(data)
     return [w for w in words if has_hangul(w) and w.strip("…·,.:()") not in joined]
 

@@ -1,73 +1,222 @@
 """Print-ready district maps, as a coordinator makes them: `semap print district 송파구 -o map.pdf` or the
-district page's download. Checked by reading the PDF (pdftotext, pdffonts) and rendering it (pdftoppm)."""
+district page's download. Checked by reading the PDF back (word boxes: pdftotext -bbox-layout; fonts: pdffonts)
+and by rendering it (pdftoppm), on the demo data (synthetic registry and survey; real 2013 boundaries)."""
 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
+from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
+import orjson
 import pytest
+import segno
 from fastapi.testclient import TestClient
 from PIL import Image
 
 from semap.api.app import create_app
-from semap.settings import StoreSettings
-from semap.store import Store
-from tests.conftest import BACKENDS
+from semap.features.filters import FeatureFilter, resolve_district
+from semap.features.layers import LAYERS, LayerName
+from semap.features.queries import all_features
+from semap.maps.labels import value_label
+from semap.maps.palette import RESOURCE_COLORS
+from semap.maps.print_map import district_print
+from semap.settings import MapSettings
+from semap.store import Store, open_store
+from tests.conftest import built_settings_for
 from tests.living import env_of, writable_store
+from tests.print_pdf import MM_PT, Word, list_blocks, poppler, qr_modules, read, render
 from tests.test_cli import semap
 
-
-def _poppler(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.fail(f"{tool} (Debian's poppler-utils) is needed to read printed maps")
-    return path
+SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "print"  # the pages, to look at
+PUBLIC = "https://semap.example.org"
 
 
 def _text(pdf: Path) -> str:
-    return subprocess.run([_poppler("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    return subprocess.run([poppler("pdftotext"), str(pdf), "-"], capture_output=True, text=True).stdout
 
 
-def test_the_songpa_resources_map_at_a4(built_env: dict[str, str], tmp_path: Path) -> None:
-    pdf = tmp_path / "songpa.pdf"
-    out = semap("print", "district", "송파구", "--layer", "resources", "--size", "A4", "-o", str(pdf), env=built_env)
-    assert "wrote" in out.stdout.decode() and not out.stderr.strip()
-    text = _text(pdf)
-    assert "송파구 공유자원 지도" in text and "206곳" in text and "2013-12-31" in text
-    numbers = {int(n) for n in re.findall(r"(?:^|\s)(\d{1,3})\. ", text)}
-    assert numbers == set(range(1, 207))  # every resource in the numbered list, none cut off the page
-    assert "localhost:8000/districts/송파구" in text  # the QR code's address, printed under it
-    fonts = subprocess.run([_poppler("pdffonts"), str(pdf)], capture_output=True, text=True).stdout
-    assert "NanumGothic" in fonts and all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # embedded
-    subprocess.run(
-        [_poppler("pdftoppm"), "-r", "100", "-png", "-singlefile", str(pdf), str(tmp_path / "page")], check=True
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """One built store (embedded) for the module's prints: the print reads through the store contract that both
+    backends pass; the CLI test below runs on both."""
+    opened = open_store(built_settings_for("duckdb", request))
+    yield opened
+    opened.close()
+
+
+def _most_organizations(store: Store) -> str:
+    rows = store.fetch(
+        "SELECT d.name_ko, count(*) AS n FROM organizations o JOIN districts d ON d.adm_code = o.district_adm_code "
+        "GROUP BY d.name_ko ORDER BY n DESC, d.name_ko LIMIT 1"
     )
-    page = Image.open(tmp_path / "page.png").convert("RGB")
+    return str(rows[0][0])
+
+
+CASES = [(d, size, lang) for d in ("송파구", "most organizations") for size in ("A4", "A3") for lang in ("ko", "en")]
+
+
+@pytest.mark.parametrize(("which", "size", "lang"), CASES)
+def test_a_printed_map_is_ready_to_hand_out(store: Store, tmp_path: Path, which: str, size: str, lang: str) -> None:
+    """Demo data: 송파구's 206 shared resources and the organizations of the district with most of them, at A4 and
+    A3, in Korean and English, read back from the PDF's word boxes."""
+    name, layer = (
+        ("송파구", LayerName.resources) if which == "송파구" else (_most_organizations(store), LayerName.organizations)
+    )
+    district = resolve_district(name)
+    pdf = tmp_path / "map.pdf"
+    pdf.write_bytes(district_print(store, district, layer, size, lang, PUBLIC))
+    pages = read(pdf)
+    words = [w for page in pages for w in page.words]
+    # no text under 6 pt, nothing cut short, everything inside the 10 mm margin
+    smallest = min(words, key=lambda w: w.size)
+    assert smallest.size >= 5.99, smallest
+    assert not [w for w in words if "…" in w.text]
+    margin = 10 * MM_PT - 0.01
+    for page in pages:
+        outside = [w for w in page.words if w.x0 < margin or w.y0 < margin or w.x1 > page.width - margin]
+        outside += [w for w in page.words if w.y1 > page.height - margin]
+        assert not outside, outside[:5]
+    # the QR code's caption: the district's page at SEMAP_PUBLIC_URL, in the page's language
+    label = district.name_en if lang == "en" else district.name_ko
+    caption = next(w for w in pages[0].words if "/districts/" in w.text)
+    assert caption.text == f"semap.example.org/districts/{label}"
+    url = f"{PUBLIC}/districts/{quote(label)}?lang={lang}"
+    assert qr_modules(pdf, tmp_path) == [[bool(m) for m in row] for row in segno.make(url, error="m").matrix]
+    # the places: records at identical coordinates are one place with one number
+    features = orjson.loads(all_features(store, LAYERS[layer], FeatureFilter.of(district=f"adm:{district.adm_code}")))
+    at: dict[tuple[float, float], list[dict]] = defaultdict(list)
+    for f in features["features"]:
+        at[tuple(round(c, 7) for c in f["geometry"]["coordinates"][:2])].append(f["properties"])
+    if which == "송파구":
+        assert sum(len(v) for v in at.values()) == 206 and len(at) < 206  # some resources share a place
+    key = next(w for w in pages[0].words if w.text in ("목록:", "list:"))  # the line that explains the list
+    blocks = list_blocks(pages, key.y1)
+    assert sorted(blocks) == list(range(1, len(at) + 1))  # every place's number in the list, once, in order
+    prefix = f"서울특별시{district.name_ko}"
+    for records in at.values():  # each place's records under one number: name, category, holder and address
+        wanted = [_squeezed(records[0]["address_normalized"] or "").removeprefix(prefix)]
+        for r in records:
+            holder = r["owner_name"] if layer is LayerName.resources else value_label(r["type"], lang)
+            wanted += [_squeezed(r["name"]), _squeezed(value_label(r["category"], lang)), _squeezed(holder or "")]
+        assert any(all(part in text for part in wanted) for text in blocks.values()), wanted
+    # the map: every number once as a badge, no two badges overlapping, every dong named
+    header_bottom = caption.y1
+    in_map = [w for w in pages[0].words if header_bottom < w.y0 and w.y1 < key.y0]
+    badges = [w for w in in_map if w.text.isdigit()]
+    assert sorted(int(w.text) for w in badges) == list(range(1, len(at) + 1))
+    overlapping = [(a, b) for i, a in enumerate(badges) for b in badges[i + 1 :] if _overlap(a, b)]
+    assert not overlapping, overlapping[:3]
+    for dong in orjson.loads(store.dongs_geojson(district.adm_code))["features"]:
+        shown = dong["properties"]["name_ko"]
+        if lang == "en":  # the romanization without its reading hint: "Pungnap 1(il)-dong" prints "Pungnap 1-dong"
+            shown = re.sub(r"\([a-z]+\)", "", dong["properties"]["name_en"])
+        assert _named(in_map, shown.split()), shown
+    # and drawn inside the margin too (map lines, legend swatches, QR code): the border is blank paper
+    shots = render(pdf, SHOTS / f"{district.name_en}-{layer.value}-{size}-{lang}", 40)
+    assert len(shots) == len(pages) >= 2
+    for shot in shots:
+        _blank_border(shot, 40)
+
+
+def _overlap(a: Word, b: Word) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def _named(words: list[Word], parts: list[str]) -> bool:
+    """The words ``parts`` on one line of the map, in order."""
+    starts = [w for w in words if w.text == parts[0]]
+    for start in starts:
+        line = sorted((w for w in words if abs(w.y0 - start.y0) < 0.5 and w.x0 >= start.x0), key=lambda w: w.x0)
+        if [w.text for w in line[: len(parts)]] == parts:
+            return True
+    return False
+
+
+def _blank_border(png: Path, dpi: int) -> None:
+    page = Image.open(png).convert("L")
+    border = int(10 / 25.4 * dpi) - 1
+    w, h = page.size
+    for box in ((0, 0, w, border), (0, h - border, w, h), (0, 0, border, h), (w - border, 0, w, h)):
+        darkest = page.crop(box).getextrema()[0]
+        assert darkest >= 250, f"{png.name}: ink in the margin {box}"
+
+
+def test_the_songpa_resources_map_from_the_command_line(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """The coordinator's command: an A4 PDF with embedded fonts; with SEMAP_PUBLIC_URL unset the QR code leads to
+    localhost, and the command says so. (The command on PostGIS: test_text_from_data_is_never_read_as_markup.)"""
+    pdf = tmp_path / "songpa.pdf"
+    env = env_of(built_settings_for("duckdb", request))
+    out = semap("print", "district", "송파구", "--layer", "resources", "-o", str(pdf), env=env)
+    assert "wrote" in out.stdout.decode()
+    warning = out.stderr.decode().strip()
+    assert (
+        warning.startswith("semap: warning: the QR code leads to http://localhost:8000")
+        and "SEMAP_PUBLIC_URL" in warning
+    )
+    text = _text(pdf)
+    assert "송파구 공유자원 지도" in text and "공유자원 206건" in text and "2013-12-31" in text
+    assert "localhost:8000/districts/송파구" in text
+    fonts = subprocess.run([poppler("pdffonts"), str(pdf)], capture_output=True, text=True).stdout
+    assert "NanumGothic" in fonts and all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # embedded
+    (shot,) = [p for p in render(pdf, SHOTS / "cli-songpa-a4", 100) if p.name.endswith("-1.png")]
+    page = Image.open(shot).convert("RGB")
     assert page.size[0] == 827 and abs(page.size[1] - 1169) <= 1  # A4 (210 x 297 mm) at 100 dpi
     colors = {c for _, c in page.getcolors(maxcolors=1 << 20)}
-    assert (0x83, 0x1C, 0x49) in colors  # 집기 markers are drawn in their legend colour (semap.maps.palette)
-    artifacts = Path(__file__).resolve().parent.parent / "artifacts"
-    artifacts.mkdir(exist_ok=True)
-    shutil.copy(tmp_path / "page.png", artifacts / "print-songpa-a4.png")
+    badge = RESOURCE_COLORS["집기"].lstrip("#")
+    assert tuple(int(badge[i : i + 2], 16) for i in (0, 2, 4)) in colors  # 집기 badges in their legend colour
 
 
-def test_a3_in_english_and_the_district_page_download(built_store: Store) -> None:
-    client = TestClient(create_app(built_store))
-    page = client.get("/districts/송파구")
-    assert 'id="print-map"' in page.text
+def test_the_public_address_decides_the_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    for url, local in (
+        ("http://localhost:8000", True),
+        ("http://127.0.0.1:8000", True),
+        ("http://[::1]/", True),
+        ("http://0.0.0.0:8000", True),
+        ("https://semap.example.org", False),
+        ("https://localhost.example.org", False),
+    ):
+        monkeypatch.setenv("SEMAP_PUBLIC_URL", url)
+        assert MapSettings().public_url_is_local is local, url
+
+
+def test_the_district_page_warns_when_the_qr_code_would_lead_to_localhost(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SEMAP_PUBLIC_URL", raising=False)
+    client = TestClient(create_app(store))
+    korean = client.get("/districts/송파구").text
+    assert 'id="print-map"' in korean and 'id="print-warning"' in korean
+    assert "서버 컴퓨터에서만 열립니다" in korean and "http://localhost:8000" in korean
+    english = client.get("/districts/송파구", params={"lang": "en"}).text
+    assert "opens only on the server itself" in english and "SEMAP_PUBLIC_URL" in english
+    monkeypatch.setenv("SEMAP_PUBLIC_URL", PUBLIC)
+    assert 'id="print-warning"' not in TestClient(create_app(store)).get("/districts/송파구").text
+
+
+def test_a3_in_english_from_the_district_page(store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SEMAP_PUBLIC_URL", PUBLIC)
+    client = TestClient(create_app(store))
     response = client.get(
         "/districts/Songpa-gu/print.pdf", params={"size": "A3", "lang": "en", "layer": "organizations"}
     )
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    (tmp_path / "a3.pdf").write_bytes(response.content)
+    pages = read(tmp_path / "a3.pdf")
+    assert abs(pages[0].width - 297 * MM_PT) < 1 and abs(pages[0].height - 420 * MM_PT) < 1
+    assert "semap.example.org/districts/Songpa-gu" in _text(tmp_path / "a3.pdf")
     assert client.get("/districts/송파구/print.pdf", params={"size": "B5"}).status_code == 422
 
 
-def test_an_unknown_district_has_no_printed_map(built_store: Store) -> None:
-    response = TestClient(create_app(built_store)).get("/districts/0/print.pdf")
+def test_an_unknown_district_has_no_printed_map(store: Store) -> None:
+    response = TestClient(create_app(store)).get("/districts/0/print.pdf")
     assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
 
 
@@ -110,11 +259,7 @@ def _with_payloads(store: Store, layer: str) -> dict[str, str]:
     return expected
 
 
-def _squeezed(text: str) -> str:
-    return "".join(text.split())
-
-
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", ["duckdb", pytest.param("postgis", marks=pytest.mark.postgis)])
 def test_text_from_data_is_never_read_as_markup(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -133,6 +278,7 @@ def test_text_from_data_is_never_read_as_markup(
             text = _squeezed(_text(pdf))
             missing = [what for what, part in shown.items() if _squeezed(part) not in text]
             assert not missing, missing
+            assert _squeezed(PAYLOADS["long"]) in text  # a 300-character name wraps over lines, whole
         (tmp_path / "mpl").mkdir()
         (tmp_path / "mpl" / "matplotlibrc").write_text("text.usetex: True\n")
         env = env_of(settings, MPLCONFIGDIR=str(tmp_path / "mpl"))
@@ -143,7 +289,7 @@ def test_text_from_data_is_never_read_as_markup(
 
 
 def test_a_print_that_fails_answers_the_one_error_shape_and_one_line(
-    built_store: Store, built_settings: StoreSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from semap.maps import print_map
 
@@ -151,7 +297,7 @@ def test_a_print_that_fails_answers_the_one_error_shape_and_one_line(
         raise ValueError("a renderer's own error\nwith a second line")
 
     monkeypatch.setattr(print_map, "_qr", broken)
-    answer = TestClient(create_app(built_store)).get("/districts/도봉구/print.pdf")
+    answer = TestClient(create_app(store)).get("/districts/도봉구/print.pdf")
     assert answer.status_code == 500 and answer.headers["content-type"] == "application/json"
     assert answer.json() == {
         "error": "PrintFailed",
@@ -159,6 +305,7 @@ def test_a_print_that_fails_answers_the_one_error_shape_and_one_line(
         "parameter": None,
     }
     nowhere = tmp_path / "no-such-folder" / "map.pdf"
-    out = semap("print", "district", "도봉구", "-o", str(nowhere), env=env_of(built_settings), check=False)
+    env = env_of(built_settings_for("duckdb", request), SEMAP_PUBLIC_URL=PUBLIC)
+    out = semap("print", "district", "도봉구", "-o", str(nowhere), env=env, check=False)
     lines = out.stderr.decode().strip().splitlines()
     assert out.returncode == 1 and lines == [f"semap: error: cannot write {nowhere}: No such file or directory"]

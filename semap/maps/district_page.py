@@ -158,6 +158,7 @@ def district_page_of(
         lq_ticks=[(_pct(v), f"{v:g}" + ("+" if v == LQ_AXIS_MAX else "")) for v in range(int(LQ_AXIS_MAX) + 1)],
         about=data_note(store.meta(), load(PublicationSettings), lang),
         downloads=[(layer, fmt) for layer, fmt in reversed(DOWNLOADS)],
+        print_qr_local=settings.public_url if settings.public_url_is_local else None,
         embed_query=embed.query(lang),
         frame_title=f"SeMap — {label}",
         data={"center": center, "zoom": 13, "layers": layers},

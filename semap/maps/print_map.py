@@ -1,30 +1,25 @@
 """Print-ready district maps: a vector PDF a coordinator hands out (A4 or A3).
 
-The district's boundary and its dongs as base layers, numbered markers, a numbered list (name, category, address)
-sized to fit the page, a legend, the title, the data date and attribution, and a QR code to the district's page.
-Drawn with matplotlib; Korean text in NanumGothic (shipped by the koreanize-matplotlib wheel), embedded as
+Page one: the title, a QR code to the district's page, the district with its dongs (named) and its neighbours'
+outlines, a numbered badge per place (records at the same coordinates share one), a legend, and the numbered list
+(semap.maps.print_list), which goes on over further pages when it must. Nothing is smaller than 6 pt and nothing
+leaves the 10 mm margin. Drawn with matplotlib; Korean text in NanumGothic (semap.maps.print_text), embedded as
 TrueType so the PDF reads the same on any machine. The QR code comes from segno.
-
-Every string is drawn as plain text (``_text``): matplotlib would otherwise read ``$…$`` in a name as mathtext
-(a ``$\\undefined{x}$`` from a registry stopped the print) or hand it to LaTeX where ``text.usetex`` is set.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import logging
 import unicodedata
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 import orjson
 import segno
 from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
 
 from semap.errors import InvalidParameter, PrintFailed, SemapError
 from semap.features.filters import FeatureFilter
@@ -32,17 +27,39 @@ from semap.features.layers import LAYERS, LayerName
 from semap.features.queries import all_features
 from semap.geodata.districts import District
 from semap.i18n import translations
+from semap.maps import print_basemap as basemap
+from semap.maps import print_list
 from semap.maps.labels import CATEGORY_COLORS, district_label, value_label
 from semap.maps.palette import RESOURCE_COLORS
+from semap.maps.print_places import MIXED, Entry, Place, places
+from semap.maps.print_sheet import Box, Sheet
+from semap.maps.print_text import ASCENT, DESCENT, PT_MM, font_path, width_mm, wrap
 from semap.store.base import Store
 
 if TYPE_CHECKING:  # matplotlib is imported when a map is printed, not when SeMap starts
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from matplotlib.text import Text
 
-PAGE_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 MM = 1 / 25.4  # inches per millimetre
+MIXED_COLOR = "#37474f"
+
+
+@dataclass(frozen=True)
+class Paper:
+    width: float
+    height: float
+    title: float  # font sizes in points
+    body: float  # subtitle, legend
+    small: float  # list, badges, dong names, footer, QR caption: never under 6
+    badge: float
+    qr: float  # mm
+    list_columns: int
+    map_height: tuple[float, float]  # the map's least and most height, mm
+
+
+PAPERS = {
+    "A4": Paper(210.0, 297.0, 16, 8, 6.5, 6.5, 22.0, 3, (105.0, 150.0)),
+    "A3": Paper(297.0, 420.0, 22, 10, 7.5, 7.5, 30.0, 4, (150.0, 215.0)),
+}
 
 
 def _title(layer: LayerName, district: District, lang: str) -> str:
@@ -52,45 +69,35 @@ def _title(layer: LayerName, district: District, lang: str) -> str:
     return t.gettext("Social economy organizations of {district}").format(district=name)
 
 
-def korean_font() -> Path:
-    """NanumGothic from the koreanize-matplotlib wheel, found without importing that package (its import
-    changes matplotlib's global settings)."""
-    spec = importlib.util.find_spec("koreanize_matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise InvalidParameter("print", "the koreanize-matplotlib package (NanumGothic) is not installed")
-    return Path(spec.submodule_search_locations[0]) / "fonts" / "NanumGothic.ttf"
-
-
-@dataclass(frozen=True)
-class Entry:
-    number: int
-    name: str
-    category: str
-    address: str
-    lon: float
-    lat: float
-    color: str
+def _one_line(text: str | None) -> str:
+    """A registry's or an editor's text on one line: line breaks, tabs and other control characters are spaces."""
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text or "").split())
 
 
 def _entries(store: Store, district: District, layer: LayerName, lang: str) -> list[Entry]:
     flt = FeatureFilter.of(district=f"adm:{district.adm_code}")
     features = orjson.loads(all_features(store, LAYERS[layer], flt))["features"]
-    colors = RESOURCE_COLORS if layer is LayerName.resources else CATEGORY_COLORS
-    placed = [f for f in features if f["geometry"]]
-    placed.sort(key=lambda f: (f["properties"].get("category") or "", f["properties"]["name"]))
     prefix = f"서울특별시 {district.name_ko} "  # the page names the district: the list's addresses start at the road
-    return [
-        Entry(
-            i,
-            _one_line(f["properties"]["name"]),
-            _one_line(value_label(f["properties"].get("category"), lang)),
-            _one_line((f["properties"].get("address_normalized") or "").removeprefix(prefix)),
-            f["geometry"]["coordinates"][0],
-            f["geometry"]["coordinates"][1],
-            colors.get(f["properties"].get("category") or "", "#555555"),
+    entries = []
+    for f in features:
+        if not f["geometry"]:
+            continue
+        p = f["properties"]
+        # a resource's holder is the organization that shares it; an organization is its own: its type instead
+        holder = p.get("owner_name") if layer is LayerName.resources else value_label(p.get("type"), lang)
+        lon, lat = f["geometry"]["coordinates"][:2]
+        entries.append(
+            Entry(
+                name=_one_line(p["name"]),
+                category=_one_line(value_label(p.get("category"), lang)),
+                category_key=p.get("category") or "",
+                holder=_one_line(holder),
+                address=_one_line((p.get("address_normalized") or "").removeprefix(prefix)),
+                lon=round(float(lon), 7),  # identical coordinates, whatever the float noise: one place
+                lat=round(float(lat), 7),
+            )
         )
-        for i, f in enumerate(placed, start=1)
-    ]
+    return entries
 
 
 def district_print(
@@ -109,16 +116,18 @@ def district_print(
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     from matplotlib import font_manager
     from matplotlib import pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
 
-    if size not in PAGE_MM:
+    if size not in PAPERS:
         raise InvalidParameter("size", f"A4 or A3, not {size!r}")
-    font_path = korean_font()
-    font_manager.fontManager.addfont(str(font_path))
-    family = font_manager.FontProperties(fname=str(font_path)).get_name()
+    for bold in (False, True):
+        font_manager.fontManager.addfont(str(font_path(bold)))
+    family = font_manager.FontProperties(fname=str(font_path())).get_name()
+    paper = PAPERS[size]
     entries = _entries(store, district, layer, lang)
-    width, height = PAGE_MM[size]
     # Type 42: the TrueType font itself is embedded, so Korean reads the same wherever the PDF is opened.
-    # No mathtext and no LaTeX whatever a matplotlibrc says (each text says so too: _text).
+    # No mathtext and no LaTeX whatever a matplotlibrc says (each text says so too: Sheet.text).
+    figures: list[Figure] = []
     with (
         plt.rc_context(
             {
@@ -133,129 +142,162 @@ def district_print(
     ):
         # A character NanumGothic lacks (an emoji in a name) prints as a box; no warning per character.
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        figure = plt.figure(figsize=(width * MM, height * MM))
+        buffer = io.BytesIO()
         try:
-            _draw(figure, store, district, entries, layer, lang, public_url)
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="pdf", metadata={"Title": _title(layer, district, lang)})
+            new_sheet = _sheet_maker(plt, paper, figures)
+            _draw(new_sheet, store, district, entries, layer, lang, public_url, paper)
+            with PdfPages(buffer, metadata={"Title": _title(layer, district, lang)}) as pdf:
+                for figure in figures:
+                    pdf.savefig(figure)
         except SemapError:
             raise
         except Exception as exc:  # whatever matplotlib or a font raises: one message, the one error shape
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
             raise PrintFailed(f"the {layer.value} map of {district.name_ko} could not be drawn: {reason}") from exc
         finally:
-            plt.close(figure)
+            for figure in figures:
+                plt.close(figure)
     return buffer.getvalue()
 
 
+def _sheet_maker(plt: Any, paper: Paper, figures: list[Figure]) -> Any:
+    def new_sheet() -> Sheet:
+        figure = plt.figure(figsize=(paper.width * MM, paper.height * MM))
+        figures.append(figure)
+        return Sheet(figure, paper.width, paper.height)
+
+    return new_sheet
+
+
+def _ascent(size: float) -> float:
+    return ASCENT * size * PT_MM
+
+
+def _line(size: float) -> float:
+    return (ASCENT + DESCENT) * size * PT_MM
+
+
 def _draw(
-    figure: Figure,
+    new_sheet: Any,
     store: Store,
     district: District,
     entries: list[Entry],
     layer: LayerName,
     lang: str,
     public_url: str,
+    paper: Paper,
 ) -> None:
-    meta, t = store.meta(), translations(lang)
-    _text(figure, 0.05, 0.975, _title(layer, district, lang), fontsize=16, va="top")
-    count = t.gettext("{n} places; the numbers on the map are the list's").format(n=len(entries))
-    _text(figure, 0.05, 0.945, count, fontsize=9, va="top", color="#444444")
-    # The map: 45 % of the page, the district's dongs and its neighbours' outlines as the base.
-    ax = figure.add_axes((0.05, 0.49, 0.9, 0.44))
-    districts = orjson.loads(store.districts_geojson())["features"]
-    own = next(shape(f["geometry"]) for f in districts if f["properties"]["adm_code"] == district.adm_code)
-    for f in districts:
-        if f["properties"]["adm_code"] != district.adm_code:
-            _outline(ax, shape(f["geometry"]), color="#cccccc", width=0.5)
-    for f in orjson.loads(store.dongs_geojson(district.adm_code))["features"]:
-        _outline(ax, shape(f["geometry"]), color="#9aa5b1", width=0.3)
-    _outline(ax, own, color="#1d3557", width=1.2)
-    minx, miny, maxx, maxy = own.bounds
-    pad = 0.05 * max(maxx - minx, maxy - miny)
-    ax.set_xlim(minx - pad, maxx + pad)
-    ax.set_ylim(miny - pad, maxy + pad)
-    ax.set_aspect(1 / 0.7923)  # cos(37.55°): metres east and north drawn alike
-    ax.axis("off")
-    for e in entries:
-        ax.scatter([e.lon], [e.lat], s=38, color=e.color, edgecolors="white", linewidths=0.4, zorder=3)
-        _text(ax, e.lon, e.lat, str(e.number), fontsize=3.2, ha="center", va="center", color="white", zorder=4)
-    _legend(figure, entries)
-    _list(figure, entries)
-    date = meta.get("registries_as_of", "")
-    footer = t.gettext("Data: SeMap (as of {date}) · Boundaries: Statistics Korea 2013 census · Font: NanumGothic")
-    _text(figure, 0.05, 0.02, footer.format(date=date), fontsize=6, color="#444444")
+    t = translations(lang)
+    sheet: Sheet = new_sheet()
+    inner = sheet.inner
     # The page's address in the page's language: the district page resolves English names too.
     page_url = f"{public_url.rstrip('/')}/districts/{quote(district_label(district, lang))}?lang={lang}"
-    _qr(figure, page_url)
+    qr = _qr(sheet, page_url, paper)
+    title = _title(layer, district, lang)
+    y = inner.y1
+    for text in wrap(title, qr.x0 - inner.x0 - 4, paper.title):
+        y -= _ascent(paper.title)
+        sheet.text(inner.x0, y, text, paper.title, color="#1d3557")
+        y -= DESCENT * paper.title * PT_MM + 1.0
+    count = len({(e.lon, e.lat) for e in entries})
+    message = (
+        t.gettext("Shared resources: {n} · places on the map: {places} · each number leads to the list")
+        if layer is LayerName.resources
+        else t.gettext("Organizations: {n} · places on the map: {places} · each number leads to the list")
+    )
+    for text in wrap(message.format(n=len(entries), places=count), qr.x0 - inner.x0 - 4, paper.body):
+        y -= _ascent(paper.body) + 0.6
+        sheet.text(inner.x0, y, text, paper.body, color="#444444")
+    districts = [(shape(f["geometry"]), f["properties"]) for f in orjson.loads(store.districts_geojson())["features"]]
+    own = next(g for g, p in districts if p["adm_code"] == district.adm_code)
+    footer = t.gettext("Data: SeMap (as of {date}) · Boundaries: Statistics Korea 2013 census · Font: NanumGothic")
+    footer_lines = wrap(
+        footer.format(date=store.meta().get("registries_as_of", "")), inner.x1 - inner.x0 - 30, paper.small
+    )
+    footer_top = inner.y0 + len(footer_lines) * _line(paper.small) + 2.5
+    top = min(y - DESCENT * paper.body * PT_MM, qr.y0) - 3
+    # A short list leaves the map more of the page: as much as the list and the legend do not need.
+    column_width = print_list.columns(inner, paper.list_columns)[0].box
+    unnumbered = places(entries, {(e.lon, e.lat): (e.lon, e.lat) for e in entries}, 1.0)
+    blocks = [print_list.block(p, column_width.x1 - column_width.x0, paper.small, len(unnumbered)) for p in unnumbered]
+    room = print_list.room_needed(blocks, paper.list_columns, paper.small) + 4 * _line(paper.body) + 12
+    low, high = paper.map_height
+    heights = (low, max(high, top - footer_top - room))
+    projection, frame = basemap.frame(own.bounds, inner, top, footer_top, heights)
+    numbered = places(entries, {(e.lon, e.lat): projection(e.lon, e.lat) for e in entries}, paper.map_height[0] / 9)
+    colors = {**(RESOURCE_COLORS if layer is LayerName.resources else CATEGORY_COLORS), MIXED: MIXED_COLOR}
+    colors.update({p.key: colors.get(p.key, "#757575") for p in numbered})
+    basemap.draw_map(
+        sheet, store, district, districts, numbered, projection, frame, (paper.badge, paper.small), colors, lang
+    )
+    legend_bottom = _legend(sheet, numbered, colors, frame.y0 - 2.5, paper, lang)
+    key = (
+        t.gettext("The list: each place's number and address, then what is there: name · category · holder")
+        if layer is LayerName.resources
+        else t.gettext("The list: each place's number and address, then who is there: name · category · type")
+    )
+    for text in wrap(key, inner.x1 - inner.x0, paper.small):
+        legend_bottom -= _line(paper.small) + 1.5
+        sheet.text(inner.x0, legend_bottom + DESCENT * paper.small * PT_MM, text, paper.small, color="#444444")
+    first = print_list.columns(Box(inner.x0, footer_top, inner.x1, legend_bottom - 3), paper.list_columns)
+    continued_top = inner.y1 - _line(paper.body) - 3
+    rest = print_list.columns(Box(inner.x0, footer_top, inner.x1, continued_top), paper.list_columns)
+    width = first[0].box.x1 - first[0].box.x0
+    largest = max((p.number for p in numbered), default=1)
+    blocks = [print_list.block(p, width, paper.small, largest) for p in numbered]
+    pages = print_list.flow(blocks, first, rest, paper.small)
+    for number, sets in enumerate(pages, start=1):
+        if number > 1:
+            sheet = new_sheet()
+            heading = t.gettext("{title} (continued)").format(title=title)
+            sheet.text(inner.x0, inner.y1 - _ascent(paper.body), heading, paper.body, color="#1d3557")
+        print_list.draw(sheet, sets, first if number == 1 else rest, paper.small, colors)
+        page = t.gettext("page {page} of {pages}").format(page=number, pages=len(pages))
+        baseline = inner.y0 + DESCENT * paper.small * PT_MM
+        sheet.text(inner.x1, baseline, page, paper.small, color="#444444", ha="right")
+        for text in reversed(footer_lines):
+            sheet.text(inner.x0, baseline, text, paper.small, color="#444444")
+            baseline += _line(paper.small)
 
 
-def _text(target: Figure | Axes, x: float, y: float, text: str, **style: Any) -> Text:
-    """Text drawn as the characters it holds: never mathtext (``$…$``), never LaTeX."""
-    return target.text(x, y, text, parse_math=False, usetex=False, **style)
+def _legend(sheet: Sheet, numbered: list[Place], colors: dict[str, str], top: float, paper: Paper, lang: str) -> float:
+    """One swatch per colour on the map, in rows that wrap inside the margin; the legend's bottom (mm)."""
+    keys = list(dict.fromkeys(sorted((p.key for p in numbered), key=lambda k: (k == MIXED, k))))
+    t = translations(lang)
+    size, inner = paper.body, sheet.inner
+    h = _line(size)
+    x, baseline = inner.x0, top - _ascent(size)
+    for key in keys:
+        label = t.gettext("several categories at one place") if key == MIXED else value_label(key, lang)
+        w = h * 1.4 + 1.2 + width_mm(label, size) + 4
+        if x + w > inner.x1 and x > inner.x0:
+            x, baseline = inner.x0, baseline - h * 1.3
+        sheet.box(Box(x, baseline - DESCENT * size * PT_MM, x + h * 1.4, baseline + ASCENT * size * PT_MM), colors[key])
+        sheet.text(x + h * 1.4 + 1.2, baseline, label, size, color="#222222")
+        x += w
+    return baseline - DESCENT * size * PT_MM
 
 
-def _one_line(text: str) -> str:
-    """A registry's or an editor's text on one line: line breaks, tabs and other control characters are spaces."""
-    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())
-
-
-def _outline(ax: Axes, geometry: BaseGeometry, color: str, width: float) -> None:
-    polygons = getattr(geometry, "geoms", [geometry])
-    for polygon in polygons:
-        x, y = polygon.exterior.xy
-        ax.plot(x, y, color=color, linewidth=width, zorder=1)
-
-
-def _legend(figure: Figure, entries: list[Entry]) -> None:
-    seen: dict[str, str] = {}
-    for e in entries:
-        seen.setdefault(e.category, e.color)
-    x = 0.05
-    for category, color in seen.items():
-        _text(figure, x, 0.478, "●", color=color, fontsize=8, va="center")
-        _text(figure, x + 0.018, 0.478, category, fontsize=6.5, va="center")
-        x += 0.03 + 0.014 * len(category)
-
-
-def _list(figure: Figure, entries: list[Entry]) -> None:
-    """The numbered list, in as many columns and as large a font as fit between the legend and the footer."""
-    top, bottom, left, right = 0.46, 0.05, 0.05, 0.80
-    height_in = (top - bottom) * figure.get_figheight()
-    for columns in (2, 3, 4):
-        per_column = -(-len(entries) // columns) or 1
-        size = min(7.5, height_in * 72 / per_column / 1.25)
-        if size >= 5.5 or columns == 4:
-            break
-    width = (right - left) / columns
-    room_em = width * figure.get_figwidth() * 72 / size * 0.95  # a column's width in ems of this font size
-    line = (top - bottom) / per_column
-    for e in entries:
-        column, row = divmod(e.number - 1, per_column)
-        text = _fit(f"{e.number}. {e.name} · {e.category} · {e.address}", room_em)
-        _text(figure, left + column * width, top - row * line, text, fontsize=size, va="top")
-
-
-def _em(character: str) -> float:
-    """About how wide a glyph is in NanumGothic: Hangul a full em, Latin letters and digits about half."""
-    return 1.0 if ord(character) >= 0x1100 else 0.55
-
-
-def _fit(text: str, room_em: float) -> str:
-    if sum(_em(c) for c in text) <= room_em:
-        return text
-    kept, used = [], _em("…")
-    for character in text:
-        if used + _em(character) > room_em:
-            break
-        kept.append(character)
-        used += _em(character)
-    return "".join(kept) + "…"
-
-
-def _qr(figure: Figure, url: str) -> None:
+def _qr(sheet: Sheet, url: str, paper: Paper) -> Box:
+    """The QR code in the page's upper right corner, its address printed under it; the box they take."""
     matrix = [list(row) for row in segno.make(url, error="m").matrix]
-    ax = figure.add_axes((0.83, 0.05, 0.12, 0.12 * figure.get_figwidth() / figure.get_figheight()))
-    ax.imshow([[0 if cell else 1 for cell in row] for row in matrix], cmap="gray", interpolation="nearest")
-    ax.axis("off")
-    _text(figure, 0.83, 0.045, unquote(url.split("?")[0].split("://", 1)[-1]), fontsize=5, va="top")
+    inner = sheet.inner
+    box = Box(inner.x1 - paper.qr, inner.y1 - paper.qr, inner.x1, inner.y1)
+    sheet.ax.imshow(
+        [[0 if cell else 1 for cell in row] for row in matrix],
+        cmap="gray",
+        interpolation="none",  # the modules as they are: a vector PDF embeds the matrix unresampled
+        extent=(box.x0, box.x1, box.y0, box.y1),
+        zorder=2,
+    )
+    sheet.ax.set_xlim(0, sheet.width)  # imshow resets the page's axes to the image
+    sheet.ax.set_ylim(0, sheet.height)
+    sheet.ax.set_aspect("auto")
+    caption = unquote(url.split("?")[0].split("://", 1)[-1])
+    lines = wrap(caption, 80, paper.small)
+    baseline = box.y0 - 1 - _ascent(paper.small)
+    for text in lines:
+        sheet.text(inner.x1, baseline, text, paper.small, color="#444444", ha="right")
+        baseline -= _line(paper.small)
+    left = min([box.x0, *(inner.x1 - width_mm(text, paper.small) for text in lines)])
+    return Box(left, baseline + _ascent(paper.small), inner.x1, inner.y1)
