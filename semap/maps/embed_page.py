@@ -24,6 +24,8 @@ from semap.settings import MapSettings
 MAP_FILTERS = ("q", "type", "industry", "category", "district")
 CHOROPLETHS = ("counts", "hotspots", *(f"lq:{v}" for v in INDUSTRIES))
 MAX_ZOOM = 19
+# For the OpenAPI document: what ``at`` accepts (latitude in [-90, 90], longitude in [-180, 180], zoom 0–19).
+AT_PATTERN = r"^-?(90(\.0+)?|[0-8]?[0-9](\.[0-9]+)?),-?(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]+)?),([0-9]|1[0-9])$"
 
 
 @dataclass(frozen=True)
