@@ -31,11 +31,13 @@ def _selects(lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     ]
 
 
-def map_config(lang: str) -> dict[str, Any]:
-    """What the map's script (semap-map.js) is told: its words, the vocabularies and colours; the full map's and the
-    embedded map's alike."""
+def main_page(
+    lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = None, template: str = "main.html", **extra: Any
+) -> Page:
+    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data); ``template`` and
+    ``extra``: another page around the same map and script (the embedded map, semap.maps.embed_page)."""
     label = value_labels(lang)
-    return {
+    config = {
         "lang": lang,
         "text": map_text(lang),
         "values": label,
@@ -45,14 +47,8 @@ def map_config(lang: str) -> dict[str, Any]:
         "districtNames": dict(district_names(lang)),  # Korean name -> the name to show
         "approximate": approximate_words(lang),  # match type -> where an approximate point is
     }
-
-
-def main_page(lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = None) -> Page:
-    """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data)."""
-    label = value_labels(lang)
-    config = map_config(lang)
     return render_page(
-        "main.html",
+        template,
         settings,
         lang=lang,
         title=translations(lang).gettext("SeMap — Seoul social economy map"),
@@ -63,4 +59,5 @@ def main_page(lang: str, settings: MapSettings, jsonld: dict[str, Any] | None = 
         legend_resources=[(label.get(k, k), c) for k, c in RESOURCE_COLORS.items()],
         data={"config": config},
         jsonld=jsonld,
+        **extra,
     )
