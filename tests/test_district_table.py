@@ -117,7 +117,8 @@ def test_the_lq_plot_has_an_axis_and_the_page_says_whose_data_of_when(client: Te
     assert [t for _, t in ticks] == ["0", "1", "2", "3", "4+"] and [float(a) for a, _ in ticks] == [0, 25, 50, 75, 100]
     note = html.split('<footer class="data-note">', 1)[1]
     publication = PublicationSettings()
-    assert f"registries as of {store.meta()['registries_as_of']}" in note
+    as_of = store.meta()["registries_as_of"]
+    assert f'registries as of <time datetime="{as_of}">{as_of}</time>' in note
     assert unescape(publication.publisher) in unescape(note) and publication.data_licence_url in note
     assert 'href="/docs"' in note and 'href="#downloads"' in note
 

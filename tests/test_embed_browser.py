@@ -157,6 +157,10 @@ def test_a_phone_sized_frame_folds_the_list_so_the_map_stays_usable(browser, sit
     src = f"{sites['semap']}/embed?" + urlencode({"district": SONGPA})
     _frame(browser, sites["listed"], src, width=360, height=560)
     wait_for(browser, READY)
+    # no "at" in the URL: the map opens on the district, not on all of Seoul (zoom 11)
+    wait_for(browser, "return window.semapView.map.getZoom() >= 12")
+    songpa = "var c = window.semapView.map.getCenter(); return c.lat > 37.46 && c.lat < 37.55 && c.lng > 127.06;"
+    assert browser.execute_script(songpa)
     assert browser.execute_script("return document.getElementById('semap-list-toggle').open") is False
     map_height = browser.execute_script("return document.querySelector('.folium-map').getBoundingClientRect().height")
     assert map_height > 0.85 * 560

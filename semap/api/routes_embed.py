@@ -9,17 +9,27 @@ from fastapi.responses import HTMLResponse, Response
 
 from semap.api.caching import versioned
 from semap.api.deps import get_store
+from semap.api.errors import ERROR_RESPONSES
 from semap.api.html import page_body, problem_page, status_heading
+from semap.api.params import _one_of, _text
 from semap.api.responses import Body
 from semap.api.routes_pages import HTML, PAGE_RESPONSES, Lang
 from semap.errors import InvalidParameter, StoreNotBuilt
-from semap.features.filters import MAX_TEXT
+from semap.geodata.districts import spellings
 from semap.i18n import translations
-from semap.maps.embed_page import embed_page, parse_view
+from semap.maps.embed_page import AT_PATTERN, CHOROPLETHS, embed_page, parse_view
+from semap.registry.model import INDUSTRIES, ORG_TYPES, SEMAP_CATEGORIES
 from semap.store import Store
 
-router = APIRouter(tags=["pages"], responses=PAGE_RESPONSES)
-Text = Annotated[str | None, Query(max_length=MAX_TEXT)]
+_HTML = {"text/html": {"schema": {"type": "string"}}}
+EMBED_RESPONSES: dict[int | str, dict[str, object]] = {
+    **PAGE_RESPONSES,
+    422: {
+        "content": {**_HTML, **ERROR_RESPONSES[422]["content"]},  # type: ignore[dict-item]
+        "description": "A filter or the view is malformed: a page saying which (a malformed language: JSON)",
+    },
+}
+router = APIRouter(tags=["pages"], responses=EMBED_RESPONSES)
 
 
 @router.get("/embed", response_class=HTMLResponse, summary="The map for other sites' pages (iframe), filters locked")
@@ -27,13 +37,16 @@ async def embed(
     request: Request,
     store: Annotated[Store, Depends(get_store)],
     lang: Lang = "ko",
-    q: Text = None,
-    type: Text = None,
-    industry: Text = None,
-    category: Text = None,
-    district: Text = None,
-    choropleth: Text = None,
-    at: Annotated[str | None, Query(max_length=60, description="latitude,longitude,zoom")] = None,
+    q: Annotated[str | None, _text("text in name, description or address")] = None,
+    type: Annotated[str | None, _one_of("organization type", ORG_TYPES)] = None,
+    industry: Annotated[str | None, _one_of("research industry", INDUSTRIES)] = None,
+    category: Annotated[str | None, _one_of("SeMap legend category", SEMAP_CATEGORIES)] = None,
+    district: Annotated[str | None, _one_of("name or code, as the API's district filter", spellings())] = None,
+    choropleth: Annotated[str | None, _one_of("the districts coloured by a measure", CHOROPLETHS)] = None,
+    at: Annotated[
+        str | None,
+        Query(description="latitude,longitude,zoom", json_schema_extra={"pattern": AT_PATTERN}, max_length=60),
+    ] = None,
 ) -> Response:
     """The main map's filter grammar (the same query parameters as ``/``), shown without header or filter bar."""
     given = {"q": q, "type": type, "industry": industry, "category": category, "district": district}

@@ -16,7 +16,7 @@ from semap.api.errors import ERROR_RESPONSES
 from semap.api.html import page_body, problem_page
 from semap.api.responses import Body, attachment
 from semap.errors import InvalidParameter, NotFound, StoreNotBuilt
-from semap.features.filters import resolve_district
+from semap.features.filters import TEXT_PATTERN, resolve_district
 from semap.features.layers import LayerName
 from semap.geodata.districts import load_crosswalk
 from semap.i18n import translations
@@ -76,7 +76,14 @@ async def district(
     name: Annotated[str, Path(max_length=100)],
     lang: Lang = "ko",
     page: Annotated[int, Query(ge=1, le=10_000, description="the resources table's page (50 rows each)")] = 1,
-    q: Annotated[str, Query(max_length=100, description="words the resources table's rows must contain")] = "",
+    q: Annotated[
+        str,
+        Query(
+            max_length=100,
+            description="words the resources table's rows must contain",
+            json_schema_extra={"pattern": TEXT_PATTERN},
+        ),
+    ] = "",
     sort: Annotated[
         str,
         Query(

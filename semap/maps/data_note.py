@@ -14,7 +14,8 @@ SEOUL = ZoneInfo("Asia/Seoul")
 
 @dataclass(frozen=True)
 class DataNote:
-    dated: str  # "Registries as of 2013-12-31; updated 2026-12-05"
+    # (words before, the day, words after) per date: "registries as of ", "2013-12-31", "" — a page keeps a day whole
+    dated: list[tuple[str, str, str]]
     publisher: str
     publisher_url: str | None
     licence: str
@@ -32,17 +33,22 @@ def _day(instant: str | None) -> str | None:
     return (moment.astimezone(SEOUL) if moment.tzinfo else moment).date().isoformat()
 
 
+def _around(message: str, day: str) -> tuple[str, str, str]:
+    before, _, after = message.partition("{date}")
+    return before, day, after
+
+
 def data_note(meta: dict[str, str], publication: PublicationSettings, lang: str) -> DataNote:
     t = translations(lang)
     parts = []
     if meta.get("registries_as_of"):
-        parts.append(t.gettext("registries as of {date}").format(date=meta["registries_as_of"]))
+        parts.append(_around(t.gettext("registries as of {date}"), meta["registries_as_of"]))
     updated = _day(meta.get("edits_applied_at") or meta.get("loaded_at"))
     if updated:
-        parts.append(t.gettext("last updated {date}").format(date=updated))
+        parts.append(_around(t.gettext("last updated {date}"), updated))
     web = publication.publisher_url if (publication.publisher_url or "").startswith(("http://", "https://")) else None
     return DataNote(
-        dated="; ".join(parts),
+        dated=parts,
         publisher=publication.publisher,
         publisher_url=web,
         licence=publication.data_licence,

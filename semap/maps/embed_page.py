@@ -15,8 +15,8 @@ from semap.features.filters import FeatureFilter, resolve_district, where_clause
 from semap.features.layers import ORGANIZATIONS
 from semap.i18n import translations
 from semap.maps.labels import district_label, value_label
-from semap.maps.main_page import map_config
-from semap.maps.render import Page, render_page
+from semap.maps.main_page import main_page
+from semap.maps.render import Page
 from semap.registry.model import INDUSTRIES
 from semap.settings import MapSettings
 
@@ -24,6 +24,8 @@ from semap.settings import MapSettings
 MAP_FILTERS = ("q", "type", "industry", "category", "district")
 CHOROPLETHS = ("counts", "hotspots", *(f"lq:{v}" for v in INDUSTRIES))
 MAX_ZOOM = 19
+# For the OpenAPI document: what ``at`` accepts (latitude in [-90, 90], longitude in [-180, 180], zoom 0–19).
+AT_PATTERN = r"^-?(90(\.0+)?|[0-8]?[0-9](\.[0-9]+)?),-?(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]+)?),([0-9]|1[0-9])$"
 
 
 @dataclass(frozen=True)
@@ -82,15 +84,13 @@ def view_caption(view: MapView, lang: str) -> str:
 
 
 def embed_page(view: MapView, lang: str, settings: MapSettings) -> Page:
-    t = translations(lang)
+    """The main map's page (its script and its words) in the embedded map's template."""
     district = resolve_district(view.filters["district"]) if "district" in view.filters else None
-    return render_page(
-        "embed.html",
+    return main_page(
+        lang,
         settings,
-        lang=lang,
-        title=t.gettext("SeMap — Seoul social economy map"),
+        template="embed.html",
         caption=view_caption(view, lang),
         open_url="/?" + view.query(lang),
-        # the district's boundary the map opens on when the URL names no place (``at``)
-        data={"config": map_config(lang), "district": district.name_ko if district else None},
+        district_ko=district.name_ko if district else "",  # the map opens on it when the URL names no place (at)
     )

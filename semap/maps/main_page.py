@@ -83,14 +83,17 @@ def main_page(
     jsonld: dict[str, Any] | None = None,
     fading: Fading | None = None,
     about: dict[str, str] | None = None,
+    template: str = "main.html",
+    **extra: Any,
 ) -> Page:
     """The map; ``jsonld``: the dataset's description for search engines (semap.maps.linked_data); ``fading``: which
-    records are drawn faded (semap.maps.fading; None: none); ``about``: the data's date and licence (``about_data``)."""
+    records are drawn faded (semap.maps.fading; None: none); ``about``: the data's date and licence (``about_data``);
+    ``template`` and ``extra``: another page around the same map and script (semap.maps.embed_page)."""
     label = value_labels(lang)
     faded = fading_words(fading or Fading("", None, 0, 0), settings.stale_after_months, lang)
     config = map_config(lang, faded)
     return render_page(
-        "main.html",
+        template,
         settings,
         lang=lang,
         title=translations(lang).gettext("SeMap — Seoul social economy map"),
@@ -104,4 +107,5 @@ def main_page(
         data={"config": config},
         jsonld=jsonld,
         about=about,
+        **extra,
     )

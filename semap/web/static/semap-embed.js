@@ -75,7 +75,7 @@
       var follow = function () { open.href = "/?" + viewQuery(view); };
       view.map.on("moveend", follow);
       follow();
-      var district = window.SeMapCommon.pageData().district;
+      var district = el("semap-embed-bar").getAttribute("data-district");
       if (district && !new URLSearchParams(window.location.search).get("at")) showDistrict(view, district);
     }
     bindDialog(view);
