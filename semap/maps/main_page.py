@@ -62,6 +62,7 @@ def main_page(
         "text": map_text(lang),
         "values": label,
         "types": list(ORG_TYPES),
+        "resourceCategories": list(RESOURCE_COLORS),
         "palette": PALETTE,
         "fading": faded,
         "districtNames": dict(district_names(lang)),  # Korean name -> the name to show
