@@ -70,6 +70,7 @@ def map_config(lang: str, faded: dict[str, str | None] | None = None) -> dict[st
         "text": map_text(lang),
         "values": label,
         "types": list(ORG_TYPES),
+        "resourceCategories": list(RESOURCE_COLORS),
         "palette": PALETTE,
         "fading": faded or NO_FADING,
         "districtNames": dict(district_names(lang)),  # Korean name -> the name to show

@@ -143,10 +143,10 @@
       self.groups[layer][key] = g;
       self.control.addOverlay(g, self.style.swatch(layer, self.style.color(layer, layer === "resources" ? { category: key } : { type: key })) + escapeHtml(label));
     }
-    Object.keys(palette.types).forEach(function (t) {
+    this.config.types.forEach(function (t) { // in the legend's order (the palette's keys arrive sorted)
       group("organizations", t, self.t.organizations + ": " + self.value(t));
     });
-    Object.keys(palette.resources).forEach(function (c) {
+    this.config.resourceCategories.forEach(function (c) {
       group("resources", c, self.t.resources + ": " + self.value(c));
     });
   };

@@ -64,11 +64,13 @@
   }
 
   // The shared cluster layer. An 80 px radius keeps the groups of the city-wide view (zoom 11) apart with their
-  // numbers legible; closer in, a smaller one lets most records show as themselves, in their colour and shape.
+  // numbers legible; closer in, a smaller one lets most records show as themselves, in their colour and shape. From
+  // zoom 17 on nothing is grouped: records sharing a building are spread a few metres apart (semap-map.js).
   function clusterRadius(zoom) { return zoom <= 11 ? 80 : zoom === 12 ? 60 : zoom === 13 ? 45 : zoom === 14 ? 35 : 25; }
   Style.prototype.clusterGroup = function () {
     return L.markerClusterGroup({
       chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: clusterRadius, iconCreateFunction: clusterIcon,
+      disableClusteringAtZoom: 17,
     });
   };
 
