@@ -9,22 +9,6 @@ from functools import lru_cache
 from semap.geodata.districts import District, load_crosswalk
 from semap.i18n import LANGUAGES, translations
 
-CATEGORY_COLORS = {
-    "생활편의": "#1f77b4",
-    "문화·여가": "#9467bd",
-    "건강·복지": "#d62728",
-    "음식·카페": "#ff7f0e",
-    "교육·학원": "#2ca02c",
-    "금융": "#8c564b",
-    "유통·쇼핑": "#e377c2",
-    "출판·미디어": "#525252",
-    "환경": "#17becf",
-    "건설·시설": "#bcbd22",
-    "제조업": "#393b79",
-    "행정·중간지원조직": "#637939",
-    "기타": "#969696",
-}
-
 
 @lru_cache(maxsize=len(LANGUAGES))
 def value_labels(lang: str) -> dict[str, str]:

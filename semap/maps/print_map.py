@@ -29,8 +29,8 @@ from semap.geodata.districts import District
 from semap.i18n import translations
 from semap.maps import print_basemap as basemap
 from semap.maps import print_list
-from semap.maps.labels import CATEGORY_COLORS, district_label, value_label
-from semap.maps.palette import RESOURCE_COLORS
+from semap.maps.labels import district_label, value_label
+from semap.maps.palette import ORG_TYPE_COLORS, RESOURCE_COLORS
 from semap.maps.print_places import MIXED, Entry, Place, places
 from semap.maps.print_sheet import Box, Sheet
 from semap.maps.print_text import ASCENT, DESCENT, PT_MM, font_path, width_mm, wrap
@@ -90,7 +90,8 @@ def _entries(store: Store, district: District, layer: LayerName, lang: str) -> l
             Entry(
                 name=_one_line(p["name"]),
                 category=_one_line(value_label(p.get("category"), lang)),
-                category_key=p.get("category") or "",
+                # the map's colours: a resource's category, an organization's type (semap.maps.palette)
+                category_key=(p.get("category") if layer is LayerName.resources else p.get("type")) or "",
                 holder=_one_line(holder),
                 address=_one_line((p.get("address_normalized") or "").removeprefix(prefix)),
                 lon=round(float(lon), 7),  # identical coordinates, whatever the float noise: one place
@@ -225,12 +226,12 @@ def _draw(
     heights = (low, max(high, top - footer_top - room))
     projection, frame = basemap.frame(own.bounds, inner, top, footer_top, heights)
     numbered = places(entries, {(e.lon, e.lat): projection(e.lon, e.lat) for e in entries}, paper.map_height[0] / 9)
-    colors = {**(RESOURCE_COLORS if layer is LayerName.resources else CATEGORY_COLORS), MIXED: MIXED_COLOR}
+    colors = {**(RESOURCE_COLORS if layer is LayerName.resources else ORG_TYPE_COLORS), MIXED: MIXED_COLOR}
     colors.update({p.key: colors.get(p.key, "#757575") for p in numbered})
     basemap.draw_map(
         sheet, store, district, districts, numbered, projection, frame, (paper.badge, paper.small), colors, lang
     )
-    legend_bottom = _legend(sheet, numbered, colors, frame.y0 - 2.5, paper, lang)
+    legend_bottom = _legend(sheet, numbered, colors, frame.y0 - 2.5, paper, lang, layer)
     key = (
         t.gettext("The list: each place's number and address, then what is there: name · category · holder")
         if layer is LayerName.resources
@@ -260,7 +261,9 @@ def _draw(
             baseline += _line(paper.small)
 
 
-def _legend(sheet: Sheet, numbered: list[Place], colors: dict[str, str], top: float, paper: Paper, lang: str) -> float:
+def _legend(
+    sheet: Sheet, numbered: list[Place], colors: dict[str, str], top: float, paper: Paper, lang: str, layer: LayerName
+) -> float:
     """One swatch per colour on the map, in rows that wrap inside the margin; the legend's bottom (mm)."""
     keys = list(dict.fromkeys(sorted((p.key for p in numbered), key=lambda k: (k == MIXED, k))))
     t = translations(lang)
@@ -268,7 +271,12 @@ def _legend(sheet: Sheet, numbered: list[Place], colors: dict[str, str], top: fl
     h = _line(size)
     x, baseline = inner.x0, top - _ascent(size)
     for key in keys:
-        label = t.gettext("several categories at one place") if key == MIXED else value_label(key, lang)
+        if key != MIXED:
+            label = value_label(key, lang)
+        elif layer is LayerName.resources:
+            label = t.gettext("several categories at one place")
+        else:
+            label = t.gettext("several types at one place")
         w = h * 1.4 + 1.2 + width_mm(label, size) + 4
         if x + w > inner.x1 and x > inner.x0:
             x, baseline = inner.x0, baseline - h * 1.3

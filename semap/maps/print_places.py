@@ -18,7 +18,7 @@ from semap.maps.print_sheet import Box
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
-MIXED = ""  # a place whose records are of several categories has no single colour key
+MIXED = ""  # a place whose records are of several categories (types) has no single colour key
 DOT_MM = 0.7  # a place's dot radius
 GAP_MM = 0.35  # the least room between two badges
 RADII_MM = (0.5, 1.6, 3.0, 4.5, 6.5, 9.0, 12.0, 16.0)  # a badge's distance from its place, nearest first
