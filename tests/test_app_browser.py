@@ -101,6 +101,13 @@ def test_the_map_opens_offline_after_one_visit(browser, store: Store, monkeypatc
         assert banner.text.startswith("오프라인 — ") and "기준 데이터" in banner.text
         assert browser.find_element(By.ID, "semap-count").text == "조직 1871곳 · 공유자원 555건"
         screenshot(browser, "app-offline")
+        # A view never opened online: nothing kept, and the page says so instead of an empty map.
+        browser.execute_script("window.semapView.map.setView([37.60, 127.05], 15, {animate: false})")
+        wait_for(
+            browser,
+            "var b = document.getElementById('semap-offline');"
+            "return b && !b.hidden && b.textContent.indexOf('이 화면의 데이터는 보관되어 있지 않습니다') >= 0;",
+        )
         _offline(browser, False, sessions)
         browser.refresh()  # back online: the banner goes
         wait_for(browser, READY, timeout=60)
