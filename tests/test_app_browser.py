@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from selenium.webdriver.common.by import By
@@ -100,6 +101,13 @@ def test_the_map_opens_offline_after_one_visit(browser, store: Store, monkeypatc
         assert banner.text.startswith("오프라인 — ") and "기준 데이터" in banner.text
         assert browser.find_element(By.ID, "semap-count").text == "조직 1871곳 · 공유자원 555건"
         screenshot(browser, "app-offline")
+        # A view never opened online: nothing kept, and the page says so instead of an empty map.
+        browser.execute_script("window.semapView.map.setView([37.60, 127.05], 15, {animate: false})")
+        wait_for(
+            browser,
+            "var b = document.getElementById('semap-offline');"
+            "return b && !b.hidden && b.textContent.indexOf('이 화면의 데이터는 보관되어 있지 않습니다') >= 0;",
+        )
         _offline(browser, False, sessions)
         browser.refresh()  # back online: the banner goes
         wait_for(browser, READY, timeout=60)
@@ -210,3 +218,24 @@ def test_only_tiles_the_page_showed_are_kept_and_their_number_is_capped(
         assert requested == page_asked  # the worker fetched what the page asked for, nothing ahead
         assert set(kept) <= page_asked
         assert console_errors(browser) == []
+
+
+def test_the_first_view_drawn_from_the_early_answer_is_exactly_the_servers(
+    browser, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """semap-early.js asks from the page's head for everything; the map takes its first view from that answer:
+    the same records, in the same order, as the server gives for the view's box."""
+    with live_server(_app(store, monkeypatch)) as url:
+        browser.get(url + "/?at=37.5,127.0,14")
+        state = wait_for(browser, READY, timeout=60)
+        asked = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        data = [u for u in asked if "/api/v1/organizations?" in u or "/api/v1/resources?" in u]
+        assert data and all("bbox=124%2C33%2C132%2C39.5" in u for u in data)  # only the early answer was used
+        bbox = browser.execute_script("return window.semapView.bbox()")
+        expected = []
+        for layer in ("organizations", "resources"):
+            answer = httpx.get(f"{url}/api/v1/{layer}", params={"bbox": bbox, "limit": 1000}).json()
+            assert state["matched"][layer] == answer["numberMatched"]
+            expected += [f["properties"]["id"] for f in answer["features"]]
+        listed = [b.get_attribute("data-id") for b in browser.find_elements(By.CSS_SELECTOR, "#semap-results button")]
+        assert 0 < len(listed) < 1871 and listed == expected

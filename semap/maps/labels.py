@@ -165,6 +165,7 @@ def map_text(lang: str) -> dict[str, str]:
         "you_are_here": t.gettext("You are here"),
         # The installed app (semap-offline.js)
         "offline": t.gettext("Offline — data as of {date}"),
+        "offline_missing": t.gettext("Offline — this view's data were not kept (views opened online are)."),
         "update_ready": t.gettext("A new version of SeMap is ready."),
         "update_reload": t.gettext("Reload to update"),
     }

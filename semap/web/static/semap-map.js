@@ -258,6 +258,9 @@
 
   // Both layers of one view: the answer asked for ahead when it is for this very view and these filters.
   SeMapView.prototype.fetchView = function (bbox) {
+    // The first view: from the answer semap-early.js asked for in the page's head, when it holds this view exactly.
+    var self = this, early = window.SeMapEarly && window.SeMapEarly.take(bbox, this.query("organizations").toString(), DRAWN);
+    if (early) return early.then(function (both) { return both || self.fetchBoth(bbox); });
     var ahead = this.ahead;
     this.ahead = null;
     if (ahead && ahead.key === this.viewKey(bbox)) {

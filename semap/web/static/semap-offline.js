@@ -35,6 +35,12 @@
     node.textContent = (t.offline || "Offline — data as of {date}").replace("{date}", asOf(keptAt));
     node.hidden = false;
   }
+  function showMissing() { // offline, on a view never opened online
+    var node = bar("semap-offline", "offline");
+    state.offline = "missing";
+    node.textContent = t.offline_missing || "Offline";
+    node.hidden = false;
+  }
   function hideOffline() {
     state.offline = null;
     bar("semap-offline", "offline").hidden = true;
@@ -80,6 +86,7 @@
     var message = event.data || {};
     if (message.type === "semap-offline") showOffline(message.keptAt);
     if (message.type === "semap-online") hideOffline();
+    if (message.type === "semap-missing") showMissing();
     if (message.type === "semap-kept") state.kept = true;
   });
   var reloading = false;

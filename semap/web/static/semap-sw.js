@@ -95,7 +95,12 @@
       return response;
     }, function (failure) {
       return caches.open(cacheName).then(function (cache) { return cache.match(key); }).then(function (kept) {
-        if (!kept) return network; // nothing kept: the network's answer whenever it comes, or its error
+        if (!kept) { // nothing kept: the network's answer whenever it comes, or its error (and the page is told)
+          return network.catch(function (error) {
+            if (notify) clientOf(event).then(function (c) { tell(c, { type: "semap-missing" }); });
+            throw error;
+          });
+        }
         if (notify) {
           clientOf(event).then(function (c) { tell(c, { type: "semap-offline", keptAt: kept.headers.get(KEPT_AT) }); });
         }
