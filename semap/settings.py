@@ -154,6 +154,11 @@ class ApiSettings(BaseSettings):
         description="server processes `semap serve` starts (uvicorn workers); each has its own memory cache and "
         "queue, and the per-address limits are shared out among them",
     )
+    warm_pages: bool = Field(
+        default=True,
+        description="render the map page while the server starts, so its first visitor waits for no import (Folium "
+        "and pandas behind it: about 50 MB of memory); off for a server of tiles and data only",
+    )
     trusted_proxies: str = Field(
         default="",
         description="comma-separated addresses or networks (10.0.0.0/8) of the reverse proxies whose "

@@ -167,7 +167,8 @@ def test_cli_starts_without_loading_the_heavy_libraries() -> None:
 
 def test_a_server_on_the_embedded_store_starts_without_pandas(request: pytest.FixtureRequest) -> None:
     """The embedded store reads its file without pandas (~50 MB of a server's memory); DuckDB's Python client
-    itself loads it with the first query that binds a parameter, so the check is the server's start."""
+    itself loads it with the first query that binds a parameter, so the check is the server's start. A server of
+    tiles and data only leaves the map page unrendered (SEMAP_WARM_PAGES=false; warming imports Folium)."""
     from tests.conftest import built_settings_for
 
     settings = built_settings_for("duckdb", request)
@@ -177,6 +178,6 @@ def test_a_server_on_the_embedded_store_starts_without_pandas(request: pytest.Fi
         "    assert client.get('/tiles/organizations.json').status_code == 200\n"
         "    print(','.join(m for m in ('pandas', 'geopandas', 'scipy', 'folium') if m in sys.modules))"
     )
-    env = {**os.environ, "SEMAP_DATABASE_URL": f"duckdb:///{settings.embedded_path}"}
+    env = {**os.environ, "SEMAP_DATABASE_URL": f"duckdb:///{settings.embedded_path}", "SEMAP_WARM_PAGES": "false"}
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
     assert loaded.stdout.strip() == "", loaded.stdout

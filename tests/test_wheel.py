@@ -65,7 +65,9 @@ def test_the_wheel_installed_outside_the_checkout_builds_and_serves(tmp_path: Pa
             except httpx.HTTPError:
                 time.sleep(0.3)
         else:
-            raise AssertionError("semap serve did not answer within 60 s")
+            server.terminate()
+            _, stderr = server.communicate(timeout=30)
+            raise AssertionError(f"semap serve did not answer within 60 s: {stderr.decode(errors='replace')[-2000:]}")
         assert health.json()["districts"] == 25
         assert "이름·주소 검색" in httpx.get(base + "/").text  # the interface catalogues came with the wheel
         assert "Search name or address" in httpx.get(base + "/", params={"lang": "en"}).text

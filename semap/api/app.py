@@ -90,7 +90,8 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
         app.state.store = store if store is not None else open_store(load(StoreSettings))
         reader = await _opened_reader(app, app.state.store)
         # Before the server says it is ready: the first page asked for then imports nothing (semap.maps.warm).
-        await run_in_threadpool(warm_pages, app.state.store, app.state.map_settings)
+        if api_settings.warm_pages:
+            await run_in_threadpool(warm_pages, app.state.store, app.state.map_settings)
         await _route_once(app)
         app.state.async_reader = reader
         try:

@@ -35,7 +35,8 @@ def _properties(layer: LayerName) -> Any:
 
 
 # The search's text is required (the filters' q is optional elsewhere): declared first, it is what the schema says.
-SEARCH_TEXT = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+# C1 controls (U+0080–U+009F) are refused too: Python's strip() takes U+0085 for a space, a schema's \s does not.
+SEARCH_TEXT = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
 
 
 def _search(layer: LayerName):
@@ -48,7 +49,7 @@ def _search(layer: LayerName):
                 min_length=1,
                 max_length=MAX_TEXT,
                 description="text in name, description or address",
-                json_schema_extra={"pattern": SEARCH_TEXT},
+                pattern=SEARCH_TEXT,
             ),
         ],
         flt: Annotated[FeatureFilter, Depends(FILTERS[layer])],

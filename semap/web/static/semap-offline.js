@@ -64,10 +64,17 @@
   // The page's own data requests made before a worker controlled it (the first visit): the worker keeps them, so
   // the map opens offline after one visit.
   var early = [];
+  var handedTo = null; // the worker told about them; a request still under way then is told when it ends
   var controlledAtStart = !!navigator.serviceWorker.controller;
   if (!controlledAtStart && window.PerformanceObserver) {
     new PerformanceObserver(function (list) {
-      list.getEntries().forEach(function (e) { if (e.name.indexOf(location.origin + "/api/") === 0) early.push(e.name); });
+      var late = [];
+      list.getEntries().forEach(function (e) {
+        if (e.name.indexOf(location.origin + "/api/") !== 0) return;
+        early.push(e.name);
+        late.push(e.name);
+      });
+      if (handedTo && late.length) handedTo.postMessage({ type: "keep", urls: late });
     }).observe({ type: "resource", buffered: true });
   }
   function handOver(worker) {
@@ -79,6 +86,7 @@
       var ready = window.semapState && window.semapState.mode !== "loading";
       if (!ready && tries++ < 100) { window.setTimeout(send, 100); return; }
       worker.postMessage({ type: "keep", urls: early.slice() });
+      handedTo = worker;
     })();
   }
 
