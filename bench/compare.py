@@ -274,6 +274,11 @@ def report(size: str, running: list[Server], workloads: list[str], results: dict
 
 # --- the distinct workloads (bench/distinct.py) ------------------------------------------------------------------
 WARM_TILE = (12, 3492, 1587)  # not among the distinct ones: warms connections, imports and plans
+WARM_PAGE = {
+    "semap": "/api/v1/organizations?limit=1",
+    "tipg": "/collections/public.organizations/items?limit=1",
+    "floor": "/features?district=0&limit=1",
+}
 
 
 def distinct_servers(database: str, duckdb_dir: Path, sql_file: Path) -> list[Server]:
@@ -323,7 +328,10 @@ def measure_distinct(running: list[Server], tiles: list, pages: list, rounds: in
     for number in range(1, rounds + 1):
         for workload in ("distinct tiles", "distinct pages"):
             for server in running:  # interleaved, each on a server started afresh
-                warm = [tile_path(server.name, WARM_TILE, TILE_FIELDS) if server.name == "tipg" else warm_tile]
+                warm = [
+                    tile_path(server.name, WARM_TILE, TILE_FIELDS) if server.name == "tipg" else warm_tile,
+                    WARM_PAGE.get(server.name, WARM_PAGE["semap"]),
+                ]
                 fresh(server, _probe(server), warm, REPO)
                 run = wrk_once(server, _distinct_paths(server, workload, tiles, pages))
                 results.setdefault((workload, server.name), Series()).runs.append(run)
@@ -440,6 +448,8 @@ def main() -> None:
                         server.stop()
             running = servers(database, duckdb_dir if size == "demo" else None, sql_file)
             workloads = [f"z{z}" for z in ZOOMS] + ["page"]
+            if not args.rounds:
+                continue  # --rounds 0: the distinct workloads alone
             try:
                 for server in running:
                     server.start(

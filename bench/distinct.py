@@ -127,12 +127,12 @@ def tile_path(server: str, tile: tuple[int, int, int], tipg_fields: str) -> str:
     return f"/tiles/organizations/{z}/{x}/{y}.mvt"
 
 
-def fresh(server: Server, probe: str, warm: list[str], cwd: Path) -> None:
-    """The server restarted (nothing in its memory), its connections and first imports warmed on ``warm``."""
+def fresh(server: Server, probe: str, warm: list[str], cwd: Path, connections: int = 16) -> None:
+    """The server restarted (nothing in its memory), then ``warm`` sent on ``connections`` connections at once, so
+    every worker process of it has its connections, imports and plans warm before the measured requests."""
     server.stop()
     server.start(probe, cwd)
-    import httpx
-
-    with httpx.Client(base_url=server.url, timeout=60) as client:
-        for path in warm:
-            client.get(path).raise_for_status()
+    host, port = server.url.removeprefix("http://").rsplit(":", 1)
+    _, _, bad = asyncio.run(_drive(host, int(port), warm * connections, connections))
+    if bad:
+        raise SystemExit(f"{server.name}: the warm-up requests {warm} were not all answered 200")

@@ -60,7 +60,7 @@ def test_json_for_clients_html_for_browsers_and_the_cache_keeps_them_apart(clien
     url = f"{OGC}/collections/resources/items"
     browser = client.get(url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     machine = client.get(url, headers={"Accept": "application/geo+json, application/json"})
-    again = client.get(url, headers={"Accept": "text/html"})  # from the response cache now
+    again = client.get(url, headers={"Accept": "text/html"})  # the same answer by name: kept now
     assert browser.headers["content-type"].startswith("text/html") and "<table>" in browser.text
     assert again.headers["content-type"].startswith("text/html") and again.content == browser.content
     assert machine.headers["content-type"] == "application/geo+json" and machine.json()["type"] == "FeatureCollection"
