@@ -20,7 +20,7 @@ from semap.maps.district_research import district_change, district_hotspots
 from semap.maps.district_table import resource_table
 from semap.maps.embed_page import MapView
 from semap.maps.labels import value_label
-from semap.maps.main_page import DOWNLOADS
+from semap.maps.main_page import DOWNLOADS, PALETTE
 from semap.maps.render import Page, render_page
 from semap.settings import MapSettings, PublicationSettings, load
 from semap.stats.lq import suppression
@@ -134,8 +134,9 @@ def district_page_of(
     query = f"district={quote(district_filter)}"
     layers = [
         {"url": "/api/v1/districts?simplify=0.0001", "polygon": True, "fit": False},
-        {"url": f"/api/v1/organizations?{query}&limit=1000", "color": "#1d3557", "fit": False},
-        {"url": f"/api/v1/resources?{query}&limit=1000", "color": "#00838f", "fit": False},
+        # drawn as on the map: circles in their type's colour, diamonds in their category's (semap.maps.palette)
+        {"url": f"/api/v1/organizations?{query}&limit=1000", "layer": "organizations", "fit": False},
+        {"url": f"/api/v1/resources?{query}&limit=1000", "layer": "resources", "fit": False},
     ]
     center = _district_center(store, district.adm_code)
     embed = MapView({"district": district.name_ko}, at=(center[0], center[1], 13))
@@ -161,7 +162,7 @@ def district_page_of(
         print_qr_local=settings.public_url if settings.public_url_is_local else None,
         embed_query=embed.query(lang),
         frame_title=f"SeMap — {label}",
-        data={"center": center, "zoom": 13, "layers": layers},
+        data={"center": center, "zoom": 13, "layers": layers, "palette": PALETTE},
     )
 
 

@@ -3,10 +3,11 @@
   "use strict";
   var escapeHtml = window.SeMapCommon.escapeHtml;
 
-  function draw(map, spec) {
+  function draw(map, spec, style) {
     return fetch(spec.url).then(function (r) { return r.json(); }).then(function (data) {
       var layer = L.geoJSON(data, spec.polygon ? { style: { color: "#1d3557", weight: 2, fillOpacity: 0.05 } } : {
         pointToLayer: function (f, latlng) {
+          if (!spec.area && spec.layer && style) return style.marker(spec.layer, latlng, f.properties, false, false);
           if (!spec.area) {
             return L.circleMarker(latlng, { radius: 6, color: "#fff", weight: 1, fillOpacity: 0.9, fillColor: spec.color });
           }
@@ -31,6 +32,8 @@
     var map = window[data.map];
     if (!isFinite(map.getMaxZoom())) map.setMaxZoom(19);
     if (data.center) map.setView(data.center, data.zoom || map.getZoom());
-    (data.layers || []).forEach(function (spec) { draw(map, spec); });
+    // The district page draws its records as the main map does (semap-style.js), when it is given the palette.
+    var style = data.palette && window.SeMapStyle ? window.SeMapStyle.create(data.palette) : null;
+    (data.layers || []).forEach(function (spec) { draw(map, spec, style); });
   });
 })();
