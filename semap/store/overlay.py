@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,7 +64,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 BUSY_TIMEOUT_MS = 10_000
-OPEN_ATTEMPTS = 5  # a transient disk I/O error at open (see SQLiteOverlay._open)
 
 
 class _SQLiteTransaction(Transaction):
@@ -94,9 +92,10 @@ class SQLiteOverlay:
         self._opened: list[sqlite3.Connection] = []  # one per thread; all closed by close()
         self._opened_lock = threading.Lock()
 
-    def _open(self) -> sqlite3.Connection:
-        for attempt in range(OPEN_ATTEMPTS):
-            connection = None
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 # check_same_thread=False only so close() may run on another thread; each connection serves one thread.
                 connection = sqlite3.connect(
@@ -104,24 +103,8 @@ class SQLiteOverlay:
                 )
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-                return connection
-            except sqlite3.OperationalError as exc:
-                if connection is not None:
-                    connection.close()
-                # The last connection of another process (a server stopping) deletes the -wal and -shm files as it
-                # closes; opening at that moment fails with a disk I/O error, and a moment later succeeds.
-                if "disk I/O error" not in str(exc) or attempt == OPEN_ATTEMPTS - 1:
-                    raise StoreUnavailable(f"cannot open the overlay {self.path}: {exc}") from None
-                time.sleep(0.05 * (attempt + 1))
             except sqlite3.Error as exc:
                 raise StoreUnavailable(f"cannot open the overlay {self.path}: {exc}") from None
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _connection(self) -> sqlite3.Connection:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = self._open()
             self._local.connection = connection
             with self._opened_lock:
                 self._opened.append(connection)
