@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import psycopg
@@ -68,7 +69,16 @@ def writable_store(backend: str, request: pytest.FixtureRequest, tmp: Path) -> I
         from tests.conftest import built_settings_for
 
         source = built_settings_for("duckdb", request).data_dir
-        shutil.copytree(source, tmp / "data", symlinks=True)
+        shutil.copytree(source, tmp / "data", symlinks=True, ignore=shutil.ignore_patterns("*.overlay.sqlite*"))
+        for overlay in source.glob("*.overlay.sqlite"):
+            # Through SQLite, never as a file: closing another descriptor of it releases this process's POSIX locks
+            # on it, and a stopping server's last connection then deletes the WAL files under the open built store
+            # (its next connection: "disk I/O error").
+            with (
+                closing(sqlite3.connect(overlay)) as kept,
+                closing(sqlite3.connect(tmp / "data" / overlay.name)) as copy,
+            ):
+                kept.backup(copy)
         settings = StoreSettings(database_url=None, data_dir=tmp / "data")
         store = open_store(settings)
         try:
