@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -17,10 +18,11 @@ from semap.api.deps import get_store
 from semap.api.html import html_response
 from semap.curation import access, survey
 from semap.curation.access import Session
-from semap.curation.policy import require_district
+from semap.curation.policy import Actor, require_district
 from semap.curation.survey_read import Upload, safe_name
 from semap.errors import Conflict, UnreadableUpload, UploadTooLarge
 from semap.features.filters import resolve_district
+from semap.geodata.districts import District
 from semap.maps.survey_pages import Carried, survey_page
 from semap.settings import AccessSettings, load
 from semap.store import Store
@@ -90,8 +92,20 @@ def _remember(response: Response, request: Request, carried: Carried) -> None:
         )
 
 
-@router.post("/coordinator/districts/{name}/survey", response_class=HTMLResponse)
-async def preview(request: Request, store: StoreDep, session: SessionDep, name: DistrictName, lang: Lang = "ko"):
+@dataclass(frozen=True)
+class _Read:
+    """A posted survey read and compared with what is served, for the preview and for applying it alike."""
+
+    district: District
+    actor: Actor
+    form: FormData
+    kb: int
+    carried: Carried
+    found: survey.SurveyDiff
+
+
+async def _read(request: Request, store: Store, session: Session, name: str, lang: str) -> _Read | Response:
+    """The upload read and diffed; an oversized or unreadable file answers its page (413, 400) instead."""
     district = resolve_district(name)
     actor = session.account.actor()
     require_district(actor, district.adm_code)
@@ -103,27 +117,28 @@ async def preview(request: Request, store: StoreDep, session: SessionDep, name: 
     except (UploadTooLarge, UnreadableUpload) as exc:
         status = 413 if isinstance(exc, UploadTooLarge) else 400
         return html_response(survey_page(district, session.csrf, lang, error=str(exc), max_kb=kb), status)
-    response = html_response(survey_page(district, session.csrf, lang, found, carried, max_kb=kb))
-    _remember(response, request, carried)
+    return _Read(district, actor, form, kb, carried, found)
+
+
+@router.post("/coordinator/districts/{name}/survey", response_class=HTMLResponse)
+async def preview(request: Request, store: StoreDep, session: SessionDep, name: DistrictName, lang: Lang = "ko"):
+    read = await _read(request, store, session, name, lang)
+    if isinstance(read, Response):
+        return read
+    response = html_response(survey_page(read.district, session.csrf, lang, read.found, read.carried, max_kb=read.kb))
+    _remember(response, request, read.carried)
     return response
 
 
 @router.post("/coordinator/districts/{name}/survey/apply", response_class=HTMLResponse)
 async def apply(request: Request, store: StoreDep, session: SessionDep, name: DistrictName, lang: Lang = "ko"):
-    district = resolve_district(name)
-    actor = session.account.actor()
-    require_district(actor, district.adm_code)
-    form = await _form(request, session)
-    kb = _max_bytes() // 1024
+    read = await _read(request, store, session, name, lang)
+    if isinstance(read, Response):
+        return read
+    digest, retire_gone = str(read.form.get("digest") or ""), read.form.get("retire_gone") == "1"
     try:
-        upload, carried = await _carried(request, form)
-        found = survey.diff(store, actor, district, upload, carried.mapping, _max_bytes())
-    except (UploadTooLarge, UnreadableUpload) as exc:
-        status = 413 if isinstance(exc, UploadTooLarge) else 400
-        return html_response(survey_page(district, session.csrf, lang, error=str(exc), max_kb=kb), status)
-    try:
-        done = survey.apply(store, actor, found, str(form.get("digest") or ""), form.get("retire_gone") == "1")
+        done = survey.apply(store, read.actor, read.found, digest, retire_gone)
     except Conflict as exc:  # the served data moved since the preview: the new difference, to look at again
-        page = survey_page(district, session.csrf, lang, found, carried, error=str(exc), max_kb=kb)
+        page = survey_page(read.district, session.csrf, lang, read.found, read.carried, error=str(exc), max_kb=read.kb)
         return html_response(page, 409)
-    return html_response(survey_page(district, session.csrf, lang, applied=done, max_kb=kb))
+    return html_response(survey_page(read.district, session.csrf, lang, applied=done, max_kb=read.kb))
