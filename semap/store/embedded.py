@@ -148,7 +148,7 @@ class EmbeddedStore(Store):
 
     @contextmanager
     def _new_generation(self, name: str) -> Iterator[DuckDBStore]:
-        target = DuckDBStore(self._generations / name, self._overlay)
+        target = DuckDBStore(self._generations / name, self._overlay, version=name)  # served as data_version()
         try:
             yield target
         except BaseException:
