@@ -15,13 +15,14 @@ from semap.errors import SemapError
 from semap.i18n import LANGUAGES
 from semap.maps.main_page import main_page
 from semap.settings import MapSettings
-from semap.stats.prepare import prepare_statistics
 from semap.store import Store
 
 log = logging.getLogger(__name__)
 
 
 def warm_pages(store: Store, settings: MapSettings) -> None:
+    from semap.stats.prepare import prepare_statistics  # pandas and scipy: a server that does not warm up skips them
+
     for lang in LANGUAGES:
         main_page(lang, settings)  # the map fragment (Folium), the templates, the catalogue, the district names
     try:
