@@ -1,22 +1,28 @@
 """Exports in the formats GIS tools and spreadsheets open: GeoJSON (RFC 7946), CSV (UTF-8 with BOM for Excel) and
-GeoPackage (written by GDAL through pyogrio)."""
+GeoPackage (written by GDAL through pyogrio).
+
+geopandas, pyogrio and shapely load with the first GeoPackage, not with this module: a server's first CSV or
+statistics table then waits for none of them (a second and a half on a small machine, with a slot of the store's
+queue held meanwhile: the cold start's tail in issue 23).
+"""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import orjson
 import pandas as pd
-import pyogrio
-import shapely
 
-from semap.features.filters import FeatureFilter, resolve_district
+from semap.features.downloads import export_name
+from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS, LayerName
 from semap.features.queries import all_features, table_rows
 from semap.formats import ExportFormat, TableFormat, neutralize_formula, rows_to_csv
 from semap.store.base import Store
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 # GeoPackage 1.3: what GDAL 3.6 and the QGIS releases built on it open without a warning (pyogrio's own GDAL
 # would write 1.4).
@@ -27,6 +33,8 @@ def export_districts(store: Store, fmt: ExportFormat) -> bytes:
     if fmt is ExportFormat.geojson:
         return store.districts_geojson()
     if fmt is ExportFormat.gpkg:
+        import geopandas as gpd
+
         frame = gpd.read_file(io.BytesIO(store.districts_geojson()), engine="pyogrio")
         return geopackage(frame.set_crs("EPSG:4326", allow_override=True), "districts")
     return rows_to_csv(store.district_rows())
@@ -35,6 +43,8 @@ def export_districts(store: Store, fmt: ExportFormat) -> bytes:
 def geopackage(frame: gpd.GeoDataFrame, layer: str, geometry_type: str | None = None) -> bytes:
     """One layer of a GeoPackage file, as bytes (GDAL writes it in memory); ``geometry_type`` keeps the layer's
     type when no feature is selected."""
+    import pyogrio
+
     buffer = io.BytesIO()
     pyogrio.write_dataframe(
         frame, buffer, driver="GPKG", layer=layer, geometry_type=geometry_type, dataset_options=GPKG_OPTIONS
@@ -45,6 +55,9 @@ def geopackage(frame: gpd.GeoDataFrame, layer: str, geometry_type: str | None = 
 def features_frame(rows: list[dict[str, object]], columns: tuple[str, ...]) -> gpd.GeoDataFrame:
     """Export rows (public properties, lon, lat) as points in EPSG:4326, each column with a type GIS fields take:
     text stays text even where every value is empty, yes/no stays boolean with gaps, numbers stay numbers."""
+    import geopandas as gpd
+    import shapely
+
     table = pd.DataFrame(rows, columns=[*columns, "lon", "lat"])
     geometry = [
         shapely.Point(lon, lat) if pd.notna(lon) and pd.notna(lat) else None
@@ -73,12 +86,6 @@ def table_bytes(table: pd.DataFrame, fmt: TableFormat) -> bytes:
     buffer = io.BytesIO()
     flat.to_excel(buffer, index=False, sheet_name="semap")
     return buffer.getvalue()
-
-
-def export_name(layer_name: str, flt: FeatureFilter, fmt: ExportFormat) -> str:
-    """A file name saying what and when: semap-resources-송파구-2026-11-21.geojson."""
-    district = resolve_district(flt.district).name_ko if flt.district else ""
-    return "-".join(p for p in ("semap", layer_name, district, date.today().isoformat()) if p) + f".{fmt.value}"
 
 
 def feature_export(store: Store, layer_name: str, flt: FeatureFilter, fmt: ExportFormat) -> tuple[bytes, str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
@@ -38,6 +39,7 @@ from semap.store.base import Store
 REVALIDATE = "no-cache"
 THREAD_MINIMUM_SIZE = 256 * 1024  # bodies larger than this are compressed off the event loop
 SEEN_KEYS = 2**16  # the doorkeeper's memory of answers asked for once (a few MB of ints at most)
+COSTLY_S = 0.02  # an answer that took this long to make is kept the first time (a page, a table, an export)
 
 
 class BodyCache:
@@ -68,11 +70,13 @@ class BodyCache:
             self.hits += 1
             return body
 
-    def put(self, key: str, body: Body) -> None:
+    def put(self, key: str, body: Body, costly: bool = False) -> None:
+        """Offer ``body``; a ``costly`` one (it took ``COSTLY_S`` or more to make) is kept at once: making a page
+        or a table twice cost more than its place, and a swap's first seconds were spent doing just that."""
         if body.size > self.max_entry:
             return
         with self._lock:
-            if key not in self._bodies:  # a new body: kept only when it was offered before
+            if key not in self._bodies and not costly:  # a new body: kept only when it was offered before
                 seen = hash(key)
                 if seen not in self._seen:
                     if len(self._seen) >= self._seen_keys:
@@ -134,12 +138,18 @@ async def versioned(
     caching = {**caching_headers(etag), **(headers or {})}
     if _not_modified(request.headers.get("if-none-match", ""), etag):
         return Response(status_code=304, headers=caching)
-    rendered = await admission(state, store).run(render, key)  # its turn in the store's queue, or 503
+
+    def timed() -> tuple[bytes | Body, float]:
+        started = time.perf_counter()
+        return render(), time.perf_counter() - started
+
+    # Its turn in the store's queue, or 503.
+    rendered, seconds = await admission(state, store).run(timed, key)
     body = rendered if isinstance(rendered, Body) else Body(rendered)
     response = response_class(body.content, media_type=media_type, headers={**caching, **body.headers})
     cache: BodyCache | None = state.body_cache
     if cache is not None:
-        cache.put(key, Body(body.content, dict(response.headers.items())))
+        cache.put(key, Body(body.content, dict(response.headers.items())), costly=seconds >= COSTLY_S)
     return response
 
 

@@ -12,6 +12,7 @@ from semap.api.deps import get_store
 from semap.api.errors import ERROR_RESPONSES
 from semap.api.params import FILTERS
 from semap.api.responses import attachment
+from semap.features.downloads import export_name
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LayerName
 from semap.formats import MEDIA_TYPES, ExportFormat
@@ -41,14 +42,18 @@ def _export(layer: LayerName):
         store: Annotated[Store, Depends(get_store)],
         flt: Annotated[FeatureFilter, Depends(FILTERS[layer])],
     ) -> Response:
-        from semap.exports import export_name, feature_export  # pandas: loaded by the first export
-
         name = export_name(layer.value, flt, fmt)
         ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
         headers = {"Content-Disposition": attachment(name, ascii_name)}
-        return await versioned(
-            request, store, lambda: feature_export(store, layer.value, flt, fmt)[0], MEDIA_TYPES[fmt], headers
-        )
+
+        def render() -> bytes:
+            # Imported here, in the thread pool: geopandas and pyogrio take a second to load, and loading them
+            # on the event loop held up every request in flight (seen as a cold start's p99, issue 23).
+            from semap.exports import feature_export
+
+            return feature_export(store, layer.value, flt, fmt)[0]
+
+        return await versioned(request, store, render, MEDIA_TYPES[fmt], headers)
 
     return handler
 

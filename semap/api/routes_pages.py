@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from importlib import resources
 from typing import Annotated, Literal
 
@@ -123,12 +122,15 @@ async def district_print_pdf(
         district = resolve_district(name)
     except InvalidParameter:
         return _no_district(lang, name)
-    from semap.maps.print_map import district_print  # matplotlib and shapely: loaded by the first print
-
     public_url = load(MapSettings).public_url
-    pdf = await admission(request.app.state, store).run(
-        partial(district_print, store, district, layer, size, lang, public_url)
-    )
+
+    def render() -> bytes:
+        # matplotlib and shapely: loaded by the first print, in the thread pool (on the loop it held up every request)
+        from semap.maps.print_map import district_print
+
+        return district_print(store, district, layer, size, lang, public_url)
+
+    pdf = await admission(request.app.state, store).run(render)
     filename = f"semap-{district.name_ko}-{layer.value}-{size}.pdf"
     disposition = attachment(filename, f"semap-{district.adm_code}.pdf")
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})

@@ -33,12 +33,16 @@ async def table_response(
     request: Request, store: Store, table: Callable[[], pd.DataFrame], fmt: TableFormat, *name_parts: str
 ) -> Response:
     """The table ``table()`` computes, as ``fmt``, once per data version (see semap.api.caching)."""
-    from semap.exports import table_bytes  # pandas: loaded by the first table
-
     headers = {}
     if fmt is not TableFormat.json:
         headers["Content-Disposition"] = attachment(download_name(*name_parts, extension=fmt.value))
-    return await versioned(request, store, lambda: table_bytes(table(), fmt), MEDIA_TYPES[fmt], headers)
+
+    def render() -> bytes:
+        from semap.exports import table_bytes  # pandas: loaded by the first table, in the thread pool (not the loop)
+
+        return table_bytes(table(), fmt)
+
+    return await versioned(request, store, render, MEDIA_TYPES[fmt], headers)
 
 
 TABLE_DOC: dict[int | str, dict[str, object]] = {

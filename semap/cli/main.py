@@ -42,6 +42,7 @@ def build(
     The previous data keep serving until the new are complete; a build that would lose data stops."""
     from semap.pipeline.build import build as run_build
     from semap.settings import GeocodeSettings, load
+    from semap.stats.prepare import prepare_statistics
 
     store = opened_store(wait=True)
     try:
@@ -52,6 +53,7 @@ def build(
             progress=True,
             stage=lambda name: typer.echo(f"semap build: {name}", err=True),
             allow_shrink=allow_shrink,
+            prepare=prepare_statistics,
         )
     finally:
         store.close()

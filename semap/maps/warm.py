@@ -2,7 +2,9 @@
 
 Folium (and through it pandas and numpy) takes about a second to import; the map fragment it renders holds no data,
 so it is rendered once here, with the templates and catalogues of both languages. The store's first spatial query
-(DuckDB loads its spatial functions then) is made here too, by the read the map page itself makes.
+(DuckDB loads its spatial functions then) is made here too, by the read the map page itself makes, and the
+statistics the district pages and the API's defaults show are read (a build keeps them) or computed: a request
+after a start never waits behind their computation.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ log = logging.getLogger(__name__)
 
 
 def warm_pages(store: Store, settings: MapSettings) -> None:
+    from semap.stats.prepare import prepare_statistics  # pandas and scipy: a server that does not warm up skips them
+
     for lang in LANGUAGES:
         main_page(lang, settings)  # the map fragment (Folium), the templates, the catalogue, the district names
     try:
         store.district_rows()
+        prepare_statistics(store)
     except SemapError as exc:  # not built yet, database not there: the pages say so when asked
         log.info("the store is not ready to warm up (%s)", exc)

@@ -81,9 +81,11 @@ def build(
     progress: bool = False,
     stage: Callable[[str], None] = lambda _: None,
     allow_shrink: bool = False,
+    prepare: Callable[[Store], object] | None = None,
 ) -> BuildSummary:
     """Everything into ``store.staging()``: readers keep the previous data until it is swapped in whole.
-    A build that would lose served data stops (BuildRefused) unless ``allow_shrink``."""
+    A build that would lose served data stops (BuildRefused) unless ``allow_shrink``. ``prepare(target)`` runs
+    last before the swap, on the data as they will be served (the statistics first asked for after it)."""
     guard = ShrinkGuard(served_counts(store), geodata.shrink_threshold, allow_shrink)
 
     def apply_people_edits(target: Store) -> None:
@@ -92,6 +94,9 @@ def build(
         apply_edits(target, target.overlay)
         meta = target.meta()  # the release is remembered as served: edits applied, on these boundaries
         record_release(target, meta["registries_as_of"], meta["registries"])
+        if prepare is not None:
+            stage("statistics")
+            prepare(target)
 
     with store.staging(before_swap=apply_people_edits) as target:
         summary = _build_into(target, geodata, geocode, progress, stage, guard)

@@ -178,9 +178,12 @@ class DuckDBStore(Store):
         mvt=MVT,
     )
 
-    def __init__(self, path: Path, overlay: Tables, read_only: bool = False) -> None:
+    def __init__(self, path: Path, overlay: Tables, read_only: bool = False, version: str | None = None) -> None:
+        """``version``: the data version this file will be served as (semap.store.embedded names it by the
+        generation), so what is computed from it before its swap is kept under the version readers will ask for."""
         self.path = path
         self._overlay = overlay
+        self._version = version
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
         config: dict[str, str | bool | int | float | list[str]] = {
@@ -200,6 +203,9 @@ class DuckDBStore(Store):
     @property
     def overlay(self) -> Tables:
         return self._overlay
+
+    def data_version(self) -> str:
+        return self._version if self._version is not None else super().data_version()
 
     @contextmanager
     def staging(self, before_swap: BeforeSwap | None = None) -> Iterator[Store]:

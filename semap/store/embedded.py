@@ -6,9 +6,10 @@
 - `semap build` writes a new generation under an exclusive lock (a second build is refused), and when it is
   complete renames a new link over ``semap.duckdb``. A rename is atomic: readers see the old data or the new,
   never a mix. A killed build leaves only an unlinked generation, which the next build deletes.
-- Readers notice the link naming another generation on their next query and open it: the server picks up a
-  rebuild without a restart, and keeps serving the previous data until then. (Each generation has its own path
-  because DuckDB shares one database instance per path within a process.)
+- Readers notice the link naming another generation on their next query and open it in the background: the
+  server picks up a rebuild without a restart, and keeps serving the previous data (and naming its data version)
+  until the new generation is open, about half a second later; its own edits it serves at once. (Each generation
+  has its own path because DuckDB shares one database instance per path within a process.)
 - What people and builds write that no registry holds (pins, the geocoding cache, edits, accounts) lives in the
   overlay, a SQLite file of its own (semap.store.overlay), migrated in place and never rebuilt.
 - A person's edit is a *patch*: the served file is copied to a new generation, changed, and swapped in like a
@@ -20,6 +21,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import shutil
 import threading
@@ -29,11 +31,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from semap.errors import BuildInProgress, StoreNotBuilt, StoreUnavailable
+from semap.errors import BuildInProgress, SemapError, StoreNotBuilt, StoreUnavailable
 from semap.store.base import BeforeSwap, Store, Tables, Transaction
 from semap.store.duckdb_store import DATA_MIGRATIONS, DuckDBStore
 from semap.store.overlay import SQLiteOverlay
 from semap.store.schema import OVERLAY_TABLES, TABLES
+
+log = logging.getLogger(__name__)
 
 
 class EmbeddedStore(Store):
@@ -46,6 +50,9 @@ class EmbeddedStore(Store):
         self._lock = threading.Lock()
         self._snapshot: DuckDBStore | None = None
         self._identity: str | None = None  # the generation file being served
+        self._opening: str | None = None  # a newer generation being opened in the background
+        self._failed: str | None = None  # one that could not be opened there
+        self._closed = False
 
     def describe(self) -> str:
         return f"duckdb:{self.path}"
@@ -74,15 +81,26 @@ class EmbeddedStore(Store):
             served.close()
 
     def _generation(self) -> str:
-        if not self.path.exists():
-            raise StoreNotBuilt(f"the embedded store {self.path} has not been built yet: run `semap build`")
-        return os.path.realpath(self.path)
+        """The served generation's file. Asked for every request (the data version names cached answers): one
+        system call, reading the link; ``realpath`` and ``exists`` took several and showed in a server's profile."""
+        try:
+            link = os.readlink(self.path)
+        except FileNotFoundError:
+            raise StoreNotBuilt(f"the embedded store {self.path} has not been built yet: run `semap build`") from None
+        except OSError:  # a plain data file, of the layout before generations
+            return os.path.realpath(self.path)
+        return os.path.join(self.path.parent, link)
 
     def _current(self) -> DuckDBStore:
         generation = self._generation()
         snapshot = self._snapshot
         if snapshot is not None and generation == self._identity:
             return snapshot
+        if snapshot is not None and self._open_ahead(generation):
+            return snapshot
+        return self._open(generation)
+
+    def _open(self, generation: str) -> DuckDBStore:
         with self._lock:
             if self._snapshot is None or generation != self._identity:
                 fresh = DuckDBStore(Path(generation), self._overlay, read_only=True)
@@ -90,6 +108,32 @@ class EmbeddedStore(Store):
                 # The old generation stays open for queries still running on it; it closes when they let go.
                 self._snapshot, self._identity = fresh, generation
             return self._snapshot
+
+    def _open_ahead(self, generation: str) -> bool:
+        """Open another process's new ``generation`` in the background, the previous one serving meanwhile: a
+        DuckDB database loads its spatial extension when opened (half a second), and every request waited for
+        it after a build's swap (issue 23). False when opening it failed: the caller opens it, and says why."""
+        with self._lock:
+            if self._opening == generation:
+                return True
+            if self._failed == generation:
+                return False
+            self._opening = generation
+        threading.Thread(target=self._open_in_background, args=(generation,), name="semap-open", daemon=True).start()
+        return True
+
+    def _open_in_background(self, generation: str) -> None:
+        if self._closed:
+            return
+        try:
+            self._open(generation)
+        except SemapError as exc:
+            log.warning("the new data of %s could not be opened: %s", self.path, exc)
+            with self._lock:
+                self._failed = generation
+        finally:
+            with self._lock:
+                self._opening = None
 
     def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         return self._current().fetch(sql, params)
@@ -100,7 +144,13 @@ class EmbeddedStore(Store):
         yield  # pragma: no cover - a generator, for the context-manager protocol
 
     def data_version(self) -> str:
-        return Path(self._generation()).name
+        """The served generation's name: while another process's swap is being opened, the previous one's, whose
+        data this store still answers with (a cached answer is never named after data it was not made from)."""
+        generation = self._generation()
+        served = self._identity
+        if self._snapshot is not None and served is not None and generation != served and self._open_ahead(generation):
+            return Path(served).name
+        return Path(generation).name
 
     @property
     def _generations(self) -> Path:
@@ -148,7 +198,7 @@ class EmbeddedStore(Store):
 
     @contextmanager
     def _new_generation(self, name: str) -> Iterator[DuckDBStore]:
-        target = DuckDBStore(self._generations / name, self._overlay)
+        target = DuckDBStore(self._generations / name, self._overlay, version=name)  # served as data_version()
         try:
             yield target
         except BaseException:
@@ -164,6 +214,11 @@ class EmbeddedStore(Store):
         os.symlink(f"{self._generations.name}/{name}", link)
         os.replace(link, self.path)
         _fsync_directory(self.path.parent)
+        if self._snapshot is not None:  # this process's own edit or build is served by it at once
+            try:
+                self._open(self._generation())
+            except SemapError as exc:  # swapped all the same: the next read opens it again, and says why
+                log.warning("the new data of %s could not be opened: %s", self.path, exc)
 
     def _adopt_legacy_overlay(self) -> None:
         if not self.path.exists():
@@ -189,6 +244,7 @@ class EmbeddedStore(Store):
             legacy.close()
 
     def close(self) -> None:
+        self._closed = True
         with self._lock:
             if self._snapshot is not None:
                 self._snapshot.close()
