@@ -9,7 +9,6 @@ permutations) while every other request queued behind them (issue 23: p99 above 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 
 from semap.errors import SemapError
@@ -38,16 +37,11 @@ FIRST_ASKED: dict[str, Callable[[Store], object]] = {
 }
 
 
-def prepare_statistics(store: Store) -> dict[str, float]:
-    """Compute (or read, when kept) each first-asked table of ``store``'s data version; seconds per table.
-    A table the data cannot give (no organization placed, one release only) is skipped: its page says why."""
-    seconds: dict[str, float] = {}
+def prepare_statistics(store: Store) -> None:
+    """Compute (or read, when kept) each first-asked table of ``store``'s data version. A table the data cannot
+    give (no organization placed, one release only) is skipped: its page says why."""
     for name, compute in FIRST_ASKED.items():
-        started = time.perf_counter()
         try:
             compute(store)
         except SemapError as exc:
             log.info("statistics %s not prepared: %s", name, exc)
-            continue
-        seconds[name] = time.perf_counter() - started
-    return seconds
