@@ -4,6 +4,7 @@ Seoul), /?district= and /?org= links, and the organization page's share, back li
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -241,6 +242,25 @@ def test_an_organization_link_opens_the_map_on_it(browser, base_url: str, store:
     gone = wait_for(browser, "var a = document.querySelector('#semap-find [role=alert]'); return a && a.innerText;")
     assert gone == "No organization has the id “org-gone”."
     console_errors(browser)  # the expected 404 is read and dropped
+
+
+def test_an_organization_link_opens_it_when_the_maps_data_arrive_first(browser, base_url: str, store: Store) -> None:
+    # The organization page's back link opens the map where the organization is: the map's own data may be drawn
+    # (its marker on the map) before the organization's answer arrives. Held back here until then, every time.
+    org = store.fetch("SELECT id FROM organizations WHERE name = '소풍클린 협동조합'")[0][0]
+    held = (
+        "var f = window.fetch; window.fetch = function (url) { var args = arguments, self = this;"
+        " if (String(url).indexOf('/api/v1/organizations/' + encodeURIComponent(ORG)) < 0) return f.apply(self, args);"
+        " return new Promise(function (done) { (function wait() {"
+        " if (window.semapState && window.semapState.mode === 'markers') done(f.apply(self, args));"
+        " else setTimeout(wait, 20); })(); }); };"
+    ).replace("ORG", json.dumps(org))
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": held})
+    browser.get(f"{base_url}/organizations/{org}?lang=en")
+    browser.find_element(By.ID, "semap-back").click()
+    wait_for(browser, f"return window.semapFind && window.semapFind.opened === {org!r}")
+    popup = wait_for(browser, "var p = document.querySelector('.leaflet-popup .semap-popup'); return p && p.innerText;")
+    assert "소풍클린 협동조합" in popup
 
 
 def test_an_edit_link_request_reaches_the_district_coordinator(request: pytest.FixtureRequest, tmp_path: Path) -> None:

@@ -26,13 +26,14 @@
   // Opens one record on the map: moves there (close up), and when that view's markers are drawn opens its popup.
   function openRecord(view, layer, feature) {
     var id = feature.id || feature.properties.id, c = feature.geometry.coordinates;
-    if (view.markersById[id]) { view.focus(id); return; }
     function opened() {
       if (!view.markersById[id]) return; // a view loaded before the move ended
       document.removeEventListener("semap:loaded", opened);
       view.focus(id);
       window.semapFind.opened = id;
     }
+    // Already drawn (a link that opened the map where the record is, its data in before the record's answer).
+    if (view.markersById[id]) { opened(); return; }
     document.addEventListener("semap:loaded", opened);
     view.map.setView([c[1], c[0]], Math.max(17, view.map.getZoom()), { animate: false });
   }
