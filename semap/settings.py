@@ -159,6 +159,12 @@ class ApiSettings(BaseSettings):
         description="render the map page while the server starts, so its first visitor waits for no import (Folium "
         "and pandas behind it: about 50 MB of memory); off for a server of tiles and data only",
     )
+    prime_answers: int = Field(
+        default=64,
+        ge=0,
+        description="how many of the most-asked public answers the server makes for new data another process "
+        "swapped into the embedded store, before serving them (at most 10 s); 0: each is made when first asked",
+    )
     trusted_proxies: str = Field(
         default="",
         description="comma-separated addresses or networks (10.0.0.0/8) of the reverse proxies whose "

@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from semap.api.app import create_app
 from semap.curation import edits
 from semap.curation.policy import SYSTEM
 from semap.store import open_store
@@ -49,3 +51,39 @@ def test_its_own_edit_is_served_at_once(request: pytest.FixtureRequest, tmp_path
         edits.change(server, SYSTEM, "organizations", org, {"name": "이 서버의 새 이름"}, reason="renamed")
         assert server.data_version() != before
         assert server.fetch(NAME, {"id": org})[0][0] == "이 서버의 새 이름"
+
+
+def test_a_servers_most_asked_answers_are_made_for_another_process_swap_before_it_is_served(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # The first second of new data was spent making every answer again, all requests waiting (issue 23).
+    with writable_store("duckdb", request, tmp_path) as (store, settings):
+        org = store.fetch("SELECT id FROM organizations ORDER BY id LIMIT 1")[0][0]
+        asked = [
+            f"/api/v1/organizations/{org}",
+            "/api/v1/organizations?limit=5",
+            "/api/v1/stats/counts",
+            "/districts/종로구",
+            "/tiles/organizations/12/3492/1586.mvt",
+        ]
+        with TestClient(create_app(store)) as client:
+            for _ in range(2):
+                assert all(client.get(path).status_code == 200 for path in asked)
+            client.get("/api/v1/organizations?limit=1", headers={"cookie": "semap_session=someone"})  # not made again
+            before = store.data_version()
+            other = open_store(settings)  # another worker, a rebuild
+            try:
+                edits.change(other, SYSTEM, "organizations", org, {"name": "다른 프로세스의 새 이름"}, reason="renamed")
+            finally:
+                other.close()
+            assert client.get(asked[0]).json()["properties"]["name"] != "다른 프로세스의 새 이름"  # opening it
+            deadline = time.monotonic() + 60
+            while store.data_version() == before:
+                assert time.monotonic() < deadline, "the new generation was never served"
+                time.sleep(0.01)
+            cache = client.app.state.body_cache
+            hits = cache.hits
+            answers = [client.get(path) for path in asked]
+            assert cache.hits - hits == len(asked)  # each made before the new data were served
+            assert answers[0].json()["properties"]["name"] == "다른 프로세스의 새 이름"  # and made from them
+            assert not any("limit=1" in key for key in cache._bodies if key.startswith(store.data_version()))

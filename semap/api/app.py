@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -45,6 +46,7 @@ from semap.api.errors import install_error_handlers
 from semap.api.fast_reads import InProcessReader
 from semap.api.middleware import HeadAsGet, RejectUnreadable, SecurityHeaders
 from semap.api.origins import SameSiteWrites
+from semap.api.priming import AskedAnswers, primer
 from semap.maps.warm import warm_pages
 from semap.maps.web_app import build_id
 from semap.settings import ApiSettings, MapSettings, PublicationSettings, StoreSettings, load
@@ -94,9 +96,13 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
             await run_in_threadpool(warm_pages, app.state.store, app.state.map_settings)
         await _route_once(app)
         app.state.async_reader = reader
+        if app.state.body_cache is not None:
+            most = api_settings.prime_answers
+            app.state.store.before_serving = primer(app, app.state.asked_answers, most, asyncio.get_running_loop())
         try:
             yield
         finally:
+            app.state.store.before_serving = None
             app.state.async_reader = None
             if reader is not None:
                 await reader.close()
@@ -121,6 +127,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
     app.state.store_settings = load(StoreSettings)  # the queue in front of the store (semap.api.admission)
     app.state.workers = api_settings.workers  # the per-address limits are shared out among the processes
     app.state.body_cache = BodyCache(api_settings.response_cache_mb * 2**20) if api_settings.response_cache_mb else None
+    app.state.asked_answers = AskedAnswers()  # the most asked are made for new data before they are served
     # What a body depends on besides the data and the URL: the code and the settings pages are rendered with.
     publication = load(PublicationSettings).model_dump_json()
     app.state.etag_salt = (

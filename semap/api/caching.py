@@ -17,6 +17,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
 
@@ -40,6 +41,8 @@ REVALIDATE = "no-cache"
 THREAD_MINIMUM_SIZE = 256 * 1024  # bodies larger than this are compressed off the event loop
 SEEN_KEYS = 2**16  # the doorkeeper's memory of answers asked for once (a few MB of ints at most)
 COSTLY_S = 0.02  # an answer that took this long to make is kept the first time (a page, a table, an export)
+# Set while a server makes its most-asked answers for new data (semap.api.priming): each is kept the first time.
+PRIMING: ContextVar[bool] = ContextVar("semap_priming", default=False)
 
 
 class BodyCache:
@@ -76,7 +79,7 @@ class BodyCache:
         if body.size > self.max_entry:
             return
         with self._lock:
-            if key not in self._bodies and not costly:  # a new body: kept only when it was offered before
+            if key not in self._bodies and not (costly or PRIMING.get()):  # kept only when offered before
                 seen = hash(key)
                 if seen not in self._seen:
                     if len(self._seen) >= self._seen_keys:
@@ -177,6 +180,9 @@ class CachedAnswers:
         except Exception:  # not built, database down: the routes answer that with the right status
             await self.app(scope, receive, send)
             return
+        asked = getattr(state, "asked_answers", None)
+        if asked is not None:  # a revalidation too: after new data, its client needs the body
+            asked.record(key.partition("\n")[2], scope)
         if _not_modified(request.headers.get("if-none-match", ""), etag):
             await _send(send, 304, caching_headers(etag), b"")
             return

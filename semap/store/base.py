@@ -91,6 +91,10 @@ class Store(ABC):
     # store: twice the cores (DuckDB runs each query on every core; more at once only slows them all); PostGIS:
     # its pool of connections.
     capacity: int = 2 * (os.cpu_count() or 1)
+    # Called in a thread of its own once another process's new data are open and before they are served, with
+    # them served to that thread's context only (the embedded store; a server makes its most-asked answers for them
+    # there: semap.api.priming). PostGIS swaps in the database: its servers see new data at once.
+    before_serving: Callable[[], None] | None = None
 
     # --- what each backend provides -------------------------------------------------------------------
     @abstractmethod

@@ -8,7 +8,8 @@
   never a mix. A killed build leaves only an unlinked generation, which the next build deletes.
 - Readers notice the link naming another generation on their next query and open it in the background: the
   server picks up a rebuild without a restart, and keeps serving the previous data (and naming its data version)
-  until the new generation is open, about half a second later; its own edits it serves at once. (Each generation
+  until the new generation is open, about half a second later, and its ``before_serving`` hook has run with the new
+  one (a server makes its most-asked answers then); its own edits it serves at once. (Each generation
   has its own path because DuckDB shares one database instance per path within a process.)
 - What people and builds write that no registry holds (pins, the geocoding cache, edits, accounts) lives in the
   overlay, a SQLite file of its own (semap.store.overlay), migrated in place and never rebuilt.
@@ -27,6 +28,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,8 @@ from semap.store.overlay import SQLiteOverlay
 from semap.store.schema import OVERLAY_TABLES, TABLES
 
 log = logging.getLogger(__name__)
+# A new generation served to one context only: the ``before_serving`` hook's, before everyone else's.
+_PREVIEWED: ContextVar[tuple[str, DuckDBStore] | None] = ContextVar("semap_previewed_generation", default=None)
 
 
 class EmbeddedStore(Store):
@@ -92,6 +96,9 @@ class EmbeddedStore(Store):
         return os.path.join(self.path.parent, link)
 
     def _current(self) -> DuckDBStore:
+        previewed = _PREVIEWED.get()
+        if previewed is not None:
+            return previewed[1]
         generation = self._generation()
         snapshot = self._snapshot
         if snapshot is not None and generation == self._identity:
@@ -126,14 +133,30 @@ class EmbeddedStore(Store):
         if self._closed:
             return
         try:
-            self._open(generation)
-        except SemapError as exc:
+            fresh = DuckDBStore(Path(generation), self._overlay, read_only=True)
+            fresh.check_built()
+        except Exception as exc:  # any driver error: marked failed, or every request would start another open
             log.warning("the new data of %s could not be opened: %s", self.path, exc)
             with self._lock:
-                self._failed = generation
+                self._failed, self._opening = generation, None
+            return
+        self._preview(generation, fresh)
+        with self._lock:
+            if generation != self._identity:
+                self._snapshot, self._identity = fresh, generation
+            self._opening = None
+
+    def _preview(self, generation: str, fresh: DuckDBStore) -> None:
+        hook = self.before_serving
+        if hook is None:
+            return
+        token = _PREVIEWED.set((generation, fresh))
+        try:
+            hook()
+        except Exception:  # the data are served all the same, their answers made when first asked
+            log.warning("preparing answers for the new data of %s failed", self.path, exc_info=True)
         finally:
-            with self._lock:
-                self._opening = None
+            _PREVIEWED.reset(token)
 
     def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         return self._current().fetch(sql, params)
@@ -146,6 +169,9 @@ class EmbeddedStore(Store):
     def data_version(self) -> str:
         """The served generation's name: while another process's swap is being opened, the previous one's, whose
         data this store still answers with (a cached answer is never named after data it was not made from)."""
+        previewed = _PREVIEWED.get()
+        if previewed is not None:
+            return Path(previewed[0]).name
         generation = self._generation()
         served = self._identity
         if self._snapshot is not None and served is not None and generation != served and self._open_ahead(generation):
