@@ -145,7 +145,9 @@ def test_the_cli_reads_and_pins_while_the_server_serves(built_env: dict[str, str
             assert b"FeatureCollection" in export
             org_id = store.fetch("SELECT id FROM organizations ORDER BY id LIMIT 1")[0][0]
             semap("pin", org_id, "127.03", "37.66", "--note", "entrance at the back", env=built_env)
+            before = _served(store)
             semap("build", env=built_env)  # a rebuild while serving applies the pin...
+            _served_once_swapped(store, before)  # (the embedded store: once open and its most-asked answers made)
             item = httpx.get(f"{url}/api/v1/organizations/{org_id}").json()  # ...and the server sees it, no restart
             assert item["geometry"]["coordinates"] == pytest.approx([127.03, 37.66])
             assert item["properties"]["match_type"] == "manual"

@@ -4,9 +4,11 @@ once. (Opening a generation takes DuckDB half a second; every request of a serve
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
@@ -87,3 +89,53 @@ def test_a_servers_most_asked_answers_are_made_for_another_process_swap_before_i
             assert cache.hits - hits == len(asked)  # each made before the new data were served
             assert answers[0].json()["properties"]["name"] == "다른 프로세스의 새 이름"  # and made from them
             assert not any("limit=1" in key for key in cache._bodies if key.startswith(store.data_version()))
+
+
+def test_another_process_swap_loads_no_extension_again(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each generation opened as a database of its own loaded DuckDB's spatial extension into it, holding Python's
+    # lock for up to 60 ms: the event loop stalled at every swap (issue 23). Attached to the instance that has it.
+    with writable_store("duckdb", request, tmp_path) as (server, settings):
+        org = server.fetch("SELECT id FROM organizations ORDER BY id LIMIT 1")[0][0]
+        before = server.data_version()
+        other = open_store(settings)
+        try:
+            edits.change(other, SYSTEM, "organizations", org, {"name": "다른 프로세스의 새 이름"}, reason="renamed")
+        finally:
+            other.close()
+        statements: list[str] = []
+        opened: list[str] = []
+        connect, execute = duckdb.connect, duckdb.DuckDBPyConnection.execute
+        monkeypatch.setattr(duckdb, "connect", lambda *a, **k: opened.append(str(a[0])) or connect(*a, **k))
+        monkeypatch.setattr(
+            duckdb.DuckDBPyConnection, "execute", lambda self, sql, *a: statements.append(sql) or execute(self, sql, *a)
+        )
+        deadline = time.monotonic() + 60
+        while server.data_version() == before:
+            assert time.monotonic() < deadline, "the new generation was never served"
+            time.sleep(0.01)
+        assert server.fetch(NAME, {"id": org})[0][0] == "다른 프로세스의 새 이름"
+        assert opened == [] and not [s for s in statements if s.lstrip().upper().startswith("LOAD")]
+
+
+def test_a_generation_served_since_a_reader_looked_is_not_opened_again(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # A reader that saw the previous generation served asks to open the new one just after the background open
+    # finished: it was opened (and its answers made) a second time, and the reader named the old data version.
+    with writable_store("duckdb", request, tmp_path) as (server, settings):
+        org = server.fetch("SELECT id FROM organizations ORDER BY id LIMIT 1")[0][0]
+        before = server.data_version()
+        other = open_store(settings)
+        try:
+            edits.change(other, SYSTEM, "organizations", org, {"name": "다른 프로세스의 새 이름"}, reason="renamed")
+        finally:
+            other.close()
+        deadline = time.monotonic() + 60
+        while server.data_version() == before:
+            assert time.monotonic() < deadline, "the new generation was never served"
+            time.sleep(0.01)
+        served = server._generation()
+        assert server._open_ahead(served) is False  # what the late reader asks: served already, nothing opened
+        assert [t for t in threading.enumerate() if t.name == "semap-open"] == []

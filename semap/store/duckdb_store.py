@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -24,6 +25,8 @@ from semap.store.schema import LOOKUP_INDEXES, SNAPSHOT_TABLES, TABLES, create_t
 
 if TYPE_CHECKING:  # frames come from a build; a server reading the file never loads pandas for it (~50 MB)
     import pandas as pd
+
+    from semap.store.duckdb_instance import SpatialInstance
 
 # Data files are built whole by `semap build`, never migrated in place: what must survive upgrades (pins, the
 # geocoding cache) lives in the overlay (semap.store.overlay). 4: the overlay tables moved out of the file;
@@ -178,12 +181,27 @@ class DuckDBStore(Store):
         mvt=MVT,
     )
 
-    def __init__(self, path: Path, overlay: Tables, read_only: bool = False, version: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        overlay: Tables,
+        read_only: bool = False,
+        version: str | None = None,
+        attached_to: SpatialInstance | None = None,
+    ) -> None:
         """``version``: the data version this file will be served as (semap.store.embedded names it by the
-        generation), so what is computed from it before its swap is kept under the version readers will ask for."""
+        generation), so what is computed from it before its swap is kept under the version readers will ask for.
+        ``attached_to``: read-only, attached to that instance (semap.store.duckdb_instance) rather than opened."""
         self.path = path
         self._overlay = overlay
         self._version = version
+        self._write_lock = threading.Lock()
+        self._catalog: str | None = None
+        if attached_to is not None:
+            self._con, self._catalog = attached_to.attach(path)
+            self._readers = threading.local()  # a cursor per thread, its USE made once
+            self._detach = weakref.finalize(self, attached_to.release, self._catalog)
+            return
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
         config: dict[str, str | bool | int | float | list[str]] = {
@@ -195,7 +213,6 @@ class DuckDBStore(Store):
             self._con.execute(f"LOAD '{spatial_extension_path()}'")
         except duckdb.Error as exc:
             raise StoreUnavailable(f"cannot open the embedded store {path}: {exc}") from None
-        self._write_lock = threading.Lock()
 
     def describe(self) -> str:
         return f"duckdb:{self.path}"
@@ -259,7 +276,7 @@ class DuckDBStore(Store):
     def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         # A cursor per call: DuckDB connections are not shared across threads, cursors are cheap.
         statement, bound = _with_literals(sql, params)
-        cursor = self._con.cursor()
+        cursor = self._con.cursor() if self._catalog is None else self._reader()
         return (cursor.execute(statement, bound) if bound else cursor.execute(statement)).fetchall()
 
     @contextmanager
@@ -279,5 +296,15 @@ class DuckDBStore(Store):
         self._con.execute("CHECKPOINT")
         self._con.close()
 
+    def _reader(self) -> duckdb.DuckDBPyConnection:
+        cursor: duckdb.DuckDBPyConnection | None = getattr(self._readers, "cursor", None)
+        if cursor is None:
+            cursor = self._readers.cursor = self._con.cursor()
+            cursor.execute(f"USE {self._catalog}")
+        return cursor
+
     def close(self) -> None:
+        if self._catalog is not None:  # the instance is shared: only this generation is let go of
+            self._detach()
+            return
         self._con.close()

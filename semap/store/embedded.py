@@ -35,6 +35,7 @@ from typing import Any
 
 from semap.errors import BuildInProgress, SemapError, StoreNotBuilt, StoreUnavailable
 from semap.store.base import BeforeSwap, Store, Tables, Transaction
+from semap.store.duckdb_instance import SpatialInstance
 from semap.store.duckdb_store import DATA_MIGRATIONS, DuckDBStore
 from semap.store.overlay import SQLiteOverlay
 from semap.store.schema import OVERLAY_TABLES, TABLES
@@ -57,6 +58,7 @@ class EmbeddedStore(Store):
         self._opening: str | None = None  # a newer generation being opened in the background
         self._failed: str | None = None  # one that could not be opened there
         self._closed = False
+        self._instance = SpatialInstance()  # the served generations, attached to it
 
     def describe(self) -> str:
         return f"duckdb:{self.path}"
@@ -110,20 +112,21 @@ class EmbeddedStore(Store):
     def _open(self, generation: str) -> DuckDBStore:
         with self._lock:
             if self._snapshot is None or generation != self._identity:
-                fresh = DuckDBStore(Path(generation), self._overlay, read_only=True)
+                fresh = DuckDBStore(Path(generation), self._overlay, read_only=True, attached_to=self._instance)
                 fresh.check_built()
                 # The old generation stays open for queries still running on it; it closes when they let go.
                 self._snapshot, self._identity = fresh, generation
             return self._snapshot
 
     def _open_ahead(self, generation: str) -> bool:
-        """Open another process's new ``generation`` in the background, the previous one serving meanwhile: a
-        DuckDB database loads its spatial extension when opened (half a second), and every request waited for
-        it after a build's swap (issue 23). False when opening it failed: the caller opens it, and says why."""
+        """Open another process's new ``generation`` in the background, the previous one serving meanwhile:
+        every request waited for its opening after a build's swap (issue 23), and its most-asked answers are made
+        before it is served (``before_serving``). False when opening it failed (the caller opens it, and says why) or it
+        is already served."""
         with self._lock:
             if self._opening == generation:
                 return True
-            if self._failed == generation:
+            if self._failed == generation or self._identity == generation:  # (served since the caller looked)
                 return False
             self._opening = generation
         threading.Thread(target=self._open_in_background, args=(generation,), name="semap-open", daemon=True).start()
@@ -133,7 +136,7 @@ class EmbeddedStore(Store):
         if self._closed:
             return
         try:
-            fresh = DuckDBStore(Path(generation), self._overlay, read_only=True)
+            fresh = DuckDBStore(Path(generation), self._overlay, read_only=True, attached_to=self._instance)
             fresh.check_built()
         except Exception as exc:  # any driver error: marked failed, or every request would start another open
             log.warning("the new data of %s could not be opened: %s", self.path, exc)
@@ -275,6 +278,7 @@ class EmbeddedStore(Store):
             if self._snapshot is not None:
                 self._snapshot.close()
             self._snapshot, self._identity = None, None
+        self._instance.close()
         self._overlay.close()
 
 
