@@ -115,6 +115,13 @@ class GeodataSettings(BaseSettings):
     shrink_threshold: float = Field(
         default=0.2, ge=0, le=1, description="a build that would serve this share fewer records stops"
     )
+    build_niceness: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="`semap build` lowers its CPU priority by this much (nice): on the serving machine a rebuild "
+        "takes the cores the server leaves, not those its requests need (0: as any process)",
+    )
 
     @property
     def download_dir(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -44,11 +45,13 @@ def build(
     from semap.settings import GeocodeSettings, load
     from semap.stats.prepare import prepare_statistics
 
+    settings = geodata_settings()
+    os.nice(settings.build_niceness)  # a batch job beside a server: it yields the cores the requests need
     store = opened_store(wait=True)
     try:
         summary = run_build(
             store,
-            geodata_settings(),
+            settings,
             load(GeocodeSettings),
             progress=True,
             stage=lambda name: typer.echo(f"semap build: {name}", err=True),
