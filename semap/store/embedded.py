@@ -8,8 +8,8 @@
   never a mix. A killed build leaves only an unlinked generation, which the next build deletes.
 - Readers notice the link naming another generation on their next query and open it in the background: the
   server picks up a rebuild without a restart, and keeps serving the previous data (and naming its data version)
-  until the new generation is open, about half a second later, and its ``before_serving`` hook has run with the new
-  one (a server makes its most-asked answers then); its own edits it serves at once. (Each generation
+  until the new generation is attached (semap.store.duckdb_instance) and its ``before_serving`` hook has run with
+  it (a server makes its most-asked answers then); its own edits it serves at once. (Each generation
   has its own path because DuckDB shares one database instance per path within a process.)
 - What people and builds write that no registry holds (pins, the geocoding cache, edits, accounts) lives in the
   overlay, a SQLite file of its own (semap.store.overlay), migrated in place and never rebuilt.
