@@ -15,10 +15,27 @@ from fastapi.testclient import TestClient
 from semap.api.app import create_app
 from semap.curation import edits
 from semap.curation.policy import SYSTEM
-from semap.store import open_store
+from semap.settings import StoreSettings
+from semap.store import Store, open_store
 from tests.living import writable_store
 
 NAME = "SELECT name FROM organizations WHERE id = :id"
+NEW_NAME = "다른 프로세스의 새 이름"
+
+
+def _renamed_by_another_process(settings: StoreSettings, org: str) -> None:
+    other = open_store(settings)  # a CLI or another worker
+    try:
+        edits.change(other, SYSTEM, "organizations", org, {"name": NEW_NAME}, reason="renamed")
+    finally:
+        other.close()
+
+
+def _until_served(server: Store, before: str) -> None:
+    deadline = time.monotonic() + 60
+    while server.data_version() == before:
+        assert time.monotonic() < deadline, "the new generation was never served"
+        time.sleep(0.01)
 
 
 def test_another_process_swap_is_served_once_open_and_never_under_the_old_version(
@@ -27,11 +44,7 @@ def test_another_process_swap_is_served_once_open_and_never_under_the_old_versio
     with writable_store("duckdb", request, tmp_path) as (server, settings):
         org = server.fetch("SELECT id FROM organizations ORDER BY id LIMIT 1")[0][0]  # its generation is open
         before = server.data_version()
-        other = open_store(settings)  # a CLI or another worker
-        try:
-            edits.change(other, SYSTEM, "organizations", org, {"name": "다른 프로세스의 새 이름"}, reason="renamed")
-        finally:
-            other.close()
+        _renamed_by_another_process(settings, org)
 
         seen: list[tuple[str, str]] = []
         deadline = time.monotonic() + 60
@@ -41,9 +54,9 @@ def test_another_process_swap_is_served_once_open_and_never_under_the_old_versio
             seen.append((version, server.fetch(NAME, {"id": org})[0][0]))
             time.sleep(0.005)
         assert seen[0][0] == before  # the first look after the swap starts opening the new data, still naming the old
-        assert seen[-1][1] == "다른 프로세스의 새 이름"
+        assert seen[-1][1] == NEW_NAME
         # Named after the new data only once they answer (the old name under the new version would be cached wrong).
-        assert all(name == "다른 프로세스의 새 이름" for version, name in seen if version != before)
+        assert all(name == NEW_NAME for version, name in seen if version != before)
 
 
 def test_its_own_edit_is_served_at_once(request: pytest.FixtureRequest, tmp_path: Path) -> None:
@@ -73,21 +86,14 @@ def test_a_servers_most_asked_answers_are_made_for_another_process_swap_before_i
                 assert all(client.get(path).status_code == 200 for path in asked)
             client.get("/api/v1/organizations?limit=1", headers={"cookie": "semap_session=someone"})  # not made again
             before = store.data_version()
-            other = open_store(settings)  # another worker, a rebuild
-            try:
-                edits.change(other, SYSTEM, "organizations", org, {"name": "다른 프로세스의 새 이름"}, reason="renamed")
-            finally:
-                other.close()
-            assert client.get(asked[0]).json()["properties"]["name"] != "다른 프로세스의 새 이름"  # opening it
-            deadline = time.monotonic() + 60
-            while store.data_version() == before:
-                assert time.monotonic() < deadline, "the new generation was never served"
-                time.sleep(0.01)
+            _renamed_by_another_process(settings, org)
+            assert client.get(asked[0]).json()["properties"]["name"] != NEW_NAME  # opening it
+            _until_served(store, before)
             cache = client.app.state.body_cache
             hits = cache.hits
             answers = [client.get(path) for path in asked]
             assert cache.hits - hits == len(asked)  # each made before the new data were served
-            assert answers[0].json()["properties"]["name"] == "다른 프로세스의 새 이름"  # and made from them
+            assert answers[0].json()["properties"]["name"] == NEW_NAME  # and made from them
             assert not any("limit=1" in key for key in cache._bodies if key.startswith(store.data_version()))
 
 
@@ -99,11 +105,7 @@ def test_another_process_swap_loads_no_extension_again(
     with writable_store("duckdb", request, tmp_path) as (server, settings):
         org = server.fetch("SELECT id FROM organizations ORDER BY id LIMIT 1")[0][0]
         before = server.data_version()
-        other = open_store(settings)
-        try:
-            edits.change(other, SYSTEM, "organizations", org, {"name": "다른 프로세스의 새 이름"}, reason="renamed")
-        finally:
-            other.close()
+        _renamed_by_another_process(settings, org)
         statements: list[str] = []
         opened: list[str] = []
         connect, execute = duckdb.connect, duckdb.DuckDBPyConnection.execute
@@ -111,11 +113,8 @@ def test_another_process_swap_loads_no_extension_again(
         monkeypatch.setattr(
             duckdb.DuckDBPyConnection, "execute", lambda self, sql, *a: statements.append(sql) or execute(self, sql, *a)
         )
-        deadline = time.monotonic() + 60
-        while server.data_version() == before:
-            assert time.monotonic() < deadline, "the new generation was never served"
-            time.sleep(0.01)
-        assert server.fetch(NAME, {"id": org})[0][0] == "다른 프로세스의 새 이름"
+        _until_served(server, before)
+        assert server.fetch(NAME, {"id": org})[0][0] == NEW_NAME
         assert opened == [] and not [s for s in statements if s.lstrip().upper().startswith("LOAD")]
 
 
@@ -127,15 +126,8 @@ def test_a_generation_served_since_a_reader_looked_is_not_opened_again(
     with writable_store("duckdb", request, tmp_path) as (server, settings):
         org = server.fetch("SELECT id FROM organizations ORDER BY id LIMIT 1")[0][0]
         before = server.data_version()
-        other = open_store(settings)
-        try:
-            edits.change(other, SYSTEM, "organizations", org, {"name": "다른 프로세스의 새 이름"}, reason="renamed")
-        finally:
-            other.close()
-        deadline = time.monotonic() + 60
-        while server.data_version() == before:
-            assert time.monotonic() < deadline, "the new generation was never served"
-            time.sleep(0.01)
+        _renamed_by_another_process(settings, org)
+        _until_served(server, before)
         served = server._generation()
         assert server._open_ahead(served) is False  # what the late reader asks: served already, nothing opened
         assert [t for t in threading.enumerate() if t.name == "semap-open"] == []
