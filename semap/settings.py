@@ -116,7 +116,7 @@ class GeodataSettings(BaseSettings):
         default=0.2, ge=0, le=1, description="a build that would serve this share fewer records stops"
     )
     build_niceness: int = Field(
-        default=10,
+        default=19,
         ge=0,
         le=19,
         description="`semap build` lowers its CPU priority by this much (nice): on the serving machine a rebuild "
