@@ -89,7 +89,10 @@ async def prime(app: ASGIApp, requests: list[AskedRequest], budget_s: float = BU
     for asked in requests:
         if loop.time() >= deadline:
             break
-        made += await _ask(app, asked) == 200
+        try:
+            made += await _ask(app, asked) == 200
+        except Exception:  # one answer that fails (a 500 re-raised past the handlers) leaves the others to make
+            log.warning("making %s for new data failed", asked.path, exc_info=True)
     return made
 
 
