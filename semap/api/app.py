@@ -96,7 +96,7 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
             await run_in_threadpool(warm_pages, app.state.store, app.state.map_settings)
         await _route_once(app)
         app.state.async_reader = reader
-        if app.state.body_cache is not None:
+        if app.state.body_cache is not None and api_settings.prime_answers:
             most = api_settings.prime_answers
             app.state.store.before_serving = primer(app, app.state.asked_answers, most, asyncio.get_running_loop())
         try:

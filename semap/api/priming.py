@@ -129,15 +129,12 @@ def primer(app: ASGIApp, asked: AskedAnswers, most: int, loop: asyncio.AbstractE
     """The store's ``before_serving`` hook: from the store's thread, the ``most`` most-asked answers made on the
     server's event loop (the new data are served to this context only, which the loop's task inherits)."""
 
-    def before_serving() -> None:
-        if most <= 0:
-            return
-        requests = asyncio.run_coroutine_threadsafe(_most_asked(asked, most), loop).result(timeout=BUDGET_S)
-        made = asyncio.run_coroutine_threadsafe(prime(app, requests), loop).result(timeout=2 * BUDGET_S)
+    async def most_asked_made() -> None:
+        requests = asked.most_asked(most)  # read on the loop that writes it
+        made = await prime(app, requests)
         log.info("made %d of the %d most-asked answers for the new data", made, len(requests))
 
+    def before_serving() -> None:
+        asyncio.run_coroutine_threadsafe(most_asked_made(), loop).result(timeout=2 * BUDGET_S)
+
     return before_serving
-
-
-async def _most_asked(asked: AskedAnswers, n: int) -> list[AskedRequest]:
-    return asked.most_asked(n)  # read on the loop that writes it

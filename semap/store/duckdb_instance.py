@@ -17,12 +17,7 @@ from pathlib import Path
 import duckdb
 
 from semap.errors import StoreUnavailable
-from semap.store.duckdb_store import spatial_extension_path
-
-CONFIG: dict[str, str | bool | int | float | list[str]] = {
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-}
+from semap.store.duckdb_store import spatial_connection
 
 
 class SpatialInstance:
@@ -59,11 +54,9 @@ class SpatialInstance:
     def _connected(self) -> duckdb.DuckDBPyConnection:
         if self._connection is None:
             try:
-                connection = duckdb.connect(":memory:", config=CONFIG)
-                connection.execute(f"LOAD '{spatial_extension_path()}'")
+                self._connection = spatial_connection(":memory:")
             except duckdb.Error as exc:
                 raise StoreUnavailable(f"cannot start DuckDB with its spatial extension: {exc}") from None
-            self._connection = connection
         return self._connection
 
     def _detach_released(self, connection: duckdb.DuckDBPyConnection) -> None:

@@ -89,6 +89,18 @@ def spatial_extension_path() -> Path:
     return path
 
 
+def spatial_connection(database: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to ``database`` (a file, or ":memory:") with the shipped spatial extension loaded, and no
+    extension fetched or loaded on its own."""
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+    }
+    connection = duckdb.connect(database, read_only=read_only, config=config)
+    connection.execute(f"LOAD '{spatial_extension_path()}'")
+    return connection
+
+
 def _to_duckdb(sql: str) -> str:
     return NAMED_PARAM.sub(r"$\1", sql)
 
@@ -204,13 +216,8 @@ class DuckDBStore(Store):
             return
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        config: dict[str, str | bool | int | float | list[str]] = {
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-        }
         try:
-            self._con = duckdb.connect(str(path), read_only=read_only, config=config)
-            self._con.execute(f"LOAD '{spatial_extension_path()}'")
+            self._con = spatial_connection(str(path), read_only=read_only)
         except duckdb.Error as exc:
             raise StoreUnavailable(f"cannot open the embedded store {path}: {exc}") from None
 

@@ -112,11 +112,15 @@ class EmbeddedStore(Store):
     def _open(self, generation: str) -> DuckDBStore:
         with self._lock:
             if self._snapshot is None or generation != self._identity:
-                fresh = DuckDBStore(Path(generation), self._overlay, read_only=True, attached_to=self._instance)
-                fresh.check_built()
+                fresh = self._attached(generation)
                 # The old generation stays open for queries still running on it; it closes when they let go.
                 self._snapshot, self._identity = fresh, generation
             return self._snapshot
+
+    def _attached(self, generation: str) -> DuckDBStore:
+        fresh = DuckDBStore(Path(generation), self._overlay, read_only=True, attached_to=self._instance)
+        fresh.check_built()
+        return fresh
 
     def _open_ahead(self, generation: str) -> bool:
         """Open another process's new ``generation`` in the background, the previous one serving meanwhile:
@@ -136,8 +140,7 @@ class EmbeddedStore(Store):
         if self._closed:
             return
         try:
-            fresh = DuckDBStore(Path(generation), self._overlay, read_only=True, attached_to=self._instance)
-            fresh.check_built()
+            fresh = self._attached(generation)
         except Exception as exc:  # any driver error: marked failed, or every request would start another open
             log.warning("the new data of %s could not be opened: %s", self.path, exc)
             with self._lock:
