@@ -85,9 +85,7 @@ def chrome(width: int = 1280, height: int = 800, phone: bool = False) -> webdriv
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 
-def wait_for(driver: webdriver.Chrome, script: str, timeout: float = 45.0):
-    # 45 s, not 20: on a machine half as fast, with both workers' browsers busy, a map page opened from a link
-    # took longer than 20 s once (CI, test_an_organization_link_opens_the_map_on_it); alone it takes a few.
+def wait_for(driver: webdriver.Chrome, script: str, timeout: float = 20.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = driver.execute_script(script)
