@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+import httpx
 import psycopg
 from load import Run, Server
 
@@ -136,3 +137,22 @@ def fresh(server: Server, probe: str, warm: list[str], cwd: Path, connections: i
     _, _, bad = asyncio.run(_drive(host, int(port), warm * connections, connections))
     if bad:
         raise SystemExit(f"{server.name}: the warm-up requests {warm} were not all answered 200")
+    if server.name.startswith("semap"):
+        tiles_rendered(server, warm[0])
+
+
+def tiles_rendered(server: Server, tile: str, in_a_row: int = 16, timeout_s: float = 60.0) -> None:
+    """Until the server's tiles are rendered ahead (the embedded store's, started by a worker's first tile: see
+    semap.api.tiles_ahead), as a server that has run for a second has them: ``in_a_row`` health checks saying so,
+    each after ``tile`` (new connections, which reach each worker in turn). A server that renders none says nothing
+    of them."""
+    deadline, streak = time.monotonic() + timeout_s, 0
+    while streak < in_a_row:
+        httpx.get(server.url + tile, timeout=10).raise_for_status()
+        health = httpx.get(server.url + "/healthz", timeout=10).json()
+        if "tiles_ahead" not in health:
+            return
+        streak = streak + 1 if health["tiles_ahead"] else 0
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{server.name}: its tiles were not rendered within {timeout_s:g} s")
+        time.sleep(0.05)

@@ -172,6 +172,16 @@ class ApiSettings(BaseSettings):
         description="how many of the most-asked public answers the server makes for new data another process "
         "swapped into the embedded store, before serving them (at most 10 s); 0: each is made when first asked",
     )
+    tiles_ahead_mb: int = Field(
+        default=32,
+        ge=0,
+        description="memory for the embedded store's vector tiles rendered ahead, all of a zoom at once, when the "
+        "server is first asked for a tile of a data version (the demo's z10-z16: 1.6 MB, under a second); zooms "
+        "are rendered from the highest down while they fit; 0: each tile made when first asked (PostGIS always)",
+    )
+    tiles_ahead_zooms: tuple[int, int] = Field(
+        default=(10, 16), description="the lowest and highest zoom of the tiles rendered ahead, e.g. [10, 16]"
+    )
     trusted_proxies: str = Field(
         default="",
         description="comma-separated addresses or networks (10.0.0.0/8) of the reverse proxies whose "
@@ -195,6 +205,14 @@ class ApiSettings(BaseSettings):
                 )
             origins.append(item.rstrip("/"))
         return origins
+
+    @field_validator("tiles_ahead_zooms")
+    @classmethod
+    def _zoom_range(cls, value: tuple[int, int]) -> tuple[int, int]:
+        low, high = value
+        if not 0 <= low <= high <= 22:
+            raise ValueError(f"SEMAP_TILES_AHEAD_ZOOMS: {list(value)} is not [lowest, highest] within 0..22")
+        return value
 
     @field_validator("trusted_proxies")
     @classmethod

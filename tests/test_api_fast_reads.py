@@ -49,8 +49,10 @@ def postgis_client(built_pair: dict[str, Store]) -> Iterator[TestClient]:
 
 @pytest.fixture(params=["postgis", "duckdb"])
 def reading_client(request: pytest.FixtureRequest, built_pair: dict[str, Store]) -> Iterator[TestClient]:
-    """A server on each store, started (its reader of plain answers opened), keeping no answers."""
-    with TestClient(create_app(built_pair[request.param], ApiSettings(response_cache_mb=0))) as client:
+    """A server on each store, started (its reader of plain answers opened), keeping no answers and rendering no
+    tiles ahead (tests/test_tiles_ahead.py)."""
+    settings = ApiSettings(response_cache_mb=0, tiles_ahead_mb=0)
+    with TestClient(create_app(built_pair[request.param], settings)) as client:
         assert client.app.state.async_reader is not None
         yield client
 
@@ -136,7 +138,7 @@ def test_the_embedded_store_reads_plain_answers_through_its_queue(built_pair: di
     """No event-loop reader (DuckDB answers in-process): the thread pool, in a slot of the same queue as the
     routes', which refuses with 503 and Retry-After when no slot frees in time."""
     assert built_pair["duckdb"].async_reader() is None
-    with TestClient(create_app(built_pair["duckdb"], ApiSettings(response_cache_mb=0))) as client:
+    with TestClient(create_app(built_pair["duckdb"], ApiSettings(response_cache_mb=0, tiles_ahead_mb=0))) as client:
         reader = client.app.state.async_reader
         assert isinstance(reader, InProcessReader)
         assert client.get(PLAIN[0]).status_code == 200 and reader.statements == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import httpx
@@ -47,6 +47,7 @@ from semap.api.fast_reads import InProcessReader
 from semap.api.middleware import HeadAsGet, RejectUnreadable, SecurityHeaders
 from semap.api.origins import SameSiteWrites
 from semap.api.priming import AskedAnswers, primer
+from semap.api.tiles_ahead import TilesAhead
 from semap.maps.warm import warm_pages
 from semap.maps.web_app import build_id
 from semap.settings import ApiSettings, MapSettings, PublicationSettings, StoreSettings, load
@@ -82,6 +83,32 @@ async def _route_once(app: FastAPI) -> None:
         await client.get("/.well-known/semap-warm-up")
 
 
+def _tiles_ahead(store: Store, api_settings: ApiSettings) -> TilesAhead | None:
+    if not api_settings.tiles_ahead_mb or store.dialect.mvt_by_tile is None:
+        return None
+    low, high = api_settings.tiles_ahead_zooms
+    return TilesAhead(store, range(low, high + 1), api_settings.tiles_ahead_mb * 2**20)
+
+
+def _before_serving(app: FastAPI, api_settings: ApiSettings) -> Callable[[], None] | None:
+    """What the server does with new data another process swapped in, before serving them: their tiles first
+    (the most-asked answers may be tiles), then the most-asked answers."""
+    hooks: list[Callable[[], None]] = []
+    if app.state.tiles_ahead is not None:
+        hooks.append(app.state.tiles_ahead.before_serving)
+    if app.state.body_cache is not None and api_settings.prime_answers:
+        most = api_settings.prime_answers
+        hooks.append(primer(app, app.state.asked_answers, most, asyncio.get_running_loop()))
+    if not hooks:
+        return None
+
+    def before_serving() -> None:
+        for hook in hooks:
+            hook()
+
+    return before_serving
+
+
 def create_app(store: Store | None = None, api_settings: ApiSettings | None = None) -> FastAPI:
     """Build the app. Without ``store`` it opens the configured store on startup and closes it on shutdown."""
     api_settings = api_settings or load(ApiSettings)
@@ -96,14 +123,13 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
             await run_in_threadpool(warm_pages, app.state.store, app.state.map_settings)
         await _route_once(app)
         app.state.async_reader = reader
-        if app.state.body_cache is not None and api_settings.prime_answers:
-            most = api_settings.prime_answers
-            app.state.store.before_serving = primer(app, app.state.asked_answers, most, asyncio.get_running_loop())
+        app.state.tiles_ahead = _tiles_ahead(app.state.store, api_settings)
+        app.state.store.before_serving = _before_serving(app, api_settings)
         try:
             yield
         finally:
             app.state.store.before_serving = None
-            app.state.async_reader = None
+            app.state.async_reader = app.state.tiles_ahead = None
             if reader is not None:
                 await reader.close()
             if owned:

@@ -24,11 +24,12 @@ from starlette.datastructures import State
 from semap.api.admission import admission
 from semap.api.paging import page_links
 from semap.api.responses import Body, GeoJSONResponse
+from semap.api.tiles_ahead import TilesAhead
 from semap.errors import SemapError, StoreBusy
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS
 from semap.features.queries import page_body, page_query
-from semap.features.tiles import MVT_MEDIA_TYPE, mvt_statement
+from semap.features.tiles import MVT_MEDIA_TYPE, check_tile, mvt_statement
 from semap.store.base import AsyncReader, Store
 
 # ASCII digits only, as the routes' integer parameters (pydantic) take them: Python's \d and int() also accept
@@ -96,6 +97,12 @@ async def _tile(
     if request.scope["query_string"]:
         return None
     layer, z, x, y = BY_NAME[found[1]], int(found[2]), int(found[3]), int(found[4])
+    ahead: TilesAhead | None = getattr(state, "tiles_ahead", None)
+    if ahead is not None:
+        check_tile(z, x, y)  # a tile outside the matrix is the route's 404, not an empty tile
+        rendered = ahead.tile(state.store.data_version(), layer.name, z, x, y)
+        if rendered is not None:
+            return Body.sent(rendered, MVT_MEDIA_TYPE, headers)
     body = await reader.fetch_bytes(*mvt_statement(state.store.dialect, layer, NO_FILTER, z, x, y))
     return Body.sent(body or b"", MVT_MEDIA_TYPE, headers)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from semap.api.deps import get_store
@@ -20,7 +20,7 @@ router = APIRouter(responses=ERROR_RESPONSES)
     tags=["meta"],
     summary="Liveness and store status (503 with status 'not built' before the first `semap build`)",
 )
-def healthz(store: Annotated[Store, Depends(get_store)]) -> JSONResponse:
+def healthz(request: Request, store: Annotated[Store, Depends(get_store)]) -> JSONResponse:
     try:
         districts = store.count("districts")
     except StoreNotBuilt as exc:
@@ -29,7 +29,11 @@ def healthz(store: Annotated[Store, Depends(get_store)]) -> JSONResponse:
         hint = "run `semap build`" if districts == 0 else ""
     if districts == 0:
         return JSONResponse({"status": "not built", "backend": store.backend, "detail": hint}, status_code=503)
-    return JSONResponse({"status": "ok", "backend": store.backend, "districts": districts})
+    health: dict[str, object] = {"status": "ok", "backend": store.backend, "districts": districts}
+    ahead = getattr(request.app.state, "tiles_ahead", None)
+    if ahead is not None:  # whether the served data's tiles are rendered yet (semap.api.tiles_ahead)
+        health["tiles_ahead"] = ahead.summary()
+    return JSONResponse(health)
 
 
 @router.get("/api/v1/meta", tags=["meta"], summary="Data vintage and record counts")

@@ -34,6 +34,9 @@ class Dialect:
     point: str  # SQL for the point (:lon, :lat) in EPSG:4326
     envelope: str  # SQL for the box (:minx, :miny, :maxx, :maxy) in EPSG:4326
     mvt: str  # vector tile of {columns} FROM {source} WHERE {where} at (:z, :x, :y), layer {layer}
+    # Every tile of zoom {z} named in {boxes} at once, as (x, y, tile) rows; None: a store that makes each
+    # tile on demand fast enough (semap.features.tiles_ahead)
+    mvt_by_tile: str | None = None
 
 
 class Transaction(ABC):

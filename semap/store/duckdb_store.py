@@ -21,6 +21,7 @@ import duckdb
 
 from semap.errors import StoreNotBuilt, StoreUnavailable
 from semap.store.base import NAMED_PARAM, BeforeSwap, Dialect, Store, Tables, Transaction
+from semap.store.duckdb_tiles import MVT, MVT_BY_TILE
 from semap.store.schema import LOOKUP_INDEXES, SNAPSHOT_TABLES, TABLES, create_table_sql
 
 if TYPE_CHECKING:  # frames come from a build; a server reading the file never loads pandas for it (~50 MB)
@@ -61,20 +62,6 @@ CREATE INDEX IF NOT EXISTS dongs_geom_idx ON dongs USING RTREE (geom);
     )
     + "".join(f"CREATE INDEX IF NOT EXISTS {n} ON {t} ({c});\n" for n, t, c in LOOKUP_INDEXES)
 )
-
-# Web Mercator by its formula: SeMap's layers are points, and PROJ's ST_Transform cost more per tile than the rest
-# of the query (3 ms for 56 points). {source} is the layer's table alone; :tminx.. is the tile in EPSG:4326.
-MVT = """
-WITH mvtgeom AS (
-    SELECT ST_AsMVTGeom(
-               ST_Point(ST_X(t.geom) * 20037508.342789244 / 180,
-                        ln(tan((90 + ST_Y(t.geom)) * pi() / 360)) * 6378137.0),
-               ST_Extent(ST_TileEnvelope(:z, :x, :y)), 4096, 64, true) AS geom, {columns}
-    FROM {source}
-    WHERE t.geom IS NOT NULL AND ST_Intersects(t.geom, ST_MakeEnvelope(:tminx, :tminy, :tmaxx, :tmaxy)) AND {where}
-)
-SELECT ST_AsMVT(m, '{layer}', 4096, 'geom') FROM mvtgeom m HAVING count(*) > 0
-"""
 
 
 def spatial_extension_path() -> Path:
@@ -191,6 +178,7 @@ class DuckDBStore(Store):
         point="ST_Point(:lon, :lat)",
         envelope="ST_MakeEnvelope(:minx, :miny, :maxx, :maxy)",
         mvt=MVT,
+        mvt_by_tile=MVT_BY_TILE,
     )
 
     def __init__(
