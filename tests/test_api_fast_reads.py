@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from semap.api.admission import Admission
+from semap.api.admission import Admission, admission
 from semap.api.app import create_app
 from semap.api.fast_reads import InProcessReader
 from semap.settings import ApiSettings
@@ -257,3 +257,35 @@ def test_both_paths_on_both_stores_answer_a_tile_alike(
 def test_unicode_digits_are_refused_by_both_paths(three_servers: dict[str, TestClient], url: str) -> None:
     _same_answer(three_servers, url)
     assert three_servers["fast"].get(url).status_code == 422
+
+
+@pytest.mark.postgis
+def test_a_page_reads_its_rows_and_count_on_one_connection(
+    postgis_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As the floor does: a second checkout from the pool cost a page about a tenth of its CPU (issue 27).
+    reader = postgis_client.app.state.async_reader
+    pool, checkouts = reader._ready(), []
+
+    class CountedPool:
+        def acquire(self, **options: object) -> object:
+            checkouts.append(1)
+            return pool.acquire(**options)
+
+    monkeypatch.setattr(reader, "_ready", CountedPool)
+    for path in PAGES:
+        before = len(checkouts)
+        assert postgis_client.get(path).status_code == 200
+        assert len(checkouts) == before + 1, path
+
+
+def test_an_embedded_page_takes_one_slot_of_the_queue(built_pair: dict[str, Store]) -> None:
+    # Rows and count in one hop into the thread pool, so a page queues once, not twice behind other requests.
+    with TestClient(create_app(built_pair["duckdb"], ApiSettings(response_cache_mb=0))) as client:
+        queue = admission(client.app.state, built_pair["duckdb"])
+        run, slots = queue.run, []
+        queue.run = lambda work: slots.append(1) or run(work)  # type: ignore[method-assign]
+        for path in PAGES:
+            before = len(slots)
+            assert client.get(path).status_code == 200
+            assert len(slots) == before + 1, path

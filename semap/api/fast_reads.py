@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -71,6 +72,16 @@ class InProcessReader:
         self.statements += 1
         return body
 
+    async def fetch_each(self, statements: Sequence[tuple[str, dict[str, Any]]]) -> list[list[tuple[Any, ...]]]:
+        """In one slot and one hop into the thread pool."""
+
+        def each() -> list[list[tuple[Any, ...]]]:
+            return [self._store.fetch(sql, params) for sql, params in statements]
+
+        answers = await admission(self._state, self._store).run(each)
+        self.statements += len(answers)
+        return answers
+
 
 async def plain_answer(request: Request, state: State, headers: dict[str, str]) -> Body | None:
     """The answer with ``headers`` (its caching headers), or None when a route should answer."""
@@ -123,8 +134,9 @@ async def _page(
         return None
     flt = FeatureFilter.of(district=given.get("district"), bbox=given.get("bbox"))
     query = page_query(state.store.dialect, BY_NAME[found[1]], flt, limit, offset, properties)
-    rows = await reader.fetch(query.rows_sql, query.rows_params)
-    matched = (await reader.fetch(query.count_sql, query.count_params))[0][0]
-    page = page_body(query, rows, int(matched))
+    rows, counted = await reader.fetch_each(
+        [(query.rows_sql, query.rows_params), (query.count_sql, query.count_params)]
+    )
+    page = page_body(query, rows, int(counted[0][0]))
     page["links"] = page_links(request.url, page, limit, offset)
     return Body.sent(orjson.dumps(page), GeoJSONResponse.media_type, headers)

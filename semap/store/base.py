@@ -86,6 +86,10 @@ class AsyncReader(Protocol):
 
     async def fetch_bytes(self, sql: str, params: dict[str, Any]) -> bytes | None: ...
 
+    async def fetch_each(self, statements: Sequence[tuple[str, dict[str, Any]]]) -> list[list[tuple[Any, ...]]]:
+        """Each statement's rows, read one after another on one connection (a page's rows and its count)."""
+        ...
+
 
 class Store(ABC):
     backend: str

@@ -12,6 +12,7 @@ The pool belongs to one event loop: the server opens it at start-up and closes i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -76,3 +77,15 @@ class AsyncReader:
             value = await connection.fetchval(statement, *[params[name] for name in names])
         self.statements += 1
         return bytes(value) if value is not None else None
+
+    async def fetch_each(self, statements: Sequence[tuple[str, dict[str, Any]]]) -> list[list[tuple[Any, ...]]]:
+        """Each statement's rows, on one connection checked out once (a page's rows and count: one checkout where
+        two cost a page about a tenth of its CPU)."""
+        answers = []
+        async with self._ready().acquire(timeout=self._acquire_timeout_s) as connection:
+            for sql, params in statements:
+                statement, names = numbered(sql)
+                records = await connection.fetch(statement, *[params[name] for name in names])
+                answers.append([tuple(record) for record in records])
+        self.statements += len(answers)
+        return answers
