@@ -1,5 +1,6 @@
-"""`semap serve --workers 2` on both stores: two processes on one port, each with its own memory cache, and an edit
-made through one of them is what the other answers next (caches keyed by the data version, not by the process)."""
+"""`semap serve --workers 2` on both stores: two processes on one port, each with its own memory cache (and, embedded,
+its own tiles rendered ahead), and an edit made through one of them is what the other answers next (caches and
+tiles keyed by the data version, not by the process)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import mapbox_vector_tile
 import pytest
 
+from semap.features.tiles import TMS
 from tests.browser import _free_port
 from tests.conftest import BACKENDS
 from tests.living import env_of, owner_link, record_in, writable_store
@@ -77,6 +80,21 @@ def _answers(port: int) -> bool:
         return False
 
 
+def _category(tile: bytes, org: str) -> str:
+    features = mapbox_vector_tile.decode(tile)["organizations"]["features"]
+    return next(f["properties"]["category"] for f in features if f["properties"]["id"] == org)
+
+
+def _until_tiles_rendered(clients: list[httpx.Client], backend: str) -> None:
+    """The embedded store's workers each render their tiles ahead after their first tile (semap.api.tiles_ahead)."""
+    if backend != "duckdb":
+        return
+    deadline = time.monotonic() + 60
+    while any(client.get("/healthz").json()["tiles_ahead"] is None for client in clients):
+        assert time.monotonic() < deadline, "a worker never rendered its tiles"
+        time.sleep(0.1)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_an_edit_through_one_worker_is_seen_by_the_other(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
@@ -85,17 +103,25 @@ def test_an_edit_through_one_worker_is_seen_by_the_other(
         org = record_in(store, "organizations", "송파구")
         token = owner_link(store, org)
         page = "/api/v1/organizations?district=송파구&limit=1000"
+        category, lon, lat = store.fetch(
+            "SELECT category, ST_X(geom), ST_Y(geom) FROM organizations WHERE id = :id", {"id": org}
+        )[0]
+        other = store.fetch("SELECT min(category) FROM organizations WHERE category <> :c", {"c": category})[0][0]
+        tile = "/tiles/organizations/16/{x}/{y}.mvt".format(**TMS.tile(lon, lat, 16)._asdict())
         with serving(env_of(settings)) as (server, port):
             clients = [httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) for _ in range(CLIENTS)]
             try:
                 before = [client.get(page) for client in clients]
                 for client in clients:  # asked for again on every connection: kept in both workers' memory
                     assert client.get(page).content == before[0].content
+                    assert _category(client.get(tile).content, org) == category  # each worker's tiles rendered ahead
+                _until_tiles_rendered(clients, backend)
                 assert len(_serving_workers(server, port)) == WORKERS, "both workers hold client connections"
                 assert all(answer.status_code == 200 for answer in before)
                 assert len({answer.headers["etag"] for answer in before}) == 1  # one name for the answer everywhere
 
-                edited = clients[0].post(f"/edit/{token}", data={"description": "두 작업자가 함께 보는 설명"})
+                edit = {"description": "두 작업자가 함께 보는 설명", "category": other}
+                edited = clients[0].post(f"/edit/{token}", data=edit)
                 assert edited.status_code == 200, edited.text[:300]
 
                 deadline = time.monotonic() + 30  # PostGIS: each worker trusts the version it read for 1 s
@@ -106,6 +132,7 @@ def test_an_edit_through_one_worker_is_seen_by_the_other(
                 assert not stale, f"{len(stale)} of {CLIENTS} connections still get the answer from before the edit"
                 fresh = {client.get(page).headers["etag"] for client in clients}
                 assert len(fresh) == 1 and fresh != {before[0].headers["etag"]}
+                assert {_category(client.get(tile).content, org) for client in clients} == {other}  # no old tile
             finally:
                 for client in clients:
                     client.close()
