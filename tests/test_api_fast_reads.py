@@ -289,3 +289,17 @@ def test_an_embedded_page_takes_one_slot_of_the_queue(built_pair: dict[str, Stor
             before = len(slots)
             assert client.get(path).status_code == 200
             assert len(slots) == before + 1, path
+
+
+@pytest.mark.postgis
+def test_a_reader_connection_goes_back_to_the_pool_without_a_reset_round_trip(postgis_client: TestClient) -> None:
+    # asyncpg's default reset (advisory locks, cursors, LISTEN, RESET ALL) was a statement of its own after every
+    # plain tile and page; the reader runs plain SELECTs only, so nothing is left to reset (issue 27).
+    store = postgis_client.app.state.store
+    for path in [*PLAIN, *PAGES]:
+        assert postgis_client.get(path).status_code == 200
+    last = store.fetch(
+        "SELECT query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    assert last and any("ST_AsMVT" in row[0] or "count(*)" in row[0] for row in last)
+    assert not any("pg_advisory_unlock_all" in row[0] or "RESET ALL" in row[0] for row in last), last

@@ -35,6 +35,14 @@ def numbered(sql: str) -> tuple[str, tuple[str, ...]]:
     return NAMED_PARAM.sub(number, sql), tuple(names)
 
 
+class StatelessConnection(asyncpg.Connection):
+    """A connection that only ever runs plain SELECTs: nothing to reset when it goes back to the pool. The default
+    reset (advisory locks, cursors, LISTEN, settings) was a round trip of its own after every tile and page."""
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 class AsyncReader:
     def __init__(self, dsn: str, size: int, server_settings: dict[str, str], acquire_timeout_s: float = 4.0) -> None:
         self._dsn = dsn
@@ -51,6 +59,7 @@ class AsyncReader:
             max_size=self._size,
             timeout=5,  # to connect, as the engine's connect_timeout
             server_settings=self._server_settings,  # the engine's session options
+            connection_class=StatelessConnection,
         )
 
     async def close(self) -> None:
