@@ -14,8 +14,8 @@ def test_healthz(built_store: Store) -> None:
         response = client.get("/healthz")
     assert response.status_code == 200
     expected: dict[str, object] = {"status": "ok", "backend": built_store.backend, "districts": 25}
-    if built_store.backend == "duckdb":  # its tiles rendered ahead: none before a tile is asked for
-        expected["tiles_ahead"] = None
+    if built_store.backend == "duckdb":  # what it makes ahead: nothing before a tile or a page is asked for
+        expected["tiles_ahead"] = expected["records_ahead"] = None
     assert response.json() == expected
 
 

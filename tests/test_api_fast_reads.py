@@ -49,9 +49,9 @@ def postgis_client(built_pair: dict[str, Store]) -> Iterator[TestClient]:
 
 @pytest.fixture(params=["postgis", "duckdb"])
 def reading_client(request: pytest.FixtureRequest, built_pair: dict[str, Store]) -> Iterator[TestClient]:
-    """A server on each store, started (its reader of plain answers opened), keeping no answers and rendering no
-    tiles ahead (tests/test_tiles_ahead.py)."""
-    settings = ApiSettings(response_cache_mb=0, tiles_ahead_mb=0)
+    """A server on each store, started (its reader of plain answers opened), keeping no answers and making none
+    ahead (tests/test_tiles_ahead.py, tests/test_records_ahead.py)."""
+    settings = ApiSettings(response_cache_mb=0, tiles_ahead_mb=0, records_ahead=0)
     with TestClient(create_app(built_pair[request.param], settings)) as client:
         assert client.app.state.async_reader is not None
         yield client
@@ -138,7 +138,8 @@ def test_the_embedded_store_reads_plain_answers_through_its_queue(built_pair: di
     """No event-loop reader (DuckDB answers in-process): the thread pool, in a slot of the same queue as the
     routes', which refuses with 503 and Retry-After when no slot frees in time."""
     assert built_pair["duckdb"].async_reader() is None
-    with TestClient(create_app(built_pair["duckdb"], ApiSettings(response_cache_mb=0, tiles_ahead_mb=0))) as client:
+    settings = ApiSettings(response_cache_mb=0, tiles_ahead_mb=0, records_ahead=0)
+    with TestClient(create_app(built_pair["duckdb"], settings)) as client:
         reader = client.app.state.async_reader
         assert isinstance(reader, InProcessReader)
         assert client.get(PLAIN[0]).status_code == 200 and reader.statements == 1
@@ -281,7 +282,7 @@ def test_a_page_reads_its_rows_and_count_on_one_connection(
 
 def test_an_embedded_page_takes_one_slot_of_the_queue(built_pair: dict[str, Store]) -> None:
     # Rows and count in one hop into the thread pool, so a page queues once, not twice behind other requests.
-    with TestClient(create_app(built_pair["duckdb"], ApiSettings(response_cache_mb=0))) as client:
+    with TestClient(create_app(built_pair["duckdb"], ApiSettings(response_cache_mb=0, records_ahead=0))) as client:
         queue = admission(client.app.state, built_pair["duckdb"])
         run, slots = queue.run, []
         queue.run = lambda work: slots.append(1) or run(work)  # type: ignore[method-assign]

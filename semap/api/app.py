@@ -40,6 +40,7 @@ from semap.api import (
     routes_survey,
     routes_tiles,
 )
+from semap.api.ahead import MadeAhead
 from semap.api.cache_policy import CachePolicy
 from semap.api.caching import BodyCache, CachedAnswers
 from semap.api.errors import install_error_handlers
@@ -47,7 +48,8 @@ from semap.api.fast_reads import InProcessReader
 from semap.api.middleware import HeadAsGet, RejectUnreadable, SecurityHeaders
 from semap.api.origins import SameSiteWrites
 from semap.api.priming import AskedAnswers, primer
-from semap.api.tiles_ahead import TilesAhead
+from semap.features.records_ahead import RecordsAhead, read_records
+from semap.features.tiles_ahead import RenderedTiles, render_tiles
 from semap.maps.warm import warm_pages
 from semap.maps.web_app import build_id
 from semap.settings import ApiSettings, MapSettings, PublicationSettings, StoreSettings, load
@@ -83,19 +85,29 @@ async def _route_once(app: FastAPI) -> None:
         await client.get("/.well-known/semap-warm-up")
 
 
-def _tiles_ahead(store: Store, api_settings: ApiSettings) -> TilesAhead | None:
+def _tiles_ahead(store: Store, api_settings: ApiSettings) -> MadeAhead[RenderedTiles] | None:
     if not api_settings.tiles_ahead_mb or store.dialect.mvt_by_tile is None:
         return None
     low, high = api_settings.tiles_ahead_zooms
-    return TilesAhead(store, range(low, high + 1), api_settings.tiles_ahead_mb * 2**20)
+    zooms, budget = range(low, high + 1), api_settings.tiles_ahead_mb * 2**20
+    return MadeAhead(store, lambda store: render_tiles(store, zooms, budget), "tiles")
+
+
+def _records_ahead(store: Store, api_settings: ApiSettings) -> MadeAhead[RecordsAhead] | None:
+    # PostGIS answers a page in a fraction of DuckDB's time (two statements of 0.3 ms on the event loop).
+    if not api_settings.records_ahead or store.dialect.mvt_by_tile is None:
+        return None
+    most = api_settings.records_ahead
+    return MadeAhead(store, lambda store: read_records(store, most), "records")
 
 
 def _before_serving(app: FastAPI, api_settings: ApiSettings) -> Callable[[], None] | None:
     """What the server does with new data another process swapped in, before serving them: their tiles first
     (the most-asked answers may be tiles), then the most-asked answers."""
     hooks: list[Callable[[], None]] = []
-    if app.state.tiles_ahead is not None:
-        hooks.append(app.state.tiles_ahead.before_serving)
+    for ahead in (app.state.tiles_ahead, app.state.records_ahead):
+        if ahead is not None:
+            hooks.append(ahead.before_serving)
     if app.state.body_cache is not None and api_settings.prime_answers:
         most = api_settings.prime_answers
         hooks.append(primer(app, app.state.asked_answers, most, asyncio.get_running_loop()))
@@ -124,12 +136,13 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
         await _route_once(app)
         app.state.async_reader = reader
         app.state.tiles_ahead = _tiles_ahead(app.state.store, api_settings)
+        app.state.records_ahead = _records_ahead(app.state.store, api_settings)
         app.state.store.before_serving = _before_serving(app, api_settings)
         try:
             yield
         finally:
             app.state.store.before_serving = None
-            app.state.async_reader = app.state.tiles_ahead = None
+            app.state.async_reader = app.state.tiles_ahead = app.state.records_ahead = None
             if reader is not None:
                 await reader.close()
             if owned:

@@ -23,14 +23,16 @@ from fastapi import Request
 from starlette.datastructures import State
 
 from semap.api.admission import admission
+from semap.api.ahead import MadeAhead
 from semap.api.paging import page_links
 from semap.api.responses import Body, GeoJSONResponse
-from semap.api.tiles_ahead import TilesAhead
 from semap.errors import SemapError, StoreBusy
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS
 from semap.features.queries import page_body, page_query
+from semap.features.records_ahead import RecordsAhead
 from semap.features.tiles import MVT_MEDIA_TYPE, check_tile, mvt_statement
+from semap.features.tiles_ahead import RenderedTiles
 from semap.store.base import AsyncReader, Store
 
 # ASCII digits only, as the routes' integer parameters (pydantic) take them: Python's \d and int() also accept
@@ -108,10 +110,11 @@ async def _tile(
     if request.scope["query_string"]:
         return None
     layer, z, x, y = BY_NAME[found[1]], int(found[2]), int(found[3]), int(found[4])
-    ahead: TilesAhead | None = getattr(state, "tiles_ahead", None)
-    if ahead is not None:
+    ahead: MadeAhead[RenderedTiles] | None = getattr(state, "tiles_ahead", None)
+    tiles = ahead.get(state.store.data_version()) if ahead is not None else None
+    if tiles is not None:
         check_tile(z, x, y)  # a tile outside the matrix is the route's 404, not an empty tile
-        rendered = ahead.tile(state.store.data_version(), layer.name, z, x, y)
+        rendered = tiles.tile(layer.name, z, x, y)
         if rendered is not None:
             return Body.sent(rendered, MVT_MEDIA_TYPE, headers)
     body = await reader.fetch_bytes(*mvt_statement(state.store.dialect, layer, NO_FILTER, z, x, y))
@@ -134,9 +137,14 @@ async def _page(
         return None
     flt = FeatureFilter.of(district=given.get("district"), bbox=given.get("bbox"))
     query = page_query(state.store.dialect, BY_NAME[found[1]], flt, limit, offset, properties)
-    rows, counted = await reader.fetch_each(
-        [(query.rows_sql, query.rows_params), (query.count_sql, query.count_params)]
-    )
-    page = page_body(query, rows, int(counted[0][0]))
+    ahead: MadeAhead[RecordsAhead] | None = getattr(state, "records_ahead", None)
+    records = ahead.get(state.store.data_version()) if ahead is not None else None
+    if records is not None and query.layer.name in records.layers:
+        rows, matched = records.page(query, flt, limit, offset)
+    else:
+        statements = [(query.rows_sql, query.rows_params), (query.count_sql, query.count_params)]
+        rows, counted = await reader.fetch_each(statements)
+        matched = int(counted[0][0])
+    page = page_body(query, rows, matched)
     page["links"] = page_links(request.url, page, limit, offset)
     return Body.sent(orjson.dumps(page), GeoJSONResponse.media_type, headers)

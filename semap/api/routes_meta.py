@@ -30,9 +30,10 @@ def healthz(request: Request, store: Annotated[Store, Depends(get_store)]) -> JS
     if districts == 0:
         return JSONResponse({"status": "not built", "backend": store.backend, "detail": hint}, status_code=503)
     health: dict[str, object] = {"status": "ok", "backend": store.backend, "districts": districts}
-    ahead = getattr(request.app.state, "tiles_ahead", None)
-    if ahead is not None:  # whether the served data's tiles are rendered yet (semap.api.tiles_ahead)
-        health["tiles_ahead"] = ahead.summary()
+    for made in ("tiles_ahead", "records_ahead"):  # what is made ahead for the served data yet (semap.api.ahead)
+        ahead = getattr(request.app.state, made, None)
+        if ahead is not None:
+            health[made] = ahead.summary()
     return JSONResponse(health)
 
 

@@ -1,0 +1,97 @@
+"""The base layers' public records, read once per data version, for the pages a map and a list ask for.
+
+A page of features is two DuckDB statements costing 3-4 ms of CPU, most of it DuckDB's per column and per statement
+rather than per record (issue 27: 0.3x PostGIS on pages nobody had asked for yet). The records a page is cut from
+are the plain page statement's own rows (the same SQL without its limit, every public property, in id order), so a
+page made here holds the same values in the same order; its filters are the district and the box a map and a list
+send, their values parsed by ``where_clause`` as for the statement, tested as the statement tests them (the code;
+a point inside or on the edge of the box). Anything else is the statement's. Read only while the layers hold at
+most ``max_records`` records in all: a larger registry's pages are made by the store.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from semap.features.filters import FeatureFilter, where_clause
+from semap.features.layers import LAYERS, Layer, from_clause, select_list
+from semap.features.queries import PageQuery
+from semap.store.base import Store
+
+PAGE_FILTERS = frozenset({"district", "bbox"})
+
+
+@dataclass(frozen=True)
+class Records:
+    rows: list[tuple[Any, ...]]  # the page statement's rows: every public property, then the geometry's JSON
+    points: list[tuple[float, float] | None]  # each row's point (lon, lat), None without one
+    districts: list[str | None]  # each row's district_adm_code
+
+
+@dataclass
+class RecordsAhead:
+    layers: dict[str, Records] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def page(self, query: PageQuery, flt: FeatureFilter, limit: int, offset: int) -> tuple[list[tuple[Any, ...]], int]:
+        """The rows of ``query`` (a page of ``flt``: district and bbox at most) and how many match; KeyError when
+        this layer was not read."""
+        records = self.layers[query.layer.name]
+        _, params = where_clause(flt, query.layer, "")  # the filter's values, parsed and checked as for the SQL
+        district = params.get("district")
+        box = (params["minx"], params["miny"], params["maxx"], params["maxy"]) if "minx" in params else None
+        matched = [
+            index
+            for index, (point, code) in enumerate(zip(records.points, records.districts, strict=True))
+            if (district is None or code == district) and (box is None or _inside(point, box))
+        ]
+        chosen = [query.layer.properties.index(name) for name in query.properties]
+        rows = [records.rows[i] for i in matched[offset : offset + limit]]
+        return [(*(row[c] for c in chosen), row[-1]) for row in rows], len(matched)
+
+    def summary(self) -> dict[str, object]:
+        counts = {name: len(records.rows) for name, records in self.layers.items()}
+        return {"records": counts, "seconds": round(self.seconds, 3)}
+
+
+def _inside(point: tuple[float, float] | None, box: tuple[float, float, float, float]) -> bool:
+    # ST_Intersects of a point and a box: inside or on its edge; a record without a point is in no box.
+    if point is None:
+        return False
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+def read_records(store: Store, max_records: int) -> RecordsAhead:
+    """Both layers' public records, or none when they hold more than ``max_records`` in all."""
+    started = time.process_time()
+    ahead = RecordsAhead()
+    counted = {name.value: _plain_count(store, layer) for name, layer in LAYERS.items()}
+    if sum(counted.values()) > max_records:
+        return ahead
+    for name, layer in LAYERS.items():
+        ahead.layers[name.value] = _read(store, layer)
+    ahead.seconds = time.process_time() - started
+    return ahead
+
+
+def _plain_where(layer: Layer) -> str:
+    where, params = where_clause(FeatureFilter(), layer, "")
+    if params:  # the plain layer's conditions are literal
+        raise ValueError(f"the plain {layer.name} layer's conditions take parameters: {sorted(params)}")
+    return where
+
+
+def _plain_count(store: Store, layer: Layer) -> int:
+    return int(store.fetch(f"SELECT count(*) FROM {layer.table} t WHERE {_plain_where(layer)}")[0][0])
+
+
+def _read(store: Store, layer: Layer) -> Records:
+    # The page statement (semap.features.queries.features_sql) without its limit, and each row's point after it.
+    columns = f"{select_list(layer)}, ST_AsGeoJSON(t.geom), ST_X(t.geom), ST_Y(t.geom)"
+    found = store.fetch(f"SELECT {columns} FROM {from_clause(layer)} WHERE {_plain_where(layer)} ORDER BY t.id")
+    district = layer.properties.index("district_adm_code")
+    rows = [row[:-2] for row in found]
+    points = [None if row[-2] is None else (float(row[-2]), float(row[-1])) for row in found]
+    return Records(rows, points, [row[district] for row in rows])
