@@ -138,21 +138,23 @@ def fresh(server: Server, probe: str, warm: list[str], cwd: Path, connections: i
     if bad:
         raise SystemExit(f"{server.name}: the warm-up requests {warm} were not all answered 200")
     if server.name.startswith("semap"):
-        tiles_rendered(server, warm[0])
+        made_ahead(server, warm)
 
 
-def tiles_rendered(server: Server, tile: str, in_a_row: int = 16, timeout_s: float = 60.0) -> None:
-    """Until the server's tiles are rendered ahead (the embedded store's, started by a worker's first tile: see
-    semap.api.tiles_ahead), as a server that has run for a second has them: ``in_a_row`` health checks saying so,
-    each after ``tile`` (new connections, which reach each worker in turn). A server that renders none says nothing
-    of them."""
+def made_ahead(server: Server, warm: list[str], in_a_row: int = 16, timeout_s: float = 60.0) -> None:
+    """Until what the server makes ahead is made (the embedded store's tiles and records, started by a worker's first
+    tile and page: see semap.api.ahead), as a server that has run for a second has them: ``in_a_row`` health checks
+    saying so, each after ``warm`` (new connections, which reach each worker in turn). A server that makes nothing
+    ahead says nothing of it."""
     deadline, streak = time.monotonic() + timeout_s, 0
     while streak < in_a_row:
-        httpx.get(server.url + tile, timeout=10).raise_for_status()
+        for path in warm:
+            httpx.get(server.url + path, timeout=10).raise_for_status()
         health = httpx.get(server.url + "/healthz", timeout=10).json()
-        if "tiles_ahead" not in health:
+        made = [health[name] for name in ("tiles_ahead", "records_ahead") if name in health]
+        if not made:
             return
-        streak = streak + 1 if health["tiles_ahead"] else 0
+        streak = streak + 1 if all(made) else 0
         if time.monotonic() > deadline:
-            raise SystemExit(f"{server.name}: its tiles were not rendered within {timeout_s:g} s")
+            raise SystemExit(f"{server.name}: its tiles and records were not made within {timeout_s:g} s")
         time.sleep(0.05)
