@@ -12,6 +12,7 @@ most ``max_records`` records in all: a larger registry's pages are made by the s
 from __future__ import annotations
 
 import time
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,22 @@ class Records:
     rows: list[tuple[Any, ...]]  # the page statement's rows: every public property, then the geometry's JSON
     points: list[tuple[float, float] | None]  # each row's point (lon, lat), None without one
     districts: list[str | None]  # each row's district_adm_code
+    by_district: dict[str | None, list[int]]  # the rows of each district, in id order
+    by_lon: list[int]  # the rows with a point, west to east
+    lons: list[float]  # their longitudes, in that order (bisected for a box)
+
+    def matching(self, district: str | None, box: tuple[float, float, float, float] | None) -> list[int]:
+        """The rows a page of ``district`` and ``box`` is cut from, in id order: a district's rows, or the rows
+        whose longitude is within the box (bisected), tested for the rest; not every row for every page."""
+        if box is None:
+            return self.by_district.get(district, []) if district is not None else list(range(len(self.rows)))
+        west, east = bisect_left(self.lons, box[0]), bisect_right(self.lons, box[2])
+        found = [
+            i
+            for i in self.by_lon[west:east]
+            if _inside(self.points[i], box) and (district is None or self.districts[i] == district)
+        ]
+        return sorted(found)
 
 
 @dataclass
@@ -42,11 +59,7 @@ class RecordsAhead:
         _, params = where_clause(flt, query.layer, "")  # the filter's values, parsed and checked as for the SQL
         district = params.get("district")
         box = (params["minx"], params["miny"], params["maxx"], params["maxy"]) if "minx" in params else None
-        matched = [
-            index
-            for index, (point, code) in enumerate(zip(records.points, records.districts, strict=True))
-            if (district is None or code == district) and (box is None or _inside(point, box))
-        ]
+        matched = records.matching(district, box)
         chosen = [query.layer.properties.index(name) for name in query.properties]
         rows = [records.rows[i] for i in matched[offset : offset + limit]]
         return [(*(row[c] for c in chosen), row[-1]) for row in rows], len(matched)
@@ -93,5 +106,13 @@ def _read(store: Store, layer: Layer) -> Records:
     found = store.fetch(f"SELECT {columns} FROM {from_clause(layer)} WHERE {_plain_where(layer)} ORDER BY t.id")
     district = layer.properties.index("district_adm_code")
     rows = [row[:-2] for row in found]
-    points = [None if row[-2] is None else (float(row[-2]), float(row[-1])) for row in found]
-    return Records(rows, points, [row[district] for row in rows])
+    points: list[tuple[float, float] | None] = [
+        None if row[-2] is None else (float(row[-2]), float(row[-1])) for row in found
+    ]
+    districts = [row[district] for row in rows]
+    by_district: dict[str | None, list[int]] = {}
+    for index, code in enumerate(districts):
+        by_district.setdefault(code, []).append(index)
+    by_lon = sorted((i for i, point in enumerate(points) if point is not None), key=lambda i: points[i][0])  # type: ignore[index]
+    lons = [points[i][0] for i in by_lon]  # type: ignore[index]
+    return Records(rows, points, districts, by_district, by_lon, lons)
