@@ -5,7 +5,6 @@ included), paging and chosen properties; served for the data version they were r
 from __future__ import annotations
 
 import random
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,6 +22,7 @@ from semap.features.records_ahead import RecordsAhead, read_records
 from semap.settings import ApiSettings
 from semap.store import Store
 from tests.living import writable_store
+from tests.made_ahead import made_ahead
 
 BY_NAME = {name.value: layer for name, layer in LAYERS.items()}
 
@@ -70,16 +70,6 @@ def test_the_records_are_read_only_within_the_limit(built_pair: dict[str, Store]
     assert read_records(built_pair["duckdb"], held - 1).layers == {}
 
 
-def _read(client: TestClient, version: str | None = None) -> dict:
-    deadline = time.monotonic() + 60
-    while True:
-        summary = client.get("/healthz").json()["records_ahead"]
-        if summary is not None and version in (None, summary["data_version"]):
-            return summary
-        assert time.monotonic() < deadline, "the records were never read"
-        time.sleep(0.02)
-
-
 def test_a_server_cuts_plain_pages_from_the_records_once_it_was_asked_for_one(built_pair: dict[str, Store]) -> None:
     store = built_pair["duckdb"]
     pages = [
@@ -93,7 +83,7 @@ def test_a_server_cuts_plain_pages_from_the_records_once_it_was_asked_for_one(bu
     with TestClient(create_app(store, ApiSettings(response_cache_mb=0))) as client:
         reader = client.app.state.async_reader
         assert client.get("/api/v1/organizations?limit=1").status_code == 200 and reader.statements == 2
-        assert _read(client)["records"]["organizations"] > 1000
+        assert made_ahead(client, "records_ahead")["records"]["organizations"] > 1000
         for path, answer in zip(pages, expected, strict=True):
             cut = client.get(quote(path, safe="/?=&,:"))
             assert cut.status_code == 200 and cut.content == answer.content, path
@@ -109,10 +99,10 @@ def test_its_own_edit_is_never_answered_from_the_previous_datas_records(
         path = f"/api/v1/organizations?district=adm:{code}&limit=1000&properties=name"
         with TestClient(create_app(store, ApiSettings(response_cache_mb=0))) as client:
             client.get(path)
-            _read(client)
+            made_ahead(client, "records_ahead")
             edits.change(store, SYSTEM, "organizations", org, {"name": "이 서버의 새 이름"}, reason="renamed")
             names = {f["properties"]["name"] for f in client.get(path).json()["features"]}
             assert "이 서버의 새 이름" in names
-            _read(client, store.data_version())
+            made_ahead(client, "records_ahead", store.data_version())
             names = {f["properties"]["name"] for f in client.get(path).json()["features"]}
             assert "이 서버의 새 이름" in names

@@ -4,7 +4,6 @@ and a server answering from them only for the data they were made from."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import mapbox_vector_tile
@@ -21,6 +20,7 @@ from semap.features.tiles_ahead import RenderedTiles, _candidate_tiles, render_t
 from semap.settings import ApiSettings
 from semap.store import Store
 from tests.living import writable_store
+from tests.made_ahead import made_ahead
 from tests.test_embedded_swap import NEW_NAME, _renamed_by_another_process, _until_served
 
 BY_NAME = {name.value: layer for name, layer in LAYERS.items()}
@@ -83,17 +83,6 @@ def test_postgis_renders_none_ahead(built_pair: dict[str, Store]) -> None:
     assert render_tiles(built_pair["postgis"], ZOOMS, 64 * 2**20).tiles == {}
 
 
-def _rendered(client: TestClient, version: str | None = None) -> dict:
-    """The server's tiles rendered ahead, once they are (of ``version``, if given)."""
-    deadline = time.monotonic() + 60
-    while True:
-        summary = client.get("/healthz").json()["tiles_ahead"]
-        if summary is not None and version in (None, summary["data_version"]):
-            return summary
-        assert time.monotonic() < deadline, "the tiles were never rendered"
-        time.sleep(0.02)
-
-
 def _names(body: bytes) -> set[str]:
     return {f["properties"]["name"] for f in mapbox_vector_tile.decode(body)["organizations"]["features"]}
 
@@ -107,7 +96,7 @@ def test_a_server_answers_plain_tiles_from_those_rendered_once_it_was_asked_for_
         assert client.get("/healthz").json()["tiles_ahead"] is None  # nothing asked yet: nothing rendered
         assert client.get("/tiles/organizations/{z}/{x}/{y}.mvt".format(**BUSY._asdict())).status_code == 200
         assert reader.statements == 1  # the first, made on demand, starts the rendering
-        summary = _rendered(client)
+        summary = made_ahead(client, "tiles_ahead")
         assert summary["data_version"] == store.data_version() and summary["zooms"]["organizations"][-1] == 16
         busy15 = TMS.tile(126.978, 37.566, 15)
         for name, tile in (
@@ -134,10 +123,11 @@ def test_its_own_edit_is_never_answered_from_the_previous_datas_tiles(
         with TestClient(create_app(store, ApiSettings(response_cache_mb=0))) as client:
             reader = client.app.state.async_reader
             client.get(path)
-            _rendered(client)
+            made_ahead(client, "tiles_ahead")
             edits.change(store, SYSTEM, "organizations", org, {"name": "이 서버의 새 이름"}, reason="renamed")
             assert "이 서버의 새 이름" in _names(client.get(path).content)  # made on demand from the new data
-            _rendered(client, store.data_version())  # and the new data's tiles rendered after that first tile
+            # and the new data's tiles rendered after that first tile
+            made_ahead(client, "tiles_ahead", store.data_version())
             statements = reader.statements
             assert "이 서버의 새 이름" in _names(client.get(path).content) and reader.statements == statements
 
@@ -149,7 +139,7 @@ def test_another_process_swap_is_served_with_its_tiles_rendered(request: pytest.
         path = f"/tiles/organizations/15/{tile.x}/{tile.y}.mvt"
         with TestClient(create_app(store, ApiSettings(response_cache_mb=0, prime_answers=0))) as client:
             client.get(path)
-            _rendered(client)
+            made_ahead(client, "tiles_ahead")
             before = store.data_version()
             _renamed_by_another_process(settings, org)
             client.get("/healthz")  # a request after the swap: the new data open in the background
