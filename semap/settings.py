@@ -182,6 +182,14 @@ class ApiSettings(BaseSettings):
     tiles_ahead_zooms: tuple[int, int] = Field(
         default=(10, 16), description="the lowest and highest zoom of the tiles rendered ahead, e.g. [10, 16]"
     )
+    records_ahead: int = Field(
+        default=20_000,
+        ge=0,
+        description="the embedded store: read both layers' public records once per data version, when the server is "
+        "first asked for a plain page of them, and cut the pages a map and a list ask for (district, bbox, limit, "
+        "offset, properties) from memory, while the layers hold at most this many records (the demo: 2,426 records, "
+        "5.5 MB: about 2.3 KB a record); 0: every page read from the store (PostGIS always)",
+    )
     trusted_proxies: str = Field(
         default="",
         description="comma-separated addresses or networks (10.0.0.0/8) of the reverse proxies whose "
@@ -205,15 +213,6 @@ class ApiSettings(BaseSettings):
                 )
             origins.append(item.rstrip("/"))
         return origins
-
-    records_ahead: int = Field(
-        default=20_000,
-        ge=0,
-        description="the embedded store: read both layers' public records once per data version, when the server is "
-        "first asked for a plain page of them, and cut the pages a map and a list ask for (district, bbox, limit, "
-        "offset, properties) from memory, while the layers hold at most this many records (the demo: 2,426 records, "
-        "5.5 MB: about 2.3 KB a record); 0: every page read from the store (PostGIS always)",
-    )
 
     @field_validator("tiles_ahead_zooms")
     @classmethod

@@ -215,3 +215,12 @@ def where_clause(flt: FeatureFilter, layer: Layer, envelope_sql: str, alias: str
             conditions.append(f"substr({alias}.verified_at, 1, 10) <= :datetime_last")
             params["datetime_last"] = last
     return (" AND ".join(conditions) or "TRUE"), params
+
+
+def plain_conditions(layer: Layer) -> str:
+    """The conditions of ``layer``'s answers without a filter (archived and retired entries left out), as literal
+    SQL over ``t``: what the answers made ahead for a data version read (semap.features.tiles_ahead, records_ahead)."""
+    where, params = where_clause(FeatureFilter(), layer, "")
+    if params:  # literal, or a DuckDB read would bind a parameter (and import pandas)
+        raise ValueError(f"the plain {layer.name} layer's conditions take parameters: {sorted(params)}")
+    return where

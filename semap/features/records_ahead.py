@@ -16,12 +16,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
-from semap.features.filters import FeatureFilter, where_clause
+from semap.features.filters import FeatureFilter, plain_conditions, where_clause
 from semap.features.layers import LAYERS, Layer, from_clause, select_list
 from semap.features.queries import PageQuery
 from semap.store.base import Store
-
-PAGE_FILTERS = frozenset({"district", "bbox"})
 
 
 @dataclass(frozen=True)
@@ -89,21 +87,14 @@ def read_records(store: Store, max_records: int) -> RecordsAhead:
     return ahead
 
 
-def _plain_where(layer: Layer) -> str:
-    where, params = where_clause(FeatureFilter(), layer, "")
-    if params:  # the plain layer's conditions are literal
-        raise ValueError(f"the plain {layer.name} layer's conditions take parameters: {sorted(params)}")
-    return where
-
-
 def _plain_count(store: Store, layer: Layer) -> int:
-    return int(store.fetch(f"SELECT count(*) FROM {layer.table} t WHERE {_plain_where(layer)}")[0][0])
+    return int(store.fetch(f"SELECT count(*) FROM {layer.table} t WHERE {plain_conditions(layer)}")[0][0])
 
 
 def _read(store: Store, layer: Layer) -> Records:
     # The page statement (semap.features.queries.features_sql) without its limit, and each row's point after it.
     columns = f"{select_list(layer)}, ST_AsGeoJSON(t.geom), ST_X(t.geom), ST_Y(t.geom)"
-    found = store.fetch(f"SELECT {columns} FROM {from_clause(layer)} WHERE {_plain_where(layer)} ORDER BY t.id")
+    found = store.fetch(f"SELECT {columns} FROM {from_clause(layer)} WHERE {plain_conditions(layer)} ORDER BY t.id")
     district = layer.properties.index("district_adm_code")
     rows = [row[:-2] for row in found]
     points: list[tuple[float, float] | None] = [

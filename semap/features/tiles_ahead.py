@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from semap.features.filters import FeatureFilter, where_clause
+from semap.features.filters import plain_conditions
 from semap.features.layers import LAYERS, Layer
 from semap.features.tiles import lon_lat_box
 from semap.store.base import Store
@@ -71,16 +71,9 @@ def render_tiles(store: Store, zooms: Iterable[int], budget_bytes: int) -> Rende
 
 
 def _points(store: Store, layer: Layer) -> list[tuple[float, float]]:
-    where, _ = _plain_where(store, layer)
+    where = plain_conditions(layer)
     rows = store.fetch(f"SELECT ST_X(t.geom), ST_Y(t.geom) FROM {layer.table} t WHERE t.geom IS NOT NULL AND {where}")
     return [(float(lon), float(lat)) for lon, lat in rows]
-
-
-def _plain_where(store: Store, layer: Layer) -> tuple[str, dict[str, object]]:
-    where, params = where_clause(FeatureFilter(), layer, store.dialect.envelope)
-    if params:  # the plain layer's conditions are literal; a parameter would need binding (pandas, in DuckDB)
-        raise ValueError(f"the plain {layer.name} layer's conditions take parameters: {sorted(params)}")
-    return where, params
 
 
 def _zoom(
@@ -89,7 +82,6 @@ def _zoom(
     boxes = sorted(set(_candidate_tiles(z, points)))
     if not boxes:
         return {}
-    where, _ = _plain_where(store, layer)
     values = ", ".join(
         f"({x}, {y}, {w!r}, {s!r}, {e!r}, {n!r})" for x, y in boxes for w, s, e, n in [lon_lat_box(z, x, y)]
     )
@@ -99,7 +91,7 @@ def _zoom(
         columns=", ".join(f"t.{c}" for c in layer.tile_properties),
         row=", ".join(f"'{c}': {c}" for c in ("geom", *layer.tile_properties)),
         source=f"{layer.table} t",
-        where=where,
+        where=plain_conditions(layer),
         layer=layer.name,
     )
     return {(layer.name, z, int(x), int(y)): bytes(body) for x, y, body in store.fetch(sql)}
