@@ -1,4 +1,4 @@
-"""Vector tiles rendered ahead for a data version (semap.features.tiles_ahead, semap.api.tiles_ahead), on the demo
+"""Vector tiles rendered ahead for a data version (semap.features.tiles_ahead, semap.api.ahead), on the demo
 (a round trip: synthetic registry): the same features as each tile made on demand, zooms kept within the budget,
 and a server answering from them only for the data they were made from."""
 

@@ -86,7 +86,7 @@ def _category(tile: bytes, org: str) -> str:
 
 
 def _until_tiles_rendered(clients: list[httpx.Client], backend: str) -> None:
-    """The embedded store's workers each render their tiles ahead after their first tile (semap.api.tiles_ahead)."""
+    """The embedded store's workers each render their tiles ahead after their first tile (semap.api.ahead)."""
     if backend != "duckdb":
         return
     deadline = time.monotonic() + 60
