@@ -144,6 +144,9 @@ def create_app(store: Store | None = None, api_settings: ApiSettings | None = No
             yield
         finally:
             app.state.store.before_serving = None
+            for ahead in (app.state.tiles_ahead, app.state.records_ahead):
+                if ahead is not None:
+                    await run_in_threadpool(ahead.close)
             app.state.async_reader = app.state.tiles_ahead = app.state.records_ahead = None
             if reader is not None:
                 await reader.close()

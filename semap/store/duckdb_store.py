@@ -21,6 +21,7 @@ import duckdb
 
 from semap.errors import StoreNotBuilt, StoreUnavailable
 from semap.store.base import NAMED_PARAM, BeforeSwap, Dialect, Store, Tables, Transaction
+from semap.store.duckdb_cursors import Cursors
 from semap.store.duckdb_tiles import MVT, MVT_BY_TILE
 from semap.store.schema import LOOKUP_INDEXES, SNAPSHOT_TABLES, TABLES, create_table_sql
 
@@ -145,6 +146,10 @@ def _with_literals(sql: str, params: dict[str, Any] | None) -> tuple[str, dict[s
     return "".join(out), bound
 
 
+def _fetched(cursor: duckdb.DuckDBPyConnection, statement: str, bound: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return (cursor.execute(statement, bound) if bound else cursor.execute(statement)).fetchall()
+
+
 class _DuckTransaction(Transaction):
     def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
         self._cursor = cursor
@@ -199,7 +204,7 @@ class DuckDBStore(Store):
         self._catalog: str | None = None
         if attached_to is not None:
             self._con, self._catalog = attached_to.attach(path)
-            self._readers = threading.local()  # a cursor per thread, its USE made once
+            self._cursors = Cursors(self._con, self._catalog)
             self._detach = weakref.finalize(self, attached_to.release, self._catalog)
             return
         if not read_only:
@@ -271,8 +276,10 @@ class DuckDBStore(Store):
     def fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         # A cursor per call: DuckDB connections are not shared across threads, cursors are cheap.
         statement, bound = _with_literals(sql, params)
-        cursor = self._con.cursor() if self._catalog is None else self._reader()
-        return (cursor.execute(statement, bound) if bound else cursor.execute(statement)).fetchall()
+        if self._catalog is None:
+            return _fetched(self._con.cursor(), statement, bound)
+        with self._cursors.lent() as cursor:
+            return _fetched(cursor, statement, bound)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -290,13 +297,6 @@ class DuckDBStore(Store):
         """Write everything into the file itself (no write-ahead log left beside it) and close it."""
         self._con.execute("CHECKPOINT")
         self._con.close()
-
-    def _reader(self) -> duckdb.DuckDBPyConnection:
-        cursor: duckdb.DuckDBPyConnection | None = getattr(self._readers, "cursor", None)
-        if cursor is None:
-            cursor = self._readers.cursor = self._con.cursor()
-            cursor.execute(f"USE {self._catalog}")
-        return cursor
 
     def close(self) -> None:
         if self._catalog is not None:  # the instance is shared: only this generation is let go of

@@ -57,6 +57,7 @@ class EmbeddedStore(Store):
         self._identity: str | None = None  # the generation file being served
         self._opening: str | None = None  # a newer generation being opened in the background
         self._failed: str | None = None  # one that could not be opened there
+        self._opener: threading.Thread | None = None
         self._closed = False
         self._instance = SpatialInstance()  # the served generations, attached to it
 
@@ -133,7 +134,10 @@ class EmbeddedStore(Store):
             if self._failed == generation or self._identity == generation:  # (served since the caller looked)
                 return False
             self._opening = generation
-        threading.Thread(target=self._open_in_background, args=(generation,), name="semap-open", daemon=True).start()
+        # Not a daemon, and waited for by close(): a thread inside DuckDB as the interpreter shuts down aborts the
+        # process (duckdb/duckdb#13904).
+        self._opener = threading.Thread(target=self._open_in_background, args=(generation,), name="semap-open")
+        self._opener.start()
         return True
 
     def _open_in_background(self, generation: str) -> None:
@@ -277,6 +281,9 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         self._closed = True
+        opener = self._opener
+        if opener is not None and opener is not threading.current_thread():
+            opener.join()
         with self._lock:
             if self._snapshot is not None:
                 self._snapshot.close()
