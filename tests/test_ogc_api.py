@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from semap.api.app import create_app
-from semap.features.tiles import TMS
+from semap.features.tiles import web_mercator_quad
 from semap.store import Store
 
 OGC = "/ogc"
@@ -220,7 +220,7 @@ def test_vector_tiles_are_found_from_the_collection_and_are_the_same_tiles(clien
     assert "/{tileMatrix}/{tileRow}/{tileCol}" in template and template.endswith(
         "?category=%EA%B5%90%EC%9C%A1%C2%B7%ED%95%99%EC%9B%90"
     )
-    tile = TMS.tile(126.978, 37.566, 14)
+    tile = web_mercator_quad().tile(126.978, 37.566, 14)
     url = template.format(tileMatrix=tile.z, tileRow=tile.y, tileCol=tile.x)
     ogc_tile = client.get(url)
     assert ogc_tile.headers["content-type"] == "application/vnd.mapbox-vector-tile"

@@ -21,7 +21,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from semap.api.app import create_app
-from semap.features.tiles import TMS
+from semap.features.tiles import web_mercator_quad
 from semap.store import open_store
 from tests.browser import chrome, console_errors, live_server, screenshot, wait_for
 from tests.conftest import BACKENDS, REPO, built_settings_for
@@ -140,7 +140,7 @@ def test_gdals_ogc_api_tiles_driver_reads_a_tile(served: str) -> None:
     # GDAL keeps the zoom levels whose tiles it places inside the collection's extent; it compares that CRS84 box
     # with the WebMercatorQuad matrices' metres, so for Seoul it keeps levels 0 and 1 (GDAL's limit, not ours).
     assert "Zoom level 1" in found["layers"]
-    tile = TMS.tile(126.978, 37.566, 1)
+    tile = web_mercator_quad().tile(126.978, 37.566, 1)
     body = httpx.get(f"{served}/tiles/organizations/{tile.z}/{tile.x}/{tile.y}.mvt").content
     decoded = mapbox_vector_tile.decode(body)["organizations"]["features"]
     assert found["features"] == {f["properties"]["id"]: f["properties"]["name"] for f in decoded}

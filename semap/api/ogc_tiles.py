@@ -27,7 +27,7 @@ from semap.api.ogc_common import (
 from semap.errors import NotFound
 from semap.features.catalog import CollectionInfo, collection_info
 from semap.features.layers import Layer
-from semap.features.tiles import MAX_ZOOM, SEOUL_BOUNDS, TMS, mvt_tile
+from semap.features.tiles import MAX_ZOOM, SEOUL_BOUNDS, mvt_tile, web_mercator_quad
 from semap.store import Store
 
 router = APIRouter(prefix=OGC_PREFIX, include_in_schema=False)
@@ -54,9 +54,9 @@ def _matrix_set(tile_matrix_set_id: str) -> None:
 def matrix_set_limits() -> list[dict[str, Any]]:
     """The tiles of each zoom that cover Seoul: a client asks for these and no others."""
     west, south, east, north = SEOUL_BOUNDS
-    limits = []
+    tms, limits = web_mercator_quad(), []
     for z in range(MAX_ZOOM + 1):
-        top_left, bottom_right = TMS.tile(west, north, z), TMS.tile(east, south, z)
+        top_left, bottom_right = tms.tile(west, north, z), tms.tile(east, south, z)
         limits.append(
             {
                 "tileMatrix": str(z),
@@ -73,8 +73,9 @@ def matrix_set_limits() -> list[dict[str, Any]]:
 def matrix_set_document() -> dict[str, Any]:
     """WebMercatorQuad in the TMS 2.0 JSON encoding (morecantile's), with the 1.0 encoding's members beside it:
     GDAL before 3.7 reads only 1.0 (``type: TileMatrixSetType``), later versions and other clients read 2.0."""
-    current = TMS.model_dump(mode="json", exclude_none=True)
-    left, bottom, right, top = TMS.xy_bbox
+    tms = web_mercator_quad()
+    current = tms.model_dump(mode="json", exclude_none=True)
+    left, bottom, right, top = tms.xy_bbox
     earlier = {
         "type": "TileMatrixSetType",
         "identifier": current["id"],
@@ -102,8 +103,9 @@ def matrix_set_document() -> dict[str, Any]:
 @router.get("/tileMatrixSets")
 async def tile_matrix_sets(request: Request, store: StoreDep) -> Response:
     def document() -> dict[str, Any]:
-        own = link(f"{base_url(request)}/tileMatrixSets/{MATRIX_SET}", "self", JSON, TMS.title)
-        listed = {"id": MATRIX_SET, "title": TMS.title, "uri": MATRIX_SET_URI, "links": [own]}
+        title = web_mercator_quad().title
+        own = link(f"{base_url(request)}/tileMatrixSets/{MATRIX_SET}", "self", JSON, title)
+        listed = {"id": MATRIX_SET, "title": title, "uri": MATRIX_SET_URI, "links": [own]}
         return {"tileMatrixSets": [listed], "links": self_links(request)}
 
     return await answer(request, store, document, "")

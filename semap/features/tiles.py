@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import morecantile
 import orjson
 
 from semap.errors import InvalidParameter, NotFound
@@ -20,10 +19,21 @@ from semap.features.layers import Layer
 from semap.features.queries import feature_dict, feature_rows
 from semap.store.base import Dialect, Store
 
-TMS = morecantile.tms.get("WebMercatorQuad")
+if TYPE_CHECKING:
+    from morecantile import TileMatrixSet
+
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 MAX_ZOOM = 22
 SEOUL_BOUNDS = (126.76, 37.42, 127.19, 37.71)
+
+
+@lru_cache(maxsize=1)
+def web_mercator_quad() -> TileMatrixSet:
+    """The OGC tile matrix set, for its definition and a point's tile: imported when first asked for, as morecantile
+    brings PROJ (11 MB a process) that a server answering tiles and pages never needs."""
+    import morecantile
+
+    return morecantile.tms.get("WebMercatorQuad")
 
 
 def check_tile(z: int, x: int, y: int) -> None:

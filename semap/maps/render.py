@@ -7,66 +7,43 @@ script is the only inline script; its SHA-256 goes into the Content-Security-Pol
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
 
+from semap.errors import SemapError
 from semap.i18n import AUTONYMS, LANGUAGES, translations
-from semap.maps.shell import STATIC, base_map
+from semap.maps.fragment import ZOOMS, MapFragment, render_fragment, rendered_apart
+from semap.maps.shell import STATIC
 from semap.settings import MapSettings
 
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-# Folium's viewport meta forbids pinch zoom; SeMap's templates write their own.
-_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>', re.DOTALL)
-
-
-@dataclass(frozen=True)
-class MapFragment:
-    """The pieces of a data-free Folium map: head tags, the map element, its script, and that script's hashes."""
-
-    name: str
-    head: Markup
-    body: Markup
-    script: Markup
-    script_hashes: tuple[str, ...]
-
-
-def _sha256(source: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+log = logging.getLogger(__name__)
 
 
 def map_fragment(settings: MapSettings, zoom: int = 11) -> MapFragment:
-    """Rendered once per base map and zoom: the map holds no data, so every page can reuse it."""
-    return _map_fragment(settings.basemap_url, settings.basemap_attribution, zoom)
+    """Rendered once per base map: the map holds no data, so every page can reuse it (semap.maps.fragment)."""
+    fragments = _fragments(settings.basemap_url, settings.basemap_attribution)
+    if zoom in fragments:
+        return fragments[zoom]
+    return _fragment_here(settings.basemap_url, settings.basemap_attribution, zoom)
 
 
-@lru_cache(maxsize=16)
-def _map_fragment(basemap_url: str, basemap_attribution: str, zoom: int) -> MapFragment:
-    from branca.element import Figure
+@lru_cache(maxsize=4)
+def _fragments(basemap_url: str, basemap_attribution: str) -> dict[int, MapFragment]:
+    try:
+        return rendered_apart(basemap_url, basemap_attribution)
+    except SemapError as exc:
+        log.warning("%s; rendering it in this process (Folium and pandas stay loaded)", exc)
+        return {zoom: render_fragment(basemap_url, basemap_attribution, zoom) for zoom in ZOOMS}
 
-    settings = MapSettings(basemap_url=basemap_url, basemap_attribution=basemap_attribution)
-    fmap = base_map(settings, zoom=zoom)
-    root = fmap.get_root()
-    assert isinstance(root, Figure)
-    for child in root._children.values():  # what Figure.render does before assembling the page
-        child.render()
-    head = _FOLIUM_VIEWPORT.sub("", root.header.render())
-    script = root.script.render()
-    inline = [*_INLINE_SCRIPT.findall(head), script]
-    return MapFragment(
-        name=fmap.get_name(),
-        head=Markup(head),
-        body=Markup(root.html.render()),
-        script=Markup(script),
-        script_hashes=tuple(dict.fromkeys(_sha256(s) for s in inline)),
-    )
+
+@lru_cache(maxsize=8)
+def _fragment_here(basemap_url: str, basemap_attribution: str, zoom: int) -> MapFragment:
+    return render_fragment(basemap_url, basemap_attribution, zoom)
 
 
 @lru_cache(maxsize=len(LANGUAGES))

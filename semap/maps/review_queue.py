@@ -4,9 +4,8 @@ places (the record's point now, and where the new address or point puts it) for 
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from pyproj import Geod
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from semap.curation.access import grants
 from semap.curation.edits import load_record, place_address
@@ -16,8 +15,17 @@ from semap.errors import NotFound, SemapError
 from semap.maps.form_labels import code_labels
 from semap.store.base import Store
 
+if TYPE_CHECKING:
+    from pyproj import Geod
+
 MOVES = ("address_raw", LOCATION)  # changes that move a record on the map
-WGS84 = Geod(ellps="WGS84")
+
+
+@lru_cache(maxsize=1)
+def wgs84() -> Geod:
+    from pyproj import Geod  # PROJ (11 MB a process) for a coordinator's page only, not a map server's every process
+
+    return Geod(ellps="WGS84")
 
 
 def _point(location: str | None) -> list[float] | None:
@@ -66,5 +74,5 @@ def _distance(before: list[float] | None, after: list[float] | None) -> str:
     """How far the change moves the record, as a coordinator reads it ("850 m", "2.4 km"); empty if unknown."""
     if before is None or after is None:
         return ""
-    metres = WGS84.inv(before[0], before[1], after[0], after[1])[2]
+    metres = wgs84().inv(before[0], before[1], after[0], after[1])[2]
     return f"{metres:,.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km"

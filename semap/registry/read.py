@@ -11,8 +11,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from semap.errors import GeodataError
 from semap.registry.formats import RegistryFormat
 from semap.registry.header import HeaderMatch, column_letter, find_header
@@ -105,6 +103,9 @@ def _csv_rows(path: Path) -> tuple[str, Iterator[RawRow]]:
 
 
 def _xlsx_rows(path: Path, fmt: RegistryFormat) -> tuple[str, Iterator[RawRow]]:
+    # Imported here: openpyxl brings numpy and Pillow (19 MB), which a server answering maps never needs.
+    from openpyxl import load_workbook
+
     try:
         # From the bytes, not the name: a workbook renamed .csv is still a workbook. data_only=False: a formula
         # cell is read as its formula text (=HYPERLINK(…) stays text, never evaluated; exports neutralize it).

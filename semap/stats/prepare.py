@@ -15,6 +15,7 @@ from semap.errors import SemapError
 from semap.stats.change_tables import change_table, chosen_releases
 from semap.stats.hotspot_tables import hotspots_summary, hotspots_table
 from semap.stats.kinds import ChangeBy, CountBy, HotspotBy, Level, LqBy, Measure, ResourcesBy
+from semap.stats.prepared import mark_prepared
 from semap.stats.tables import counts_table, lq_table, resources_table
 from semap.store.base import Store
 
@@ -39,9 +40,13 @@ FIRST_ASKED: dict[str, Callable[[Store], object]] = {
 
 def prepare_statistics(store: Store) -> None:
     """Compute (or read, when kept) each first-asked table of ``store``'s data version. A table the data cannot
-    give (no organization placed, one release only) is skipped: its page says why."""
+    give (no organization placed, one release only) is skipped: its page says why. Then marked as prepared
+    (semap.stats.prepared), for servers that start on these data."""
+    version, prepared = store.data_version(), []
     for name, compute in FIRST_ASKED.items():
         try:
             compute(store)
+            prepared.append(name)
         except SemapError as exc:
             log.info("statistics %s not prepared: %s", name, exc)
+    mark_prepared(store, version, prepared)
