@@ -1,5 +1,6 @@
 """The embedded store and the end of a process (demo registry): a process whose worker threads read the store
-exits cleanly, never aborted inside DuckDB, and the store keeps as many cursors as queries ran at once."""
+exits cleanly, never aborted inside DuckDB, and the store keeps as many cursors as queries ran at once; DuckDB gives
+back the memory its queries freed."""
 
 from __future__ import annotations
 
@@ -137,3 +138,23 @@ EXIT_WHILE_OPENING = textwrap.dedent(
 def test_a_process_ending_while_it_opens_new_data_exits_cleanly(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     with writable_store("duckdb", request, tmp_path) as (_, settings):
         _exits_cleanly(EXIT_WHILE_OPENING, 2, str(settings.data_dir))
+
+
+def test_duckdb_gives_back_memory_its_queries_freed_and_fetches_no_extension() -> None:
+    """Settings of every embedded connection: a server kept its busiest moment's memory without background purging
+    (README, issue 27), and an extension fetched from the network would not be the wheel's."""
+    from semap.store.duckdb_store import spatial_connection
+
+    connection = spatial_connection(":memory:")
+    settings = dict(
+        connection.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name IN "
+            "('allocator_background_threads', 'autoinstall_known_extensions', 'autoload_known_extensions')"
+        ).fetchall()
+    )
+    connection.close()
+    assert settings == {
+        "allocator_background_threads": "true",
+        "autoinstall_known_extensions": "false",
+        "autoload_known_extensions": "false",
+    }
