@@ -38,7 +38,7 @@ from load import Series, Server, wrk
 from semap.features.filters import FeatureFilter, where_clause
 from semap.features.layers import ORGANIZATIONS
 from semap.features.queries import PAGE_TAIL, count_sql, features_sql
-from semap.features.tiles import TMS, mvt_sql, tile_params
+from semap.features.tiles import mvt_sql, tile_params, web_mercator_quad
 from semap.store.postgis_store import PostGISStore
 
 REPO = Path(__file__).resolve().parent.parent
@@ -113,7 +113,7 @@ def pick_tiles(database: str, zoom: int, count: int = 16) -> list[tuple[int, int
         ).fetchall()
     tally: dict[tuple[int, int, int], int] = {}
     for lon, lat in points:
-        tile = TMS.tile(lon, lat, zoom)
+        tile = web_mercator_quad().tile(lon, lat, zoom)
         tally[(tile.z, tile.x, tile.y)] = tally.get((tile.z, tile.x, tile.y), 0) + 1
     return sorted(tally, key=lambda t: -tally[t])[:count]
 

@@ -18,7 +18,7 @@ import httpx
 import psycopg
 from load import Run, Server
 
-from semap.features.tiles import TMS
+from semap.features.tiles import web_mercator_quad
 
 
 def _head(raw: bytes) -> tuple[int, dict[bytes, bytes]]:
@@ -94,7 +94,8 @@ def distinct_tiles(pg: str, database: str) -> list[tuple[int, int, int]]:
     """Every z14-z16 tile holding an organization: what a map of all Seoul asks for at street level."""
     with psycopg.connect(f"{pg}/{database}") as connection:
         points = connection.execute("SELECT ST_X(geom), ST_Y(geom) FROM organizations WHERE geom IS NOT NULL")
-        found = {(z, t.x, t.y) for lon, lat in points for z in (14, 15, 16) for t in [TMS.tile(lon, lat, z)]}
+        tms = web_mercator_quad()
+        found = {(z, t.x, t.y) for lon, lat in points for z in (14, 15, 16) for t in [tms.tile(lon, lat, z)]}
     return sorted(found, key=lambda t: hash(t))  # mixed zooms, as many maps at once ask
 
 
