@@ -163,8 +163,9 @@ class ApiSettings(BaseSettings):
     )
     warm_pages: bool = Field(
         default=True,
-        description="render the map page while the server starts, so its first visitor waits for no import (Folium "
-        "and pandas behind it: about 50 MB of memory); off for a server of tiles and data only",
+        description="render the map page while the server starts (its map by a child process: Folium and pandas "
+        "never load in the server) and compute the statistics a build did not prepare, so the first visitor waits "
+        "for neither; off for a server of tiles and data only",
     )
     prime_answers: int = Field(
         default=64,
