@@ -10,7 +10,9 @@ import morecantile
 import pytest
 
 from semap.errors import InvalidParameter, NotFound
-from semap.features.tiles import MAX_ZOOM, TMS, lon_lat_box, tile_params
+from semap.features.tiles import MAX_ZOOM, lon_lat_box, tile_params, web_mercator_quad
+
+TMS = web_mercator_quad()  # the OGC tile matrix set, for a point's tile
 
 
 def tiles() -> list[tuple[int, int, int]]:

@@ -15,13 +15,15 @@ from semap.curation import edits
 from semap.curation.policy import SYSTEM
 from semap.features.filters import FeatureFilter
 from semap.features.layers import LAYERS
-from semap.features.tiles import TMS, lon_lat_box, mvt_tile
+from semap.features.tiles import lon_lat_box, mvt_tile, web_mercator_quad
 from semap.features.tiles_ahead import RenderedTiles, _candidate_tiles, render_tiles
 from semap.settings import ApiSettings
 from semap.store import Store
 from tests.living import writable_store
 from tests.made_ahead import made_ahead
 from tests.test_embedded_swap import NEW_NAME, _renamed_by_another_process, _until_served
+
+TMS = web_mercator_quad()  # the OGC tile matrix set, for a point's tile
 
 BY_NAME = {name.value: layer for name, layer in LAYERS.items()}
 ZOOMS = range(12, 17)

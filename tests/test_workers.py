@@ -16,10 +16,12 @@ import httpx
 import mapbox_vector_tile
 import pytest
 
-from semap.features.tiles import TMS
+from semap.features.tiles import web_mercator_quad
 from tests.browser import _free_port
 from tests.conftest import BACKENDS
 from tests.living import env_of, owner_link, record_in, writable_store
+
+TMS = web_mercator_quad()  # the OGC tile matrix set, for a point's tile
 
 WORKERS = 2
 CLIENTS = 12  # kept-alive connections: the kernel hands them to both workers
