@@ -158,3 +158,43 @@ def test_duckdb_gives_back_memory_its_queries_freed_and_fetches_no_extension() -
         "autoinstall_known_extensions": "false",
         "autoload_known_extensions": "false",
     }
+
+
+def test_a_stopping_server_waits_for_every_making_not_only_the_latest() -> None:
+    """New data start another making while the one before still works: close() waits for both (it waited for the
+    latest only, and the store was closed under the other)."""
+    from semap.api.ahead import MadeAhead
+
+    class Made:
+        def summary(self) -> dict[str, object]:
+            return {}
+
+    release = {"first": threading.Event(), "second": threading.Event()}
+    finished: list[str] = []
+    versions = iter(release)
+
+    class Versioned:  # the store as MadeAhead sees it: only its data version
+        def data_version(self) -> str:
+            return "first"
+
+    entered = threading.Event()
+
+    def make(_: object) -> Made:
+        name = next(versions)
+        entered.set()
+        release[name].wait(10)
+        finished.append(name)
+        return Made()
+
+    ahead = MadeAhead(Versioned(), make, "things")  # type: ignore[arg-type]
+    ahead.get("first")
+    assert entered.wait(10)  # the first making works before the second starts
+    ahead.get("second")
+    release["second"].set()
+    closing = threading.Thread(target=ahead.close)
+    closing.start()
+    closing.join(0.5)
+    assert closing.is_alive(), "close() returned while the first making still worked"
+    release["first"].set()
+    closing.join(10)
+    assert not closing.is_alive() and sorted(finished) == ["first", "second"]

@@ -6,8 +6,7 @@ CPU or memory on tiles), answering through the store meanwhile; and, once it was
 another process swapped in (``Store.before_serving``), so a rebuild or an edit does not send a map back to answers
 made one by one. One data version's is held at a time: made anew for the next.
 
-The making thread is not a daemon, and a server's shutdown waits for it (``close``): a thread still inside a DuckDB
-query when the interpreter shuts down aborts the process (duckdb/duckdb#13904), and the store is closed after.
+A server's shutdown waits for the making (``close``, semap.store.background): the store is closed after.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Generic, Protocol, TypeVar
 
+from semap.store.background import Background
 from semap.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class MadeAhead(Generic[Made]):
         self._lock = threading.Lock()
         self._made: tuple[str, Made] | None = None
         self._started: deque[str] = deque(maxlen=REMEMBERED)
-        self._making: threading.Thread | None = None
+        self._making = Background(f"semap-{what}")
 
     def get(self, version: str) -> Made | None:
         """What was made for ``version``, or None: not made (yet). The first call for a data version starts it."""
@@ -50,8 +50,7 @@ class MadeAhead(Generic[Made]):
             if version in self._started:
                 return None
             self._started.append(version)
-            self._making = threading.Thread(target=self._run, args=(version,), name=f"semap-{self._what}")
-            self._making.start()
+        self._making.start(self._run, version)
         return None
 
     def before_serving(self) -> None:
@@ -65,9 +64,7 @@ class MadeAhead(Generic[Made]):
 
     def close(self) -> None:
         """Wait for what is being made (a second or so): the server is stopping and its store closes next."""
-        making = self._making
-        if making is not None:
-            making.join()
+        self._making.join()
 
     def summary(self) -> dict[str, object] | None:
         made = self._made

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from semap.errors import BuildInProgress, SemapError, StoreNotBuilt, StoreUnavailable
+from semap.store.background import Background
 from semap.store.base import BeforeSwap, Store, Tables, Transaction
 from semap.store.duckdb_instance import SpatialInstance
 from semap.store.duckdb_store import DATA_MIGRATIONS, DuckDBStore
@@ -57,7 +58,7 @@ class EmbeddedStore(Store):
         self._identity: str | None = None  # the generation file being served
         self._opening: str | None = None  # a newer generation being opened in the background
         self._failed: str | None = None  # one that could not be opened there
-        self._opener: threading.Thread | None = None
+        self._openers = Background("semap-open")
         self._closed = False
         self._instance = SpatialInstance()  # the served generations, attached to it
 
@@ -134,10 +135,7 @@ class EmbeddedStore(Store):
             if self._failed == generation or self._identity == generation:  # (served since the caller looked)
                 return False
             self._opening = generation
-        # Not a daemon, and waited for by close(): a thread inside DuckDB as the interpreter shuts down aborts the
-        # process (duckdb/duckdb#13904).
-        self._opener = threading.Thread(target=self._open_in_background, args=(generation,), name="semap-open")
-        self._opener.start()
+        self._openers.start(self._open_in_background, generation)  # waited for by close()
         return True
 
     def _open_in_background(self, generation: str) -> None:
@@ -281,9 +279,7 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         self._closed = True
-        opener = self._opener
-        if opener is not None and opener is not threading.current_thread():
-            opener.join()
+        self._openers.join()
         with self._lock:
             if self._snapshot is not None:
                 self._snapshot.close()
